@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine, only when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chromium     >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v opusinfo     >/dev/null 2>&1 || need+=(opus-tools)
+command -v ffprobe      >/dev/null 2>&1 || need+=(ffmpeg)
+command -v sox          >/dev/null 2>&1 || need+=(sox)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q "${need[@]}"
+fi
+if [ -f e2e/package.json ]; then
+  if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules ]; then
+    (cd e2e && npm ci --no-audit --no-fund)
+  fi
+fi
