@@ -1,0 +1,122 @@
+package org.jsfu.core.media;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.ice.IceCandidates;
+import org.jsfu.core.room.MediaSessionFactory;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.ParticipantMedia;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.room.RoomListener;
+import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.sdp.CodecPolicy;
+import org.jsfu.core.sdp.LocalTransport;
+import org.jsfu.core.transport.PeerTransport;
+import org.jsfu.core.transport.UdpMux;
+
+/**
+ * The WebRTC media plane of this node: the shared UDP sockets, the DTLS identity and handshake pool,
+ * and one {@link WebRtcSession} per participant. Rooms' published tracks live in a {@link RoomRouter}
+ * per room.
+ */
+public final class MediaPlane implements MediaSessionFactory, RoomListener, AutoCloseable {
+    private final UdpMux mux;
+    private final List<InetAddress> advertised;
+    private final boolean iceLite;
+    private final DtlsIdentity identity;
+    private final ExecutorService handshakePool;
+    private final Map<String, RoomRouter> routers = new ConcurrentHashMap<>();
+    private final CodecPolicy codecPolicy;
+
+    /**
+     * @param advertised addresses put in host candidates (rtc.node_ip, or the machine's addresses)
+     * @param iceLite    advertise ICE-lite (the browser then always takes the controlling role)
+     */
+    public MediaPlane(UdpMux mux, List<InetAddress> advertised, boolean iceLite) {
+        this.mux = mux;
+        this.advertised = List.copyOf(advertised);
+        this.iceLite = iceLite;
+        this.identity = DtlsIdentity.generate();
+        AtomicInteger n = new AtomicInteger();
+        this.handshakePool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dtls-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.codecPolicy = CodecPolicy.defaults();
+    }
+
+    @Override
+    public ParticipantMedia create(Room room, Participant participant) {
+        return new WebRtcSession(this, router(room), room, participant);
+    }
+
+    RoomRouter router(Room room) {
+        return routers.computeIfAbsent(room.sid(), k -> new RoomRouter());
+    }
+
+    /** Egress: attaches a tap to a published track; must run on the room's loop. */
+    public boolean addTap(Room room, String trackSid, RtpTap tap) {
+        UpTrack t = router(room).get(trackSid);
+        if (t == null || t.closed) {
+            return false;
+        }
+        t.taps.add(tap);
+        if (t.muted) {
+            tap.onMute(true, System.nanoTime());
+        }
+        return true;
+    }
+
+    @Override
+    public void onTrackUnpublished(Room room, Participant publisher, TrackInfo track) {
+        RoomRouter r = routers.get(room.sid());
+        if (r != null) {
+            UpTrack t = r.remove(track.sid());
+            if (t != null) {
+                t.close(System.nanoTime());
+            }
+        }
+    }
+
+    @Override
+    public void onRoomFinished(Room room) {
+        routers.remove(room.sid());
+    }
+
+    PeerTransport newTransport(String name, Room room, PeerTransport.Listener l) {
+        return new PeerTransport(name, mux, room.loop()::post, handshakePool, identity, l);
+    }
+
+    LocalTransport localTransport(PeerTransport t) {
+        List<String> candidates = new ArrayList<>();
+        int i = 0;
+        for (InetAddress a : advertised) {
+            candidates.add(IceCandidates.udpHost(a, t.localPort(), i++));
+        }
+        return new LocalTransport(t.localIce().ufrag(), t.localIce().pwd(), identity.fingerprintSha256(),
+                candidates, iceLite);
+    }
+
+    CodecPolicy codecPolicy() {
+        return codecPolicy;
+    }
+
+    @Override
+    public void close() {
+        handshakePool.shutdownNow();
+        try {
+            handshakePool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.jsfu.core.media;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsfu.core.rtp.H264;
+import org.jsfu.core.rtp.PacketRing;
+import org.jsfu.core.rtp.RtpPacket;
+import org.jsfu.core.rtp.SeqUnwrapper;
+import org.jsfu.core.rtp.TsUnwrapper;
+import org.jsfu.core.rtp.Vp8Descriptor;
+import org.jsfu.core.sdp.Codec;
+
+/**
+ * One published track as the router sees it, on the room's loop. Video may arrive as several
+ * simulcast layers (one SSRC each); one layer at a time is forwarded, the best one that is flowing,
+ * switched only on a keyframe of the new layer.
+ */
+public final class UpTrack {
+    static final int MAX_LAYERS = 4;
+    private static final long LAYER_IDLE_NANOS = 1_500_000_000L;
+    private static final long PLI_INTERVAL_NANOS = 500_000_000L;
+
+    final String trackSid;
+    final String publisherSid;
+    final boolean video;
+    final Codec codec;
+    final WebRtcSession publisher;
+    final int audioLevelExtId;
+    final List<DownTrack> downs = new ArrayList<>();
+    final List<RtpTap> taps = new ArrayList<>();
+
+    // layers, indexed by quality (0 = q/low ... 2 = f/high; audio and non-simulcast video use 0)
+    private final int[] layerSsrc = new int[MAX_LAYERS];
+    private final boolean[] layerKnown = new boolean[MAX_LAYERS];
+    private final long[] layerLastNanos = new long[MAX_LAYERS];
+    private final SeqUnwrapper[] seq = new SeqUnwrapper[MAX_LAYERS];
+    private final TsUnwrapper[] ts = new TsUnwrapper[MAX_LAYERS];
+    private int active = -1;
+    private int pendingLayer = -1;
+    private long lastPliNanos;
+    final PacketRing ring;
+    private final Vp8Descriptor vp8 = new Vp8Descriptor();
+    boolean muted;
+    boolean closed;
+    long packets;
+
+    UpTrack(String trackSid, String publisherSid, boolean video, Codec codec, WebRtcSession publisher,
+            int audioLevelExtId) {
+        this.trackSid = trackSid;
+        this.publisherSid = publisherSid;
+        this.video = video;
+        this.codec = codec;
+        this.publisher = publisher;
+        this.audioLevelExtId = audioLevelExtId;
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            seq[i] = new SeqUnwrapper();
+            ts[i] = new TsUnwrapper();
+        }
+        this.ring = new PacketRing(video ? 1024 : 128, 1500);
+    }
+
+    /** Registers {@code ssrc} as layer {@code layer}; returns false when the layer index is invalid. */
+    boolean addLayer(int layer, int ssrc) {
+        if (layer < 0 || layer >= MAX_LAYERS) {
+            return false;
+        }
+        layerSsrc[layer] = ssrc;
+        layerKnown[layer] = true;
+        return true;
+    }
+
+    int activeSsrc() {
+        return active >= 0 ? layerSsrc[active] : 0;
+    }
+
+    boolean isKeyframe(RtpPacket p) {
+        if (!video) {
+            return true;
+        }
+        String name = codec.name();
+        if ("VP8".equalsIgnoreCase(name)) {
+            return Vp8Descriptor.isKeyframe(p.buffer(), p.payloadOffset(), p.payloadLength(), vp8);
+        }
+        if ("H264".equalsIgnoreCase(name)) {
+            return H264.isKeyframe(p.buffer(), p.payloadOffset(), p.payloadLength());
+        }
+        return false;
+    }
+
+    /** A decrypted packet of layer {@code layer}; forwards it to every subscriber and tap. */
+    void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
+        packets++;
+        long extSeq = seq[layer].unwrap(p.sequence());
+        long extTs = ts[layer].unwrap(p.timestamp());
+        layerLastNanos[layer] = nowNanos;
+        boolean key = video && p.payloadLength() > 0 && isKeyframe(p);
+        chooseLayer(layer, key, nowNanos);
+        if (layer != active) {
+            return;
+        }
+        ring.put(extSeq, p.buffer(), p.offset(), p.length());
+        for (int i = 0, n = downs.size(); i < n; i++) {
+            downs.get(i).forward(p, extSeq, key, nowNanos, scratch);
+        }
+        if (!taps.isEmpty() && p.payloadLength() > 0) {
+            for (int i = 0, n = taps.size(); i < n; i++) {
+                taps.get(i).onRtp(p.buffer(), p.payloadOffset(), p.payloadLength(), extTs, extSeq, nowNanos);
+            }
+        }
+    }
+
+    /**
+     * Layer choice: the highest layer that has sent within the idle window. Moving to another layer
+     * waits for a keyframe on it (one is requested), so subscribers never get undecodable frames.
+     */
+    private void chooseLayer(int layer, boolean key, long nowNanos) {
+        if (!video) {
+            active = layer;
+            return;
+        }
+        int best = -1;
+        for (int i = MAX_LAYERS - 1; i >= 0; i--) {
+            if (layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS) {
+                best = i;
+                break;
+            }
+        }
+        if (best < 0 || best == active) {
+            pendingLayer = -1;
+            return;
+        }
+        pendingLayer = best;
+        if (layer == best && key) {
+            active = best;
+            pendingLayer = -1;
+            for (DownTrack d : downs) {
+                d.switchSource(layerSsrc[best]);
+            }
+        } else {
+            requestKeyframe(nowNanos);
+        }
+    }
+
+    /** Asks the publisher for a keyframe on the layer we forward (or will), throttled. */
+    void requestKeyframe(long nowNanos) {
+        if (!video || nowNanos - lastPliNanos < PLI_INTERVAL_NANOS) {
+            return;
+        }
+        lastPliNanos = nowNanos;
+        int layer = pendingLayer >= 0 ? pendingLayer : active;
+        if (layer >= 0) {
+            publisher.sendPli(layerSsrc[layer]);
+        } else {
+            for (int i = 0; i < MAX_LAYERS; i++) {
+                if (layerKnown[i]) {
+                    publisher.sendPli(layerSsrc[i]);
+                }
+            }
+        }
+    }
+
+    void setMuted(boolean m, long nowNanos) {
+        muted = m;
+        for (RtpTap t : taps) {
+            t.onMute(m, nowNanos);
+        }
+    }
+
+    void close(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RtpTap t : taps) {
+            t.onClose(nowNanos);
+        }
+        taps.clear();
+        for (DownTrack d : List.copyOf(downs)) {
+            d.session.removeDownTrack(d.trackSid);
+        }
+        downs.clear();
+    }
+}

@@ -1,0 +1,588 @@
+package org.jsfu.core.media;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.jsfu.core.room.DisconnectReason;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.ParticipantMedia;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.rtp.RtpPacket;
+import org.jsfu.core.sdp.AnsweredMedia;
+import org.jsfu.core.sdp.Codec;
+import org.jsfu.core.sdp.MediaKind;
+import org.jsfu.core.sdp.NegotiatedMedia;
+import org.jsfu.core.sdp.OutgoingMedia;
+import org.jsfu.core.sdp.PublisherAnswer;
+import org.jsfu.core.sdp.RemoteTransport;
+import org.jsfu.core.sdp.Sdp;
+import org.jsfu.core.sdp.SdpNegotiator;
+import org.jsfu.core.sdp.SubscriberAnswerInfo;
+import org.jsfu.core.sdp.SubscriberOffer;
+import org.jsfu.core.transport.PeerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media side of one participant in LiveKit's dual peer connection mode (/rtc): the publisher PC
+ * (the client offers, we answer) and the subscriber PC (we offer, the client answers). Runs on the
+ * room's loop.
+ */
+final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener {
+    private static final Logger log = LoggerFactory.getLogger(WebRtcSession.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_SSRCS = 32;
+    private static final long TICK_MS = 500;
+    private static final long ANSWER_TIMEOUT_NANOS = 10_000_000_000L;
+
+    private final MediaPlane plane;
+    private final RoomRouter router;
+    private final Room room;
+    private final Participant participant;
+    private final String cname;
+    private PeerTransport pub;
+    private PeerTransport sub;
+    private boolean active;
+    private boolean closed;
+    private ScheduledFuture<?> ticker;
+
+    // publisher side
+    private final Map<String, PubMedia> pubByMid = new HashMap<>();
+    private final int[] ssrcKeys = new int[MAX_SSRCS];
+    private final UpTrack[] ssrcTracks = new UpTrack[MAX_SSRCS];
+    private final int[] ssrcLayers = new int[MAX_SSRCS];
+    private int ssrcCount;
+    private int midExtId = -1;
+    private int ridExtId = -1;
+    private final RtpPacket in = new RtpPacket();
+    private final byte[] rtcpOut = new byte[64];
+
+    // subscriber side
+    private final List<OutgoingMedia> outMedia = new ArrayList<>();
+    private final Map<String, DownTrack> downs = new HashMap<>();
+    private int nextMid = 1;
+    private int offerId;
+    private long offerVersion;
+    private boolean offerInFlight;
+    private long offerSentNanos;
+    private boolean renegotiate;
+    private SubscriberOffer lastOffer;
+    private String subRemoteUfrag;
+
+    private static final class PubMedia {
+        final NegotiatedMedia media;
+        UpTrack up;
+
+        PubMedia(NegotiatedMedia media) {
+            this.media = media;
+        }
+    }
+
+    WebRtcSession(MediaPlane plane, RoomRouter router, Room room, Participant participant) {
+        this.plane = plane;
+        this.router = router;
+        this.room = room;
+        this.participant = participant;
+        this.cname = participant.sid();
+    }
+
+    @Override
+    public void start() {
+        if (participant.permission().canSubscribe()) {
+            sub = plane.newTransport("sub:" + participant.identity(), room, this);
+            outMedia.add(OutgoingMedia.dataChannels("0"));
+            negotiate();
+        }
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (!closed) {
+            ticker = room.loop().schedule(this::tick, TICK_MS);
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (pub != null) {
+            pub.tick(now);
+        }
+        if (sub != null) {
+            sub.tick(now);
+        }
+        for (DownTrack d : downs.values()) {
+            if (d.negotiated && d.needKeyframe) {
+                d.up.requestKeyframe(now);
+            }
+        }
+        if (offerInFlight && now - offerSentNanos > ANSWER_TIMEOUT_NANOS) {
+            log.warn("subscriber answer timed out room={} identity={} offer={}", room.name(),
+                    participant.identity(), offerId);
+            offerInFlight = false;
+            negotiate();
+        }
+        scheduleTick();
+    }
+
+    // ---- publisher PC -------------------------------------------------------------------------
+
+    @Override
+    public void onPublisherOffer(String sdp, int id) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (pub == null) {
+                pub = plane.newTransport("pub:" + participant.identity(), room, this);
+            }
+            RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
+            PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
+                    plane.codecPolicy());
+            pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
+            participant.sink().sendAnswer(answer.sdp(), id);
+            applyPublisherMedia(answer.media());
+        } catch (RuntimeException e) {
+            log.warn("publisher offer rejected room={} identity={} err={}", room.name(), participant.identity(),
+                    e.toString());
+        }
+    }
+
+    private void applyPublisherMedia(List<NegotiatedMedia> media) {
+        for (NegotiatedMedia m : media) {
+            if (m.kind() == MediaKind.APPLICATION) {
+                continue;
+            }
+            PubMedia old = pubByMid.get(m.mid());
+            if (m.receiving()) {
+                if (m.extensionIds().mid() > 0) {
+                    midExtId = m.extensionIds().mid();
+                }
+                if (m.extensionIds().rid() > 0) {
+                    ridExtId = m.extensionIds().rid();
+                }
+                if (old == null || !sameTrack(old.media, m)) {
+                    if (old != null && old.up != null) {
+                        unpublish(old);
+                    }
+                    pubByMid.put(m.mid(), new PubMedia(m));
+                }
+            } else if (old != null) {
+                pubByMid.remove(m.mid());
+                if (old.up != null) {
+                    unpublish(old);
+                }
+            }
+        }
+    }
+
+    private static boolean sameTrack(NegotiatedMedia a, NegotiatedMedia b) {
+        return a.msidTrack() != null && a.msidTrack().equals(b.msidTrack());
+    }
+
+    private void unpublish(PubMedia pm) {
+        forgetSsrcs(pm.up);
+        participant.unpublishTrack(pm.up.trackSid, false);
+        UpTrack up = router.remove(pm.up.trackSid);
+        if (up != null) {
+            up.close(System.nanoTime());
+        }
+    }
+
+    @Override
+    public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+        if (t != pub || !in.wrap(b, off, len)) {
+            return;
+        }
+        int ssrc = in.ssrc();
+        int i = indexOfSsrc(ssrc);
+        if (i < 0) {
+            i = resolveSsrc(ssrc);
+            if (i < 0) {
+                return;
+            }
+        }
+        ssrcTracks[i].onRtp(in, ssrcLayers[i], nowNanos, router.scratch);
+    }
+
+    private int indexOfSsrc(int ssrc) {
+        for (int i = 0; i < ssrcCount; i++) {
+            if (ssrcKeys[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Maps a new SSRC to its track by the mid header extension or the offer's a=ssrc lines. */
+    private int resolveSsrc(int ssrc) {
+        if (ssrcCount >= MAX_SSRCS) {
+            return -1;
+        }
+        String mid = extString(midExtId);
+        PubMedia pm = mid != null ? pubByMid.get(mid) : null;
+        if (pm == null) {
+            for (PubMedia c : pubByMid.values()) {
+                if (c.media.ssrcs() != null && c.media.ssrcs().all().contains(ssrc & 0xffffffffL)) {
+                    pm = c;
+                    break;
+                }
+            }
+        }
+        if (pm == null || in.payloadType() == pm.media.rtxPt() || in.payloadType() == pm.media.redPt()
+                && pm.media.codec().pt() != pm.media.redPt()) {
+            return -1;
+        }
+        if (pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+            return -1;
+        }
+        int layer = 0;
+        if (!pm.media.rids().isEmpty()) {
+            String rid = extString(ridExtId);
+            if (rid == null) {
+                return -1;
+            }
+            layer = layerOf(rid, pm.media.rids());
+        }
+        if (pm.up == null) {
+            pm.up = publish(pm);
+            if (pm.up == null) {
+                return -1;
+            }
+        }
+        if (!pm.up.addLayer(layer, ssrc)) {
+            return -1;
+        }
+        ssrcKeys[ssrcCount] = ssrc;
+        ssrcTracks[ssrcCount] = pm.up;
+        ssrcLayers[ssrcCount] = layer;
+        log.debug("ssrc mapped room={} identity={} track={} ssrc={} layer={}", room.name(),
+                participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, layer);
+        return ssrcCount++;
+    }
+
+    private static int layerOf(String rid, List<String> rids) {
+        switch (rid) {
+            case "q": return 0;
+            case "h": return 1;
+            case "f": return 2;
+            default:
+                int i = rids.indexOf(rid);
+                return i < 0 ? 0 : Math.min(i, UpTrack.MAX_LAYERS - 1);
+        }
+    }
+
+    private String extString(int id) {
+        if (id <= 0) {
+            return null;
+        }
+        long ref = in.findExtension(id);
+        if (ref < 0) {
+            return null;
+        }
+        int len = RtpPacket.extLength(ref);
+        if (len <= 0 || len > 32) {
+            return null;
+        }
+        return new String(in.buffer(), RtpPacket.extOffset(ref), len, StandardCharsets.US_ASCII);
+    }
+
+    private UpTrack publish(PubMedia pm) {
+        String cid = pm.media.msidTrack();
+        TrackInfo pending = cid == null ? null : participant.pendingTrack(cid);
+        if (pending == null) {
+            log.warn("media for a track that was not announced room={} identity={} mid={} cid={}", room.name(),
+                    participant.identity(), pm.media.mid(), cid);
+            return null;
+        }
+        boolean video = pm.media.kind() == MediaKind.VIDEO;
+        UpTrack up = new UpTrack(pending.sid(), participant.sid(), video, pm.media.codec(), this,
+                pm.media.extensionIds().audioLevel());
+        router.add(up);
+        String mime = pm.media.codec().mimeType(pm.media.kind());
+        if (participant.publishPendingTrack(cid, pm.media.mid(), mime) == null) {
+            router.remove(up.trackSid);
+            return null;
+        }
+        if (pending.muted()) {
+            up.setMuted(true, System.nanoTime());
+        }
+        log.info("track published room={} identity={} track={} mime={} mid={}", room.name(),
+                participant.identity(), up.trackSid, mime, pm.media.mid());
+        return up;
+    }
+
+    private void forgetSsrcs(UpTrack up) {
+        int w = 0;
+        for (int r = 0; r < ssrcCount; r++) {
+            if (ssrcTracks[r] != up) {
+                ssrcKeys[w] = ssrcKeys[r];
+                ssrcTracks[w] = ssrcTracks[r];
+                ssrcLayers[w] = ssrcLayers[r];
+                w++;
+            }
+        }
+        for (int i = w; i < ssrcCount; i++) {
+            ssrcTracks[i] = null;
+        }
+        ssrcCount = w;
+    }
+
+    /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */
+    void sendPli(int mediaSsrc) {
+        if (pub == null || !pub.isConnected()) {
+            return;
+        }
+        byte[] b = rtcpOut;
+        b[0] = (byte) 0x81; // V=2, FMT=1 (PLI)
+        b[1] = (byte) 206;  // PSFB
+        b[2] = 0;
+        b[3] = 2;           // length in 32-bit words minus one
+        putInt(b, 4, 1);    // sender SSRC
+        putInt(b, 8, mediaSsrc);
+        pub.sendRtcp(b, 0, 12);
+    }
+
+    private static void putInt(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 24);
+        b[o + 1] = (byte) (v >>> 16);
+        b[o + 2] = (byte) (v >>> 8);
+        b[o + 3] = (byte) v;
+    }
+
+    // ---- subscriber PC ------------------------------------------------------------------------
+
+    @Override
+    public void onTrackSubscribed(Participant publisher, TrackInfo track) {
+        if (closed || sub == null || downs.containsKey(track.sid())) {
+            return;
+        }
+        UpTrack up = router.get(track.sid());
+        if (up == null || up.closed) {
+            log.warn("subscribe to unknown track room={} identity={} track={}", room.name(),
+                    participant.identity(), track.sid());
+            return;
+        }
+        String mid = Integer.toString(nextMid++);
+        int ssrc = RANDOM.nextInt() | 1;
+        Codec c = subscriberCodec(up.codec);
+        DownTrack d = new DownTrack(track.sid(), mid, up, this, c.pt(), ssrc, RANDOM.nextInt(0x8000),
+                RANDOM.nextInt() & 0x7fffffffL);
+        downs.put(track.sid(), d);
+        up.downs.add(d);
+        long s = ssrc & 0xffffffffL;
+        outMedia.add(up.video
+                ? OutgoingMedia.video(mid, c, -1, s, -1, cname, publisher.sid(), track.sid())
+                : OutgoingMedia.audio(mid, c, s, cname, publisher.sid(), track.sid()));
+        negotiate();
+    }
+
+    private static Codec subscriberCodec(Codec published) {
+        if (published.is("opus")) {
+            return Codec.opus(published.pt(), false);
+        }
+        return published;
+    }
+
+    @Override
+    public void onTrackUnsubscribed(String publisherSid, String trackSid) {
+        removeDownTrack(trackSid);
+    }
+
+    void removeDownTrack(String trackSid) {
+        DownTrack d = downs.remove(trackSid);
+        if (d == null) {
+            return;
+        }
+        d.up.downs.remove(d);
+        for (int i = 0; i < outMedia.size(); i++) {
+            OutgoingMedia m = outMedia.get(i);
+            if (m.mid().equals(d.mid)) {
+                outMedia.set(i, m.deactivated());
+            }
+        }
+        if (!closed) {
+            negotiate();
+        }
+    }
+
+    private void negotiate() {
+        if (sub == null || closed) {
+            return;
+        }
+        if (offerInFlight) {
+            renegotiate = true;
+            return;
+        }
+        renegotiate = false;
+        lastOffer = SdpNegotiator.buildSubscriberOffer(plane.localTransport(sub), ++offerVersion, outMedia);
+        offerId++;
+        offerInFlight = true;
+        offerSentNanos = System.nanoTime();
+        participant.sink().sendOffer(lastOffer.sdp(), offerId, lastOffer.midToTrackId());
+    }
+
+    @Override
+    public void onSubscriberAnswer(String sdp, int id) {
+        if (closed || sub == null || lastOffer == null) {
+            return;
+        }
+        if (id != 0 && id != offerId) {
+            log.debug("stale subscriber answer room={} identity={} id={} expected={}", room.name(),
+                    participant.identity(), id, offerId);
+            return;
+        }
+        try {
+            SubscriberAnswerInfo info = SdpNegotiator.parseSubscriberAnswer(sdp, lastOffer);
+            RemoteTransport r = info.remote();
+            if (subRemoteUfrag == null || !subRemoteUfrag.equals(r.iceUfrag())) {
+                sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint());
+                subRemoteUfrag = r.iceUfrag();
+            }
+            long now = System.nanoTime();
+            for (DownTrack d : downs.values()) {
+                AnsweredMedia am = info.byMid(d.mid);
+                if (am != null && am.accepted() && !d.negotiated) {
+                    d.negotiated = true;
+                    d.up.requestKeyframe(now);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("subscriber answer rejected room={} identity={} err={}", room.name(), participant.identity(),
+                    e.toString());
+        }
+        offerInFlight = false;
+        if (renegotiate) {
+            negotiate();
+        }
+    }
+
+    @Override
+    public void onTrickle(String candidateInit, int target) {
+        // ICE-lite: the browser's addresses are learnt from its authenticated connectivity checks
+        // (peer-reflexive, RFC 8445 7.3.1.3), so trickled candidates need no action.
+    }
+
+    void sendRtp(byte[] b, int off, int len) {
+        sub.sendRtp(b, off, len);
+    }
+
+    @Override
+    public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+        if (t != sub) {
+            return;
+        }
+        // RFC 3550 6.4 compound packet: walk each packet by its length field.
+        int end = off + len;
+        int p = off;
+        while (p + 4 <= end) {
+            int first = b[p] & 0xff;
+            if ((first >>> 6) != 2) {
+                return;
+            }
+            int fmt = first & 0x1f;
+            int type = b[p + 1] & 0xff;
+            int words = ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+            int plen = (words + 1) * 4;
+            if (p + plen > end) {
+                return;
+            }
+            // RFC 4585 6.3.1 PLI (PSFB fmt 1), RFC 5104 4.3.1 FIR (PSFB fmt 4): media SSRC at +8 / FCI.
+            if (type == 206 && (fmt == 1 || fmt == 4) && plen >= 12) {
+                int mediaSsrc = fmt == 1 ? getInt(b, p + 8) : (plen >= 20 ? getInt(b, p + 12) : 0);
+                for (DownTrack d : downs.values()) {
+                    if (d.outSsrc == mediaSsrc) {
+                        d.up.requestKeyframe(nowNanos);
+                    }
+                }
+            }
+            p += plen;
+        }
+    }
+
+    private static int getInt(byte[] b, int o) {
+        return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+    }
+
+    // ---- common -------------------------------------------------------------------------------
+
+    @Override
+    public void onConnected(PeerTransport t) {
+        if (!active && (t == sub || sub == null)) {
+            active = true;
+            participant.setActive();
+        }
+    }
+
+    @Override
+    public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {
+        // SCTP (data channels) is not implemented yet: the association is never answered.
+    }
+
+    @Override
+    public void onFailed(PeerTransport t, String reason) {
+        log.warn("peer connection failed room={} identity={} pc={} reason={}", room.name(),
+                participant.identity(), t.name(), reason);
+        participant.disconnect(DisconnectReason.CONNECTION_TIMEOUT, true);
+    }
+
+    @Override
+    public void onMute(String trackSid, boolean muted) {
+        UpTrack up = router.get(trackSid);
+        if (up != null) {
+            up.setMuted(muted, System.nanoTime());
+        }
+    }
+
+    @Override
+    public void onTrackUnpublished(String trackSid) {
+        for (PubMedia pm : pubByMid.values()) {
+            if (pm.up != null && pm.up.trackSid.equals(trackSid)) {
+                forgetSsrcs(pm.up);
+                pm.up = null;
+            }
+        }
+        UpTrack up = router.remove(trackSid);
+        if (up != null) {
+            up.close(System.nanoTime());
+        }
+    }
+
+    @Override
+    public void sendData(byte[] dataPacket, boolean reliable) {
+        // Needs SCTP over DTLS (data channels), which is not implemented yet.
+        log.debug("data not delivered: no data channel room={} identity={}", room.name(), participant.identity());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        long now = System.nanoTime();
+        for (PubMedia pm : pubByMid.values()) {
+            if (pm.up != null) {
+                router.remove(pm.up.trackSid);
+                pm.up.close(now);
+            }
+        }
+        for (DownTrack d : downs.values()) {
+            d.up.downs.remove(d);
+        }
+        downs.clear();
+        if (pub != null) {
+            pub.close();
+        }
+        if (sub != null) {
+            sub.close();
+        }
+    }
+}

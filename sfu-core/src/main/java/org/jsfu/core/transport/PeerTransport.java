@@ -1,0 +1,259 @@
+package org.jsfu.core.transport;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.dtls.DtlsSession;
+import org.jsfu.core.ice.IceAgent;
+import org.jsfu.core.ice.IceCredentials;
+import org.jsfu.core.srtp.SrtpKeys;
+import org.jsfu.core.srtp.SrtpProfile;
+import org.jsfu.core.srtp.SrtpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer connection's transport: ICE (answering the browser's checks), DTLS (always the DTLS
+ * server: we answer publisher offers with setup:passive and offer actpass on the subscriber PC, which
+ * Chrome answers with active), SRTP/SRTCP. Everything but {@link #post} runs on the owning loop.
+ */
+public final class PeerTransport {
+    private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
+    /** Room after a packet for the SRTP auth tag (up to 16 bytes) and the SRTCP index (4). */
+    public static final int TAG_ROOM = 20;
+
+    /** What the transport reports to its owner, on the owner's loop. */
+    public interface Listener {
+        void onConnected(PeerTransport t);
+
+        /** A decrypted RTP packet; the buffer is lent for the duration of the call. */
+        void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos);
+
+        /** A decrypted RTCP compound packet; lent for the duration of the call. */
+        void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos);
+
+        /** DTLS application data (SCTP); lent for the duration of the call. */
+        void onApplicationData(PeerTransport t, byte[] b, int off, int len);
+
+        void onFailed(PeerTransport t, String reason);
+    }
+
+    private final String name;
+    private final UdpMux mux;
+    private final UdpMux.Socket socket;
+    private final Executor loop;
+    private final Executor handshakePool;
+    private final DtlsIdentity identity;
+    private final IceCredentials localIce;
+    private final IceAgent ice;
+    private final Listener listener;
+    private final byte[] stunOut = new byte[512];
+
+    private DtlsSession dtls;
+    private SrtpSession srtpSend;
+    private SrtpSession srtpRecv;
+    private volatile InetSocketAddress remote;
+    private boolean connected;
+    private boolean closed;
+    private long lastStunNanos;
+
+    public PeerTransport(String name, UdpMux mux, Executor loop, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener) {
+        this.name = name;
+        this.mux = mux;
+        this.socket = mux.assignSocket();
+        this.loop = loop;
+        this.handshakePool = handshakePool;
+        this.identity = identity;
+        this.localIce = IceCredentials.random();
+        this.ice = new IceAgent(localIce, null, null);
+        this.listener = listener;
+        mux.registerUfrag(localIce.ufrag(), this);
+    }
+
+    public IceCredentials localIce() {
+        return localIce;
+    }
+
+    public int localPort() {
+        return socket.port();
+    }
+
+    public String fingerprint() {
+        return identity.fingerprintSha256();
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Sets the browser's ICE credentials and DTLS fingerprint from its SDP and starts the DTLS
+     * server. Later calls with the same fingerprint only update the ICE credentials (ICE restart).
+     */
+    public void setRemote(String ufrag, String pwd, String fingerprintSha256) {
+        ice.setRemoteCredentials(ufrag, pwd);
+        if (dtls == null) {
+            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool);
+            dtls.start();
+        }
+    }
+
+    /** Any thread: copies the datagram and hands it to the loop. */
+    void post(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via) {
+        byte[] copy = new byte[len + TAG_ROOM];
+        System.arraycopy(b, off, copy, 0, len);
+        long now = System.nanoTime();
+        loop.execute(() -> onDatagram(copy, 0, len, from, via, now));
+    }
+
+    /** On the loop. Exposed for tests that drive the transport without sockets. */
+    void onDatagram(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via, long nowNanos) {
+        if (closed) {
+            return;
+        }
+        switch (PacketClass.of(b, off, len)) {
+            case STUN -> onStun(b, off, len, from, via, nowNanos);
+            case DTLS -> {
+                if (dtls != null) {
+                    dtls.receive(b, off, len);
+                }
+            }
+            case RTP -> {
+                if (srtpRecv != null) {
+                    int n = srtpRecv.unprotectRtp(b, off, len);
+                    if (n > 0) {
+                        listener.onRtp(this, b, off, n, nowNanos);
+                    }
+                }
+            }
+            case RTCP -> {
+                if (srtpRecv != null) {
+                    int n = srtpRecv.unprotectRtcp(b, off, len);
+                    if (n > 0) {
+                        listener.onRtcp(this, b, off, n, nowNanos);
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void onStun(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via, long nowNanos) {
+        int n = ice.handleStun(b, off, len, from, nowNanos / 1_000_000, stunOut);
+        if (n <= 0) {
+            return;
+        }
+        lastStunNanos = nowNanos;
+        via.send(stunOut, 0, n, from);
+        mux.bindAddress(via, from, this);
+        InetSocketAddress selected = ice.selectedAddress();
+        InetSocketAddress next = selected != null ? selected : (remote == null ? from : remote);
+        if (!next.equals(remote)) {
+            log.debug("ice remote address pc={} addr={}", name, next);
+            remote = next;
+        }
+    }
+
+    /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */
+    public void sendRtp(byte[] b, int off, int len) {
+        InetSocketAddress to = remote;
+        if (srtpSend == null || to == null) {
+            return;
+        }
+        int n = srtpSend.protectRtp(b, off, len);
+        if (n > 0) {
+            socket.send(b, off, n, to);
+        }
+    }
+
+    /** On the loop: encrypts in place and sends an RTCP compound packet. */
+    public void sendRtcp(byte[] b, int off, int len) {
+        InetSocketAddress to = remote;
+        if (srtpSend == null || to == null) {
+            return;
+        }
+        int n = srtpSend.protectRtcp(b, off, len);
+        if (n > 0) {
+            socket.send(b, off, n, to);
+        }
+    }
+
+    /** Sends SCTP over DTLS. */
+    public void sendApplicationData(byte[] b, int off, int len) {
+        if (dtls != null && connected) {
+            dtls.sendApplicationData(b, off, len);
+        }
+    }
+
+    /** On the loop, periodically: ICE consent (RFC 7675): no checks for 30 s means the peer is gone. */
+    public void tick(long nowNanos) {
+        if (closed || !connected) {
+            return;
+        }
+        if (!ice.isAlive(nowNanos / 1_000_000)) {
+            listener.onFailed(this, "ice consent expired");
+        }
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        mux.unregister(localIce.ufrag(), this);
+        if (dtls != null) {
+            dtls.close();
+        }
+    }
+
+    /** DTLS callbacks arrive on handshake/receive threads; state changes are posted to the loop. */
+    private final class DtlsGlue implements DtlsSession.Listener {
+        @Override
+        public void sendDatagram(byte[] b, int off, int len) {
+            InetSocketAddress to = remote;
+            if (to != null) {
+                socket.send(b, off, len, to);
+            }
+        }
+
+        @Override
+        public void onConnected(SrtpProfile profile, byte[] keyingMaterial) {
+            loop.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                SrtpKeys keys = SrtpKeys.fromKeyingMaterial(profile, keyingMaterial, false);
+                srtpSend = SrtpSession.sender(profile, keys.localKey(), keys.localSalt());
+                srtpRecv = SrtpSession.receiver(profile, keys.remoteKey(), keys.remoteSalt());
+                connected = true;
+                log.info("pc connected pc={} profile={} remote={}", name, profile, remote);
+                listener.onConnected(PeerTransport.this);
+            });
+        }
+
+        @Override
+        public void onApplicationData(byte[] b, int off, int len) {
+            byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+            loop.execute(() -> {
+                if (!closed) {
+                    listener.onApplicationData(PeerTransport.this, copy, 0, copy.length);
+                }
+            });
+        }
+
+        @Override
+        public void onFailed(String reason, Throwable cause) {
+            loop.execute(() -> {
+                if (!closed) {
+                    log.warn("dtls failed pc={} reason={}", name, reason);
+                    listener.onFailed(PeerTransport.this, "dtls: " + reason);
+                }
+            });
+        }
+    }
+}

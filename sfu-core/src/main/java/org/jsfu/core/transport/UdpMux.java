@@ -1,0 +1,193 @@
+package org.jsfu.core.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsfu.core.ice.StunMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTC UDP sockets (the port range, or one port) shared by every peer connection of this node.
+ * One receive thread selects over all of them; a datagram is routed first by the STUN USERNAME's
+ * local ufrag (for connectivity checks), then by its source address once ICE validated that address
+ * for a transport. Nothing is created for a datagram that matches neither: unknown traffic is dropped.
+ */
+public final class UdpMux implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UdpMux.class);
+    public static final int MAX_DATAGRAM = 1500;
+
+    /** One bound socket with its address-to-transport routes. */
+    public static final class Socket {
+        final DatagramChannel channel;
+        final int port;
+        final Map<InetSocketAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
+
+        Socket(DatagramChannel channel, int port) {
+            this.channel = channel;
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** Sends one datagram; safe from any thread (DatagramChannel serialises sends). */
+        public void send(byte[] b, int off, int len, InetSocketAddress to) {
+            try {
+                channel.send(ByteBuffer.wrap(b, off, len), to);
+            } catch (IOException e) {
+                log.debug("udp send failed to={} err={}", to, e.toString());
+            }
+        }
+    }
+
+    private final List<Socket> sockets = new ArrayList<>();
+    private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
+    private final Selector selector;
+    private final Thread receiver;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). A port in
+     * use is skipped with a warning; at least one must bind.
+     */
+    public UdpMux(InetAddress bindAddress, int portStart, int portEnd) throws IOException {
+        if (portStart <= 0 || portEnd < portStart || portEnd > 65535) {
+            throw new IllegalArgumentException("invalid rtc port range " + portStart + "-" + portEnd);
+        }
+        selector = Selector.open();
+        for (int port = portStart; port <= portEnd; port++) {
+            DatagramChannel ch = DatagramChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+                ch.bind(new InetSocketAddress(bindAddress, port));
+                ch.configureBlocking(false);
+                Socket s = new Socket(ch, ((InetSocketAddress) ch.getLocalAddress()).getPort());
+                ch.register(selector, SelectionKey.OP_READ, s);
+                sockets.add(s);
+            } catch (IOException e) {
+                ch.close();
+                log.warn("rtc udp port unavailable port={} err={}", port, e.toString());
+            }
+        }
+        if (sockets.isEmpty()) {
+            selector.close();
+            throw new IOException("no rtc udp port could be bound in " + portStart + "-" + portEnd);
+        }
+        receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
+        receiver.setDaemon(true);
+        receiver.start();
+        log.info("rtc udp listening ports={}-{} bound={}", portStart, portEnd, sockets.size());
+    }
+
+    /** Picks the socket a new peer connection will use (round robin over the range). */
+    public Socket assignSocket() {
+        return sockets.get(Math.floorMod(next.getAndIncrement(), sockets.size()));
+    }
+
+    public List<Socket> sockets() {
+        return List.copyOf(sockets);
+    }
+
+    public void registerUfrag(String localUfrag, PeerTransport t) {
+        byUfrag.put(localUfrag, t);
+    }
+
+    /** Called by a transport once ICE validated {@code remote} on {@code socket}. */
+    void bindAddress(Socket socket, InetSocketAddress remote, PeerTransport t) {
+        socket.byAddress.put(remote, t);
+    }
+
+    /** Removes every route to {@code t}. */
+    public void unregister(String localUfrag, PeerTransport t) {
+        byUfrag.remove(localUfrag, t);
+        for (Socket s : sockets) {
+            s.byAddress.values().removeIf(v -> v == t);
+        }
+    }
+
+    public long droppedDatagrams() {
+        return dropped.get();
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+        while (!closed) {
+            try {
+                selector.select(500);
+                var keys = selector.selectedKeys();
+                for (var it = keys.iterator(); it.hasNext(); ) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    Socket s = (Socket) k.attachment();
+                    drain(s, buf);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    log.warn("rtc udp receive error err={}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void drain(Socket s, ByteBuffer buf) throws IOException {
+        for (int i = 0; i < 64; i++) {
+            buf.clear();
+            InetSocketAddress from = (InetSocketAddress) s.channel.receive(buf);
+            if (from == null) {
+                return;
+            }
+            int len = buf.position();
+            byte[] b = buf.array();
+            PeerTransport t = s.byAddress.get(from);
+            if (t == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
+                String ufrag = StunMessage.localUfrag(b, 0, len);
+                if (ufrag != null) {
+                    t = byUfrag.get(ufrag);
+                }
+            }
+            if (t == null) {
+                dropped.incrementAndGet();
+                continue;
+            }
+            t.post(b, 0, len, from, s);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            selector.wakeup();
+            receiver.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Socket s : sockets) {
+            try {
+                s.channel.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}
