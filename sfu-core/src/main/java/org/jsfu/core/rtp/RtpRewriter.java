@@ -26,6 +26,8 @@ public final class RtpRewriter {
     public static final int DROP_PADDING = 4;
     public static final int DROP_PAUSED = 5;
     public static final int DROP_OTHER_SOURCE = 6;
+    /** {@link #sourceSeqFor} result for a sequence number with no known source packet. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
 
     private static final int KIND_RESYNC = 1;
     private static final int KIND_NEWER = 2;
@@ -236,17 +238,17 @@ public final class RtpRewriter {
     }
 
     /**
-     * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or -1
-     * when it is outside the window, belongs to a previous source, or was never given out.
+     * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or
+     * {@link #UNKNOWN} when it is outside the window, belongs to a previous source, or was never given out.
      */
     public long sourceSeqFor(int outSeq) {
         if (!started) {
-            return -1;
+            return UNKNOWN;
         }
         long outExt = outHighest + (short) ((outSeq & 0xffff) - (int) outHighest);
         int i = (int) outExt & mask;
         if (outKey[i] != outExt) {
-            return -1;
+            return UNKNOWN;
         }
         return outSrc[i];
     }
