@@ -1,0 +1,309 @@
+package org.jsfu.core.rtp;
+
+import java.util.Arrays;
+
+/**
+ * Per subscriber, per track: rewrites SSRC, sequence number and timestamp so the subscriber sees one
+ * continuous stream across source switches (simulcast layer, re-published track), pauses and resumes.
+ * Architecture rule 5: {@link #decide} is pure and returns a packed decision; {@link #apply} commits the
+ * decision to the state and writes the header in place (normally into the subscriber's scratch copy).
+ *
+ * <p>Source sequence numbers come in already extended to 64 bits by the publisher track (the same keys
+ * as its {@link PacketRing}). Inside one source segment the mapping is an offset, so gaps and reordering
+ * are preserved (the subscriber NACKs real gaps); a window remembers, per source sequence, the output
+ * sequence given or reserved for it, which drops duplicates, places late packets, hides dropped
+ * padding-only packets and maps a subscriber's NACK back ({@link #sourceSeqFor}). On a switch or resume
+ * the next packet gets output sequence last+1 and a timestamp advanced by the wall-clock time since the
+ * last forwarded packet. Waiting for a video keyframe before a switch is the caller's choice.
+ *
+ * <p>Decision layout: bits 0-31 output timestamp, 32-47 output sequence, 48-55 action, 56-59 kind.
+ * One owner thread; no allocation after construction.
+ */
+public final class RtpRewriter {
+    public static final int FORWARD = 1;
+    public static final int DROP_DUPLICATE = 2;
+    public static final int DROP_TOO_OLD = 3;
+    public static final int DROP_PADDING = 4;
+    public static final int DROP_PAUSED = 5;
+    public static final int DROP_OTHER_SOURCE = 6;
+    /** {@link #sourceSeqFor} result for a sequence number with no known source packet. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
+
+    private static final int KIND_RESYNC = 1;
+    private static final int KIND_NEWER = 2;
+    private static final int KIND_OLDER = 3;
+    private static final int KIND_RETRANSMIT = 4;
+
+    private static final byte RESERVED = 1;
+    private static final byte FORWARDED = 2;
+    private static final byte DROPPED = 3;
+    private static final long EMPTY = Long.MIN_VALUE;
+
+    private final int outSsrc;
+    private final int clockRate;
+    private final int mask;
+    private final long initialSeq;
+    private final long initialTs;
+    private boolean dropPaddingOnly = true;
+
+    private final long[] srcKey;
+    private final long[] srcOut;
+    private final byte[] srcState;
+    private final long[] outKey;
+    private final long[] outSrc;
+
+    private boolean started;
+    private boolean paused;
+    private boolean resync;
+    private boolean hasSource;
+    private int srcSsrc;
+    private boolean hasPending;
+    private int pendingSsrc;
+    private long srcHighest;
+    private long srcFloor;
+    private long outHighest;
+    private long outHighestTs;
+    private long lastWallMs;
+    private long tsOffset;
+
+    /**
+     * @param window power of two: how far back (in source sequence numbers) late packets, duplicates and
+     *               NACKs are mapped
+     */
+    public RtpRewriter(int outSsrc, int clockRate, int initialSeq, long initialTs, int window) {
+        if (window <= 0 || Integer.bitCount(window) != 1 || clockRate <= 0) {
+            throw new IllegalArgumentException("window must be a power of two, clockRate positive");
+        }
+        this.outSsrc = outSsrc;
+        this.clockRate = clockRate;
+        this.mask = window - 1;
+        this.initialSeq = initialSeq & 0xffff;
+        this.initialTs = initialTs & 0xffffffffL;
+        this.srcKey = new long[window];
+        this.srcOut = new long[window];
+        this.srcState = new byte[window];
+        this.outKey = new long[window];
+        this.outSrc = new long[window];
+        clearWindow();
+    }
+
+    public int outSsrc() {
+        return outSsrc;
+    }
+
+    /** Whether in-order padding-only packets are dropped (default true: they are publisher probes). */
+    public void setDropPaddingOnly(boolean drop) {
+        this.dropPaddingOnly = drop;
+    }
+
+    /** Stops forwarding (subscriber muted/paused the track); the sequence does not advance. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Forwards again; the next packet continues the sequence, timestamp advanced by wall clock. */
+    public void resume() {
+        if (paused) {
+            paused = false;
+            resync = true;
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /**
+     * Switches to source {@code ssrc}: packets of the current source keep flowing until the first packet
+     * of the new one, which continues the output sequence; later packets of the old source are dropped.
+     */
+    public void switchSource(int ssrc) {
+        if (hasSource && ssrc == srcSsrc && !hasPending) {
+            return;
+        }
+        hasPending = true;
+        pendingSsrc = ssrc;
+    }
+
+    /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
+    public long decide(RtpPacket p, long srcExtSeq, long nowMs) {
+        if (paused) {
+            return pack(DROP_PAUSED, 0, 0, 0);
+        }
+        int ssrc = p.ssrc();
+        boolean padOnly = p.payloadLength() == 0;
+        boolean toPending = hasPending && ssrc == pendingSsrc;
+        if ((!hasSource && !hasPending) || toPending || (resync && hasSource && ssrc == srcSsrc)) {
+            if (padOnly && dropPaddingOnly) {
+                return pack(DROP_PADDING, KIND_RESYNC, 0, 0);
+            }
+            if (!started) {
+                return pack(FORWARD, KIND_RESYNC, initialSeq, initialTs);
+            }
+            long elapsed = Math.max(0, nowMs - lastWallMs) * clockRate / 1000;
+            return pack(FORWARD, KIND_RESYNC, outHighest + 1, outHighestTs + Math.max(1, elapsed));
+        }
+        if (!hasSource || ssrc != srcSsrc) {
+            return pack(DROP_OTHER_SOURCE, 0, 0, 0);
+        }
+        long outTs = p.timestamp() + tsOffset;
+        if (srcExtSeq > srcHighest) {
+            if (padOnly && dropPaddingOnly && srcExtSeq == srcHighest + 1) {
+                return pack(DROP_PADDING, KIND_NEWER, 0, 0);
+            }
+            return pack(FORWARD, KIND_NEWER, outHighest + (srcExtSeq - srcHighest), outTs);
+        }
+        if (srcExtSeq < srcFloor) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        int i = (int) srcExtSeq & mask;
+        if (srcKey[i] != srcExtSeq) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        if (srcState[i] != RESERVED) {
+            return pack(DROP_DUPLICATE, 0, 0, 0);
+        }
+        return pack(FORWARD, KIND_OLDER, srcOut[i], outTs);
+    }
+
+    /**
+     * Pure: the header for retransmitting source packet {@code p} (from the publisher's ring) after the
+     * subscriber NACKed it. Drops when the packet is not one this subscriber was given or owed.
+     */
+    public long decideRetransmit(RtpPacket p, long srcExtSeq) {
+        if (paused || !hasSource || p.ssrc() != srcSsrc || srcExtSeq < srcFloor) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        int i = (int) srcExtSeq & mask;
+        if (srcKey[i] != srcExtSeq || srcState[i] == DROPPED || srcExtSeq > srcHighest) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        return pack(FORWARD, KIND_RETRANSMIT, srcOut[i], p.timestamp() + tsOffset);
+    }
+
+    /**
+     * Commits {@code decision} (from {@link #decide} or {@link #decideRetransmit} on the same packet,
+     * with no other call in between) and, when it forwards, writes SSRC, sequence and timestamp into
+     * {@code p} in place. Returns true when the packet is to be sent.
+     */
+    public boolean apply(long decision, RtpPacket p, long srcExtSeq, long nowMs) {
+        int action = action(decision);
+        int kind = (int) (decision >>> 56) & 0x0f;
+        if (action == DROP_PADDING && kind == KIND_NEWER) {
+            record(srcExtSeq, 0, DROPPED);
+            srcHighest = srcExtSeq;
+            return false;
+        }
+        if (action != FORWARD) {
+            return false;
+        }
+        long outTs = outTimestamp(decision);
+        long outExt;
+        switch (kind) {
+            case KIND_RESYNC -> {
+                int ssrc = p.ssrc();
+                outExt = started ? outHighest + (short) (outSeq(decision) - (int) outHighest) : outSeq(decision);
+                if (hasPending && ssrc == pendingSsrc) {
+                    hasPending = false;
+                }
+                hasSource = true;
+                srcSsrc = ssrc;
+                resync = false;
+                clearWindow();
+                tsOffset = (outTs - p.timestamp()) & 0xffffffffL;
+                srcHighest = srcExtSeq;
+                srcFloor = srcExtSeq;
+                record(srcExtSeq, outExt, FORWARDED);
+                advance(outExt, outTs, nowMs);
+            }
+            case KIND_NEWER -> {
+                outExt = outHighest + (srcExtSeq - srcHighest);
+                long from = Math.max(srcHighest + 1, srcExtSeq - mask);
+                for (long s = from; s < srcExtSeq; s++) {
+                    record(s, outHighest + (s - srcHighest), RESERVED);
+                }
+                record(srcExtSeq, outExt, FORWARDED);
+                srcHighest = srcExtSeq;
+                advance(outExt, outTs, nowMs);
+            }
+            case KIND_OLDER, KIND_RETRANSMIT -> srcState[(int) srcExtSeq & mask] = FORWARDED;
+            default -> {
+                return false;
+            }
+        }
+        p.setSsrc(outSsrc);
+        p.setSequence(outSeq(decision));
+        p.setTimestamp(outTs);
+        return true;
+    }
+
+    /**
+     * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or
+     * {@link #UNKNOWN} when it is outside the window, belongs to a previous source, or was never given out.
+     */
+    public long sourceSeqFor(int outSeq) {
+        if (!started) {
+            return UNKNOWN;
+        }
+        long outExt = outHighest + (short) ((outSeq & 0xffff) - (int) outHighest);
+        int i = (int) outExt & mask;
+        if (outKey[i] != outExt) {
+            return UNKNOWN;
+        }
+        return outSrc[i];
+    }
+
+    /** The current source SSRC (meaningful once a packet was forwarded). */
+    public int sourceSsrc() {
+        return srcSsrc;
+    }
+
+    /** Extended output sequence of the newest forwarded packet. */
+    public long outHighest() {
+        return outHighest;
+    }
+
+    public static int action(long decision) {
+        return (int) (decision >>> 48) & 0xff;
+    }
+
+    public static boolean isForward(long decision) {
+        return action(decision) == FORWARD;
+    }
+
+    public static int outSeq(long decision) {
+        return (int) (decision >>> 32) & 0xffff;
+    }
+
+    public static long outTimestamp(long decision) {
+        return decision & 0xffffffffL;
+    }
+
+    private static long pack(int action, int kind, long seq, long ts) {
+        return ((long) kind << 56) | ((long) action << 48) | ((seq & 0xffff) << 32) | (ts & 0xffffffffL);
+    }
+
+    private void advance(long outExt, long outTs, long nowMs) {
+        outHighest = outExt;
+        outHighestTs = outTs & 0xffffffffL;
+        lastWallMs = nowMs;
+        started = true;
+    }
+
+    private void record(long src, long out, byte state) {
+        int i = (int) src & mask;
+        srcKey[i] = src;
+        srcOut[i] = out;
+        srcState[i] = state;
+        if (state != DROPPED) {
+            int j = (int) out & mask;
+            outKey[j] = out;
+            outSrc[j] = src;
+        }
+    }
+
+    private void clearWindow() {
+        Arrays.fill(srcKey, EMPTY);
+        Arrays.fill(outKey, EMPTY);
+    }
+}
