@@ -23,6 +23,7 @@ final class SdpParser {
         Sdp sdp = new Sdp();
         MediaSection current = null;
         int lineNo = 0;
+        boolean first = true;
         int start = 0;
         int n = text.length();
         while (start < n) {
@@ -45,9 +46,10 @@ final class SdpParser {
             }
             char type = line.charAt(0);
             String value = line.substring(2);
-            if (lineNo == 1 && !(type == 'v' && value.equals("0"))) {
+            if (first && !(type == 'v' && value.equals("0"))) {
                 throw new SdpParseException("SDP must start with v=0 (RFC 8866 §5.1), got '" + abbreviate(line) + "'");
             }
+            first = false;
             if (type == 'm') {
                 if (sdp.media().size() >= MAX_MEDIA_SECTIONS) {
                     throw new SdpParseException("too many media sections (max " + MAX_MEDIA_SECTIONS + ")");
