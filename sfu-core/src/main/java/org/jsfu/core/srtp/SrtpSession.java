@@ -9,6 +9,11 @@ package org.jsfu.core.srtp;
  * at least {@link #maxOverhead()} bytes; they return the new length, or -1 if the packet is malformed
  * or the buffer is too small. unprotect methods return the plain length or -1 (malformed, replayed,
  * or failed authentication); per-SSRC state is created only after a packet authenticates.
+ *
+ * <p>Sender ROC: estimated from the sequence numbers we write, exactly as the receiver will (RFC 3711
+ * section 3.3.1), so retransmissions of older sequence numbers keep their ROC. A forward jump of
+ * 2^15 or more between consecutive packets of one SSRC cannot be followed by any receiver; writers of
+ * outgoing sequence numbers must keep jumps smaller.
  */
 public final class SrtpSession {
     /** Default bound on SSRCs tracked per session (RTP and RTCP each). */
