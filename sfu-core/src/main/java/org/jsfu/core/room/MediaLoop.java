@@ -1,0 +1,90 @@
+package org.jsfu.core.room;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One single-threaded executor that owns the state of the rooms pinned to it. Room, participant and
+ * track state is only touched from this thread; other threads {@link #post} work or {@link #submit}
+ * a request and wait on the returned future.
+ */
+public final class MediaLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaLoop.class);
+
+    private final String name;
+    private final ScheduledExecutorService exec;
+    private volatile Thread thread;
+
+    public MediaLoop(String name) {
+        this.name = name;
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            thread = t;
+            return t;
+        });
+    }
+
+    public String name() { return name; }
+
+    /** True when called from this loop's thread. */
+    public boolean inLoop() { return Thread.currentThread() == thread; }
+
+    /** Runs {@code task} on the loop; exceptions are logged, never propagated to the caller. */
+    public void post(Runnable task) {
+        exec.execute(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                log.error("task failed loop={}", name, t);
+            }
+        });
+    }
+
+    /** Runs {@code task} on the loop and completes the future with its result or exception. */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            exec.execute(() -> {
+                try {
+                    f.complete(task.call());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            f.completeExceptionally(rejected);
+        }
+        return f;
+    }
+
+    /** Runs {@code task} on the loop after {@code delayMs}; cancel with the returned handle. */
+    public ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+        return exec.schedule(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                log.error("timer failed loop={}", name, t);
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        exec.shutdown();
+        try {
+            if (!exec.awaitTermination(2, TimeUnit.SECONDS)) {
+                exec.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            exec.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

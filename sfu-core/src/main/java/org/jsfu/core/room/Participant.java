@@ -1,0 +1,289 @@
+package org.jsfu.core.room;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant of a room. Every method must be called on the room's {@link MediaLoop}
+ * ({@code room.loop()}); other threads post to it.
+ */
+public final class Participant {
+    private static final Logger log = LoggerFactory.getLogger(Participant.class);
+
+    private final Room room;
+    private final String sid;
+    private final String identity;
+    private final String kind;
+    private final ClientInfo client;
+    private final long joinedAtMs;
+    private final SignalSink sink;
+    private final Map<String, TrackInfo> pending = new LinkedHashMap<>();   // by cid
+    private final Map<String, TrackInfo> published = new LinkedHashMap<>(); // by track sid
+    private final Set<String> subscribed = new HashSet<>();                 // track sids
+    private String name;
+    private String metadata;
+    private Map<String, String> attributes;
+    private Permission permission;
+    private ParticipantState state = ParticipantState.JOINING;
+    private DisconnectReason disconnectReason = DisconnectReason.UNKNOWN_REASON;
+    private long version;
+    private long trackVersion;
+    private ParticipantMedia media;
+
+    Participant(Room room, String sid, JoinRequest req, SignalSink sink, long nowMs) {
+        this.room = room;
+        this.sid = sid;
+        this.identity = req.identity();
+        this.kind = req.kind() == null ? "standard" : req.kind();
+        this.client = req.client() == null ? ClientInfo.unknown() : req.client();
+        this.joinedAtMs = nowMs;
+        this.sink = sink;
+        this.name = req.name() == null ? "" : req.name();
+        this.metadata = req.metadata() == null ? "" : req.metadata();
+        this.attributes = new HashMap<>(req.attributes());
+        this.permission = req.permission();
+    }
+
+    void attachMedia(ParticipantMedia m) { this.media = m; }
+
+    public Room room() { return room; }
+
+    public String sid() { return sid; }
+
+    public String identity() { return identity; }
+
+    public Permission permission() { return permission; }
+
+    public ClientInfo client() { return client; }
+
+    public ParticipantState state() { return state; }
+
+    public SignalSink sink() { return sink; }
+
+    public ParticipantMedia media() { return media; }
+
+    public boolean hidden() { return permission.hidden(); }
+
+    public boolean isPublisher() { return !published.isEmpty(); }
+
+    public Collection<TrackInfo> publishedTracks() { return List.copyOf(published.values()); }
+
+    public TrackInfo publishedTrack(String trackSid) { return published.get(trackSid); }
+
+    /** Track sids this participant is subscribed to. */
+    public Set<String> subscriptions() { return Set.copyOf(subscribed); }
+
+    Set<String> subscribedMutable() { return subscribed; }
+
+    public ParticipantInfo info() {
+        room.checkLoop();
+        return new ParticipantInfo(sid, identity, name, metadata, attributes, state,
+                new ArrayList<>(published.values()), joinedAtMs, version, permission, kind, !published.isEmpty(),
+                client.clientProtocol(), disconnectReason);
+    }
+
+    /** Moves JOINED to ACTIVE (media calls this once the primary peer connection is up). */
+    public void setActive() {
+        room.checkLoop();
+        if (state != ParticipantState.JOINED) {
+            return;
+        }
+        state = ParticipantState.ACTIVE;
+        version++;
+        room.broadcast(this);
+        room.participantActive(this);
+    }
+
+    void setJoined() {
+        state = ParticipantState.JOINED;
+    }
+
+    void setDisconnected(DisconnectReason reason) {
+        state = ParticipantState.DISCONNECTED;
+        disconnectReason = reason;
+        version++;
+    }
+
+    /**
+     * Answers a client's AddTrackRequest: allocates a TR_ sid, remembers the track as pending until its
+     * media starts and sends TrackPublishedResponse. Returns null (and sends nothing) when the grant does
+     * not allow this source, as LiveKit does.
+     */
+    public TrackInfo addPendingTrack(AddTrack req) {
+        room.checkLoop();
+        if (!permission.mayPublish(req.source())) {
+            log.warn("add track refused: no permission room={} identity={} source={}", room.name(), identity,
+                    req.source());
+            return null;
+        }
+        TrackInfo existing = pending.get(req.cid());
+        if (existing == null) {
+            existing = new TrackInfo(Sids.track(), req.cid(), req.type(), req.name(), req.muted(), req.width(),
+                    req.height(), req.source(), "", "", req.simulcast(), req.disableDtx(), req.stereo(),
+                    req.disableRed(), req.stream(), req.encryption(), ++trackVersion);
+            pending.put(req.cid(), existing);
+        }
+        sink.sendTrackPublished(req.cid(), existing);
+        return existing;
+    }
+
+    /** The pending track for a client track id (the second msid token), or null. */
+    public TrackInfo pendingTrack(String cid) {
+        room.checkLoop();
+        return pending.get(cid);
+    }
+
+    /**
+     * Media calls this when the pending track {@code cid} receives media: the track becomes published,
+     * everybody gets an update, listeners run (webhook, auto-subscribe). Returns null if no such pending
+     * track.
+     */
+    public TrackInfo publishPendingTrack(String cid, String mid, String mimeType) {
+        room.checkLoop();
+        TrackInfo t = pending.remove(cid);
+        if (t == null) {
+            return null;
+        }
+        TrackInfo pub = t.published(mid, mimeType, ++trackVersion);
+        published.put(pub.sid(), pub);
+        version++;
+        room.broadcast(this);
+        room.trackPublished(this, pub);
+        return pub;
+    }
+
+    /**
+     * Removes a published track. {@code tellPublisher}: send track_unpublished to this participant (the
+     * server or an admin removed it; a client-side unpublish needs no echo).
+     */
+    public TrackInfo unpublishTrack(String trackSid, boolean tellPublisher) {
+        room.checkLoop();
+        TrackInfo t = published.remove(trackSid);
+        if (t == null) {
+            return null;
+        }
+        version++;
+        if (media != null) {
+            media.onTrackUnpublished(trackSid);
+        }
+        room.trackUnpublished(this, t);
+        if (tellPublisher) {
+            sink.sendTrackUnpublished(trackSid);
+        }
+        room.broadcast(this);
+        return t;
+    }
+
+    /**
+     * Mutes or unmutes a published (or pending) track. {@code askClient}: the request came from the server
+     * API, so the publisher is told to mute its local track as well. Returns the new TrackInfo or null.
+     */
+    public TrackInfo setTrackMuted(String trackSid, boolean muted, boolean askClient) {
+        room.checkLoop();
+        TrackInfo t = published.get(trackSid);
+        if (t == null) {
+            for (TrackInfo p : pending.values()) {
+                if (p.sid().equals(trackSid)) {
+                    TrackInfo np = p.withMuted(muted, ++trackVersion);
+                    pending.put(p.cid(), np);
+                    if (askClient) {
+                        sink.sendMute(trackSid, muted);
+                    }
+                    return np;
+                }
+            }
+            return null;
+        }
+        if (askClient) {
+            sink.sendMute(trackSid, muted);
+        }
+        if (t.muted() == muted) {
+            return t;
+        }
+        TrackInfo nt = t.withMuted(muted, ++trackVersion);
+        published.put(trackSid, nt);
+        version++;
+        if (media != null) {
+            media.onMute(trackSid, muted);
+        }
+        room.broadcast(this);
+        return nt;
+    }
+
+    /** Changes name / metadata / attributes; null leaves a field as is. Broadcasts when anything changed. */
+    public void updateMetadata(String newName, String newMetadata, Map<String, String> newAttributes) {
+        room.checkLoop();
+        boolean changed = false;
+        if (newName != null && !newName.equals(name)) {
+            name = newName;
+            changed = true;
+        }
+        if (newMetadata != null && !newMetadata.equals(metadata)) {
+            metadata = newMetadata;
+            changed = true;
+        }
+        if (newAttributes != null && !newAttributes.isEmpty()) {
+            for (Map.Entry<String, String> e : newAttributes.entrySet()) {
+                // LiveKit: an empty value deletes the attribute
+                String prev = e.getValue().isEmpty() ? attributes.remove(e.getKey())
+                        : attributes.put(e.getKey(), e.getValue());
+                changed |= !e.getValue().equals(prev == null ? "" : prev);
+            }
+        }
+        if (changed) {
+            version++;
+            room.broadcast(this);
+        }
+    }
+
+    /** Replaces the permission (UpdateParticipant). Revoking canPublish unpublishes every track. */
+    public void setPermission(Permission p) {
+        room.checkLoop();
+        if (p == null || p.equals(permission)) {
+            return;
+        }
+        permission = p;
+        version++;
+        if (!p.canPublish()) {
+            pending.clear();
+            for (String trackSid : List.copyOf(published.keySet())) {
+                unpublishTrack(trackSid, true);
+            }
+        }
+        if (!p.canSubscribe()) {
+            room.unsubscribeAll(this);
+        }
+        room.broadcast(this);
+    }
+
+    /** Disconnects this participant: sends leave when {@code sendLeave}, then removes it from the room. */
+    public void disconnect(DisconnectReason reason, boolean sendLeave) {
+        room.checkLoop();
+        room.removeParticipant(this, reason, sendLeave);
+    }
+
+    /** Unpublishes everything without per-track broadcasts (the participant is leaving). */
+    void dropTracksOnLeave() {
+        pending.clear();
+        for (TrackInfo t : List.copyOf(published.values())) {
+            published.remove(t.sid());
+            if (media != null) {
+                media.onTrackUnpublished(t.sid());
+            }
+            room.trackUnpublished(this, t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Participant[" + sid + " " + identity + "]";
+    }
+}

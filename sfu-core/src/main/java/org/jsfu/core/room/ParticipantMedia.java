@@ -1,0 +1,37 @@
+package org.jsfu.core.room;
+
+/**
+ * The media side of one participant (its peer connections). Created by a {@link MediaSessionFactory}
+ * when the participant joins; every method is called on the room's loop.
+ */
+public interface ParticipantMedia {
+    /** Called once after the join response was sent. Media marks the participant active when ready. */
+    void start();
+
+    /** Client offer on the publisher PC; answer with {@link SignalSink#sendAnswer} using the same id. */
+    void onPublisherOffer(String sdp, int id);
+
+    /** Client answer to our subscriber offer {@code id}. */
+    void onSubscriberAnswer(String sdp, int id);
+
+    /** Remote ICE candidate (RTCIceCandidateInit JSON); target 0 = publisher PC, 1 = subscriber PC. */
+    void onTrickle(String candidateInit, int target);
+
+    /** This participant is now subscribed to {@code track} of {@code publisher}: start forwarding. */
+    void onTrackSubscribed(Participant publisher, TrackInfo track);
+
+    /** Stop forwarding {@code trackSid} to this participant. */
+    void onTrackUnsubscribed(String publisherSid, String trackSid);
+
+    /** One of this participant's own tracks was muted or unmuted. */
+    void onMute(String trackSid, boolean muted);
+
+    /** One of this participant's own tracks was unpublished (stop receiving it). */
+    void onTrackUnpublished(String trackSid);
+
+    /** Deliver an encoded livekit.DataPacket on the {@code _reliable} or {@code _lossy} channel. */
+    void sendData(byte[] dataPacket, boolean reliable);
+
+    /** Participant left: release transports. */
+    void close();
+}
