@@ -13,7 +13,7 @@ final class DownTrack {
     final String trackSid;
     final String mid;
     final UpTrack up;
-    final WebRtcSession session;
+    final TrackSubscriber session;
     final int outPt;
     final int outSsrc;
     private final RtpRewriter rewriter;
@@ -26,7 +26,7 @@ final class DownTrack {
     boolean disabled;
     long sent;
 
-    DownTrack(String trackSid, String mid, UpTrack up, WebRtcSession session, int outPt, int outSsrc,
+    DownTrack(String trackSid, String mid, UpTrack up, TrackSubscriber session, int outPt, int outSsrc,
               int initialSeq, long initialTs) {
         this.trackSid = trackSid;
         this.mid = mid;

@@ -60,7 +60,11 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     }
 
     RoomRouter router(Room room) {
-        return routers.computeIfAbsent(room.sid(), k -> new RoomRouter());
+        return routers.computeIfAbsent(room.sid(), k -> {
+            RoomRouter r = new RoomRouter(room);
+            r.start();
+            return r;
+        });
     }
 
     /** Egress: attaches a tap to a published track; must run on the room's loop. */
@@ -89,7 +93,10 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
 
     @Override
     public void onRoomFinished(Room room) {
-        routers.remove(room.sid());
+        RoomRouter r = routers.remove(room.sid());
+        if (r != null) {
+            r.close();
+        }
     }
 
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l) {

@@ -6,6 +6,8 @@ import org.jsfu.core.rtp.H264;
 import org.jsfu.core.rtp.PacketRing;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.rtp.SeqUnwrapper;
+import org.jsfu.core.rtp.SpeakerDetector;
+import org.jsfu.core.rtp.AudioLevel;
 import org.jsfu.core.rtp.TsUnwrapper;
 import org.jsfu.core.rtp.Vp8Descriptor;
 import org.jsfu.core.sdp.Codec;
@@ -24,7 +26,7 @@ public final class UpTrack {
     final String publisherSid;
     final boolean video;
     final Codec codec;
-    final WebRtcSession publisher;
+    final TrackPublisher publisher;
     final int audioLevelExtId;
     final List<DownTrack> downs = new ArrayList<>();
     final List<RtpTap> taps = new ArrayList<>();
@@ -42,9 +44,11 @@ public final class UpTrack {
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
     boolean muted;
     boolean closed;
+    /** Active speaker counters (audio with the RFC 6464 extension only). */
+    SpeakerDetector.Track speaker;
     long packets;
 
-    UpTrack(String trackSid, String publisherSid, boolean video, Codec codec, WebRtcSession publisher,
+    UpTrack(String trackSid, String publisherSid, boolean video, Codec codec, TrackPublisher publisher,
             int audioLevelExtId) {
         this.trackSid = trackSid;
         this.publisherSid = publisherSid;
@@ -99,6 +103,12 @@ public final class UpTrack {
             return;
         }
         ring.put(extSeq, p.buffer(), p.offset(), p.length());
+        if (speaker != null && !muted) {
+            int packed = AudioLevel.read(p, audioLevelExtId);
+            if (packed >= 0) {
+                speaker.observe(AudioLevel.level(packed), nowNanos / 1_000_000);
+            }
+        }
         for (int i = 0, n = downs.size(); i < n; i++) {
             downs.get(i).forward(p, extSeq, key, nowNanos, scratch);
         }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * (the client offers, we answer) and the subscriber PC (we offer, the client answers). Runs on the
  * room's loop.
  */
-final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener {
+final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, TrackPublisher, TrackSubscriber {
     private static final Logger log = LoggerFactory.getLogger(WebRtcSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_SSRCS = 32;
@@ -333,7 +333,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener {
     }
 
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */
-    void sendPli(int mediaSsrc) {
+    @Override
+    public void sendPli(int mediaSsrc) {
         if (pub == null || !pub.isConnected()) {
             return;
         }
@@ -393,7 +394,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener {
         removeDownTrack(trackSid);
     }
 
-    void removeDownTrack(String trackSid) {
+    @Override
+    public void removeDownTrack(String trackSid) {
         DownTrack d = downs.remove(trackSid);
         if (d == null) {
             return;
@@ -467,7 +469,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener {
         // (peer-reflexive, RFC 8445 7.3.1.3), so trickled candidates need no action.
     }
 
-    void sendRtp(byte[] b, int off, int len) {
+    @Override
+    public void sendRtp(byte[] b, int off, int len) {
         sub.sendRtp(b, off, len);
     }
 

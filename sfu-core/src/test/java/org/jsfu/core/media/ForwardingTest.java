@@ -1,0 +1,195 @@
+package org.jsfu.core.media;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jsfu.core.rtp.RtpHeader;
+import org.jsfu.core.rtp.RtpPacket;
+import org.jsfu.core.sdp.Codec;
+import org.jsfu.core.transport.PeerTransport;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding from an UpTrack to DownTracks without sockets: rewriting, stripping, keyframes, layers. */
+class ForwardingTest {
+    private final byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
+
+    static final class Sent implements TrackSubscriber {
+        final List<byte[]> packets = new ArrayList<>();
+        final List<String> removed = new ArrayList<>();
+
+        @Override
+        public void sendRtp(byte[] b, int off, int len) {
+            packets.add(Arrays.copyOfRange(b, off, off + len));
+        }
+
+        @Override
+        public void removeDownTrack(String trackSid) {
+            removed.add(trackSid);
+        }
+    }
+
+    static final class Plis implements TrackPublisher {
+        final List<Integer> ssrcs = new ArrayList<>();
+
+        @Override
+        public void sendPli(int mediaSsrc) {
+            ssrcs.add(mediaSsrc);
+        }
+    }
+
+    /** RTP with a one-byte header extension (RFC 8285 4.2) holding audio level id 1, optional padding. */
+    static byte[] rtp(int pt, int seq, long ts, int ssrc, byte[] payload, int padding) {
+        int extWords = 1;
+        int len = 12 + 4 + extWords * 4 + payload.length + padding;
+        byte[] b = new byte[len];
+        b[0] = (byte) (0x90 | (padding > 0 ? 0x20 : 0));
+        b[1] = (byte) pt;
+        RtpHeader.setSequence(b, 0, seq);
+        RtpHeader.setTimestamp(b, 0, ts);
+        RtpHeader.setSsrc(b, 0, ssrc);
+        b[12] = (byte) 0xBE;
+        b[13] = (byte) 0xDE;
+        b[15] = (byte) extWords;
+        b[16] = 0x10; // id 1, length 1
+        b[17] = 30;   // -30 dBov
+        System.arraycopy(payload, 0, b, 20, payload.length);
+        if (padding > 0) {
+            b[len - 1] = (byte) padding;
+        }
+        return b;
+    }
+
+    static RtpPacket wrap(byte[] b) {
+        RtpPacket p = new RtpPacket();
+        assertTrue(p.wrap(b, 0, b.length));
+        return p;
+    }
+
+    @Test
+    void audioIsRewrittenStrippedAndContinuous() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_a", "PA_p", false, Codec.opus(111, false), plis, 1);
+        Sent s1 = new Sent();
+        DownTrack d = new DownTrack("TR_a", "1", up, s1, 109, 0x01020304, 1000, 5000);
+        d.negotiated = true;
+        up.downs.add(d);
+        List<long[]> taps = new ArrayList<>();
+        up.taps.add(new RtpTap() {
+            @Override
+            public void onRtp(byte[] b, int off, int len, long extTs, long extSeq, long now) {
+                taps.add(new long[] {extTs, extSeq, len, b[off]});
+            }
+
+            @Override
+            public void onMute(boolean muted, long now) {
+            }
+
+            @Override
+            public void onClose(long now) {
+            }
+        });
+        byte[] payload = {7, 8, 9};
+        long now = 1_000_000_000L;
+        for (int i = 0; i < 3; i++) {
+            up.onRtp(wrap(rtp(111, 65534 + i, 4_294_966_000L + 960L * i, 42, payload, i == 1 ? 4 : 0)), 0,
+                    now + i * 20_000_000L, scratch);
+        }
+        assertEquals(3, s1.packets.size());
+        for (int i = 0; i < 3; i++) {
+            byte[] o = s1.packets.get(i);
+            assertEquals(12 + 3, o.length, "extension and padding are stripped");
+            assertEquals(0x80, o[0] & 0xff);
+            assertEquals(109, RtpHeader.payloadType(o, 0));
+            assertEquals(0x01020304, RtpHeader.ssrc(o, 0));
+            assertEquals((1000 + i) & 0xffff, RtpHeader.sequence(o, 0));
+            assertEquals((5000 + 960L * i) & 0xffffffffL, RtpHeader.timestamp(o, 0));
+            assertArrayEquals(payload, Arrays.copyOfRange(o, 12, 15));
+        }
+        assertEquals(3, taps.size());
+        assertEquals(taps.get(0)[0] + 960, taps.get(1)[0], "tap timestamps are unwrapped across 2^32");
+        assertEquals(taps.get(0)[1] + 2, taps.get(2)[1], "tap sequence numbers are unwrapped across 2^16");
+        assertTrue(plis.ssrcs.isEmpty(), "audio never asks for keyframes");
+    }
+
+    @Test
+    void duplicatesAndUnnegotiatedSubscribersGetNothing() {
+        UpTrack up = new UpTrack("TR_a", "PA_p", false, Codec.opus(111, false), new Plis(), -1);
+        Sent ready = new Sent();
+        Sent pending = new Sent();
+        DownTrack d1 = new DownTrack("TR_a", "1", up, ready, 111, 5, 0, 0);
+        DownTrack d2 = new DownTrack("TR_a", "2", up, pending, 111, 6, 0, 0);
+        d1.negotiated = true;
+        up.downs.add(d1);
+        up.downs.add(d2);
+        byte[] pkt = rtp(111, 10, 100, 42, new byte[] {1}, 0);
+        up.onRtp(wrap(pkt), 0, 1, scratch);
+        up.onRtp(wrap(pkt.clone()), 0, 2, scratch);
+        assertEquals(1, ready.packets.size(), "duplicate dropped");
+        assertEquals(0, pending.packets.size(), "nothing before the subscriber's answer");
+    }
+
+    static byte[] vp8(boolean key) {
+        // RFC 7741 4.2: descriptor with S=1, PID=0; payload header P bit (bit 0) = 0 for a key frame.
+        return new byte[] {0x10, (byte) (key ? 0x50 : 0x51), 0, 0, (byte) 0x9d, 1, 0x2a};
+    }
+
+    @Test
+    void videoWaitsForKeyframeAndAsksForOne() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        up.addLayer(0, 77);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_v", "1", up, s, 96, 9, 0, 0);
+        d.negotiated = true;
+        up.downs.add(d);
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(96, 1, 0, 77, vp8(false), 0)), 0, now, scratch);
+        assertEquals(0, s.packets.size(), "delta frame before a keyframe is not forwarded");
+        assertFalse(plis.ssrcs.isEmpty(), "a keyframe was requested");
+        up.onRtp(wrap(rtp(96, 2, 3000, 77, vp8(true), 0)), 0, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 3, 6000, 77, vp8(false), 0)), 0, now + 2_000_000, scratch);
+        assertEquals(2, s.packets.size());
+    }
+
+    @Test
+    void simulcastSwitchesUpOnlyOnAKeyframeOfTheHigherLayer() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        up.addLayer(0, 100);
+        up.addLayer(2, 300);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_v", "1", up, s, 96, 9, 0, 0);
+        d.negotiated = true;
+        up.downs.add(d);
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(96, 1, 0, 100, vp8(true), 0)), 0, now, scratch);
+        assertEquals(1, s.packets.size(), "low layer key frame starts forwarding");
+        up.onRtp(wrap(rtp(96, 50, 0, 300, vp8(false), 0)), 2, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 2, 3000, 100, vp8(false), 0)), 0, now + 2_000_000, scratch);
+        assertTrue(plis.ssrcs.contains(300), "a keyframe is requested on the higher layer");
+        assertEquals(2, s.packets.size(), "still on the low layer until the high layer's key frame");
+        up.onRtp(wrap(rtp(96, 51, 3000, 300, vp8(true), 0)), 2, now + 3_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 3, 6000, 100, vp8(false), 0)), 0, now + 4_000_000, scratch);
+        assertEquals(3, s.packets.size(), "low layer is dropped after the switch");
+        byte[] last = s.packets.get(2);
+        assertEquals(9, RtpHeader.ssrc(last, 0));
+        assertEquals(RtpHeader.sequence(s.packets.get(1), 0) + 1, RtpHeader.sequence(last, 0),
+                "sequence continues across the switch");
+    }
+
+    @Test
+    void closingTheTrackRemovesItFromSubscribers() {
+        UpTrack up = new UpTrack("TR_a", "PA_p", false, Codec.opus(111, false), new Plis(), -1);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_a", "1", up, s, 111, 5, 0, 0);
+        up.downs.add(d);
+        up.close(0);
+        assertEquals(List.of("TR_a"), s.removed);
+        assertTrue(up.downs.isEmpty());
+    }
+}
