@@ -20,7 +20,7 @@ final class PublisherAnswerBuilder {
     private static final Set<String> VIDEO_EXTENSIONS = Set.of(
             RtpExtensionUris.MID, RtpExtensionUris.RID, RtpExtensionUris.REPAIRED_RID,
             RtpExtensionUris.TRANSPORT_CC, RtpExtensionUris.ABS_SEND_TIME,
-            RtpExtensionUris.DEPENDENCY_DESCRIPTOR);
+            RtpExtensionUris.DEPENDENCY_DESCRIPTOR, RtpExtensionUris.DEPENDENCY_DESCRIPTOR_ALT);
     private static final Set<String> AUDIO_FEEDBACK = Set.of("nack");
     private static final Set<String> VIDEO_FEEDBACK = Set.of("transport-cc", "ccm fir", "nack", "nack pli");
 
