@@ -5,6 +5,11 @@ public record HeaderExtensionIds(int audioLevel, int mid, int rid, int repairedR
                                  int absSendTime, int absCaptureTime, int dependencyDescriptor) {
     public static final HeaderExtensionIds NONE = new HeaderExtensionIds(-1, -1, -1, -1, -1, -1, -1, -1);
 
+    private static int dependencyDescriptorId(MediaSection m) {
+        int id = m.extmapId(RtpExtensionUris.DEPENDENCY_DESCRIPTOR);
+        return id > 0 ? id : m.extmapId(RtpExtensionUris.DEPENDENCY_DESCRIPTOR_ALT);
+    }
+
     /** Reads the ids from the extmap lines of a media section. */
     public static HeaderExtensionIds of(MediaSection m) {
         return new HeaderExtensionIds(
@@ -15,6 +20,6 @@ public record HeaderExtensionIds(int audioLevel, int mid, int rid, int repairedR
                 m.extmapId(RtpExtensionUris.TRANSPORT_CC),
                 m.extmapId(RtpExtensionUris.ABS_SEND_TIME),
                 m.extmapId(RtpExtensionUris.ABS_CAPTURE_TIME),
-                m.extmapId(RtpExtensionUris.DEPENDENCY_DESCRIPTOR));
+                dependencyDescriptorId(m));
     }
 }

@@ -101,9 +101,9 @@ public final class MediaSection {
         return out;
     }
 
-    /** A port of zero rejects the m-line (RFC 3264 §6). */
+    /** A port of zero rejects the m-line (RFC 3264 §6) unless it is bundle-only (RFC 8843 §6). */
     public boolean isRejected() {
-        return port == 0;
+        return port == 0 && !has("bundle-only");
     }
 
     public List<SdpLine> lines() {

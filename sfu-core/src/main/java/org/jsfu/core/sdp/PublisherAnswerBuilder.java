@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Answers a publisher (client) offer per RFC 3264 §6 and RFC 8829 §5.3: same m-lines in the same order
  * and with the same mids, one chosen codec (+ rtx) per RTP m-line, BUNDLE (RFC 8843 §7.3), rtcp-mux,
- * DTLS {@code setup:passive} so that the server is always the DTLS server (RFC 8842 §5.2).
+ * DTLS {@code setup:passive} so that the server is the DTLS server (RFC 8842 §5.2).
  */
 final class PublisherAnswerBuilder {
     private static final String PROTO_SCTP = "UDP/DTLS/SCTP";
@@ -20,7 +20,7 @@ final class PublisherAnswerBuilder {
     private static final Set<String> VIDEO_EXTENSIONS = Set.of(
             RtpExtensionUris.MID, RtpExtensionUris.RID, RtpExtensionUris.REPAIRED_RID,
             RtpExtensionUris.TRANSPORT_CC, RtpExtensionUris.ABS_SEND_TIME,
-            RtpExtensionUris.DEPENDENCY_DESCRIPTOR);
+            RtpExtensionUris.DEPENDENCY_DESCRIPTOR, RtpExtensionUris.DEPENDENCY_DESCRIPTOR_ALT);
     private static final Set<String> AUDIO_FEEDBACK = Set.of("nack");
     private static final Set<String> VIDEO_FEEDBACK = Set.of("transport-cc", "ccm fir", "nack", "nack pli");
 
@@ -33,13 +33,23 @@ final class PublisherAnswerBuilder {
             throw new SdpParseException("offer has no m-lines");
         }
         checkUniqueMids(offer);
+        Setup localSetup = Setup.PASSIVE;
+        if (offer.media().stream().anyMatch(m -> !m.isRejected())) {
+            RemoteTransport remote = SdpNegotiator.remoteTransport(offer);
+            if (remote.setup() == Setup.PASSIVE) {
+                localSetup = Setup.ACTIVE;
+            } else if (remote.setup() != Setup.ACTPASS) {
+                throw new SdpParseException("offer a=setup must be actpass or passive, got " + remote.setup()
+                        + " (RFC 8842 §5.2)");
+            }
+        }
         Sdp answer = SdpWriter.session(SdpWriter.sessionIdFor(local), 2, local);
         boolean mixed = offer.has("extmap-allow-mixed");
         List<NegotiatedMedia> results = new ArrayList<>();
         List<String> bundle = new ArrayList<>();
         for (MediaSection om : offer.media()) {
             mixed |= om.has("extmap-allow-mixed");
-            Answered a = answerSection(om, local, policy);
+            Answered a = answerSection(om, local, policy, localSetup);
             NegotiatedMedia nm = a == null ? null : a.result;
             if (nm == null || !nm.accepted()) {
                 MediaSection rejected = rejected(om);
@@ -60,7 +70,7 @@ final class PublisherAnswerBuilder {
             answer.flag("extmap-allow-mixed");
         }
         answer.add("msid-semantic", " WMS");
-        return new PublisherAnswer(answer.toString(), results);
+        return new PublisherAnswer(answer.toString(), results, localSetup);
     }
 
     private static void checkUniqueMids(Sdp offer) {
@@ -80,7 +90,8 @@ final class PublisherAnswerBuilder {
     }
 
     /** Answers one m-line; returns null or a non-accepted result to reject it. */
-    private static Answered answerSection(MediaSection om, LocalTransport local, CodecPolicy policy) {
+    private static Answered answerSection(MediaSection om, LocalTransport local, CodecPolicy policy,
+                                          Setup localSetup) {
         MediaKind kind = om.kind();
         if (kind == null || om.isRejected() || om.mid() == null) {
             return null;
@@ -91,7 +102,7 @@ final class PublisherAnswerBuilder {
             }
             MediaSection am = new MediaSection(om.media(), 9, om.proto(), List.of("webrtc-datachannel"));
             am.addLine('c', "IN IP4 0.0.0.0");
-            SdpWriter.transport(am, local, Setup.PASSIVE, om.mid());
+            SdpWriter.transport(am, local, localSetup, om.mid());
             am.add("sctp-port", SCTP_PORT);
             am.add("max-message-size", MAX_MESSAGE_SIZE);
             SdpWriter.candidates(am, local);
@@ -121,7 +132,7 @@ final class PublisherAnswerBuilder {
         MediaSection am = new MediaSection(om.media(), 9, om.proto(), formats);
         am.addLine('c', "IN IP4 0.0.0.0");
         am.add("rtcp", "9 IN IP4 0.0.0.0");
-        SdpWriter.transport(am, local, Setup.PASSIVE, om.mid());
+        SdpWriter.transport(am, local, localSetup, om.mid());
         Set<String> allowedExt = kind == MediaKind.AUDIO ? AUDIO_EXTENSIONS : VIDEO_EXTENSIONS;
         for (MediaSection.Extmap e : om.extmaps()) {
             if (allowedExt.contains(e.uri())) {

@@ -10,7 +10,11 @@ public final class RtpExtensionUris {
             "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     public static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     public static final String ABS_CAPTURE_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time";
+    /** The URI Chrome (libwebrtc) and livekit-client use. */
     public static final String DEPENDENCY_DESCRIPTOR =
+            "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension";
+    /** An older spelling seen in some stacks; accepted as an alias when answering. */
+    public static final String DEPENDENCY_DESCRIPTOR_ALT =
             "https://aomedia.org/av1-rtp-spec/#dependency-descriptor-rtp-header-extension";
 
     private RtpExtensionUris() {

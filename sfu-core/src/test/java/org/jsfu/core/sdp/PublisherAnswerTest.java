@@ -221,7 +221,8 @@ class PublisherAnswerTest {
 
     @Test
     void unknownMediaAndSectionsWithoutMidAreRejected() {
-        String offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+        String offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-ufrag:abcd\r\n"
+                + "a=ice-pwd:abcdefghijklmnopqrstuv\r\na=fingerprint:sha-256 AA:BB\r\n"
                 + "m=text 9 UDP/TLS/RTP/SAVPF 98\r\na=mid:t\r\na=rtpmap:98 t140/1000\r\n"
                 + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n"
                 + "m=audio 9 RTP/AVP 0\r\na=mid:plain\r\n";
@@ -245,6 +246,38 @@ class PublisherAnswerTest {
         String dup = SdpFixtures.load("chrome-audio-offer.sdp").replace("a=mid:1", "a=mid:0");
         SdpParseException d = assertThrows(SdpParseException.class, () -> SdpNegotiator.answerPublisherOffer(dup, l, p));
         assertTrue(d.getMessage().contains("duplicate mid"));
+    }
+
+    @Test
+    void dtlsRoleFollowsOfferSetup() {
+        PublisherAnswer normal = answer("chrome-audio-offer.sdp", CodecPolicy.defaults());
+        assertEquals(Setup.PASSIVE, normal.localSetup());
+        String passiveOffer = SdpFixtures.load("chrome-audio-offer.sdp").replace("a=setup:actpass", "a=setup:passive");
+        PublisherAnswer a = SdpNegotiator.answerPublisherOffer(passiveOffer, SdpFixtures.LOCAL, CodecPolicy.defaults());
+        assertEquals(Setup.ACTIVE, a.localSetup());
+        assertTrue(Sdp.parse(a.sdp()).media().stream().allMatch(m -> m.setup() == Setup.ACTIVE));
+        String activeOffer = SdpFixtures.load("chrome-audio-offer.sdp").replace("a=setup:actpass", "a=setup:active");
+        assertThrows(SdpParseException.class,
+                () -> SdpNegotiator.answerPublisherOffer(activeOffer, SdpFixtures.LOCAL, CodecPolicy.defaults()));
+        String noFingerprint = SdpFixtures.load("chrome-audio-offer.sdp").replaceAll("a=fingerprint:[^\r]*\r\n", "");
+        SdpParseException e = assertThrows(SdpParseException.class,
+                () -> SdpNegotiator.answerPublisherOffer(noFingerprint, SdpFixtures.LOCAL, CodecPolicy.defaults()));
+        assertTrue(e.getMessage().contains("fingerprint"));
+    }
+
+    @Test
+    void bundleOnlySectionIsAcceptedAndStoppedSectionRejected() {
+        String offer = SdpFixtures.load("chrome-audio-offer.sdp")
+                .replace("m=application 9 UDP/DTLS/SCTP", "m=application 0 UDP/DTLS/SCTP")
+                .replace("a=mid:1\r\n", "a=mid:1\r\na=bundle-only\r\n");
+        PublisherAnswer a = SdpNegotiator.answerPublisherOffer(offer, SdpFixtures.LOCAL, CodecPolicy.defaults());
+        assertTrue(a.byMid("1").accepted());
+        assertEquals(9, Sdp.parse(a.sdp()).media("1").port());
+        String stopped = SdpFixtures.load("chrome-audio-offer.sdp")
+                .replace("m=application 9 UDP/DTLS/SCTP", "m=application 0 UDP/DTLS/SCTP");
+        PublisherAnswer s = SdpNegotiator.answerPublisherOffer(stopped, SdpFixtures.LOCAL, CodecPolicy.defaults());
+        assertFalse(s.byMid("1").accepted());
+        assertEquals(List.of("0"), Sdp.parse(s.sdp()).bundleMids());
     }
 
     @Test
