@@ -185,6 +185,16 @@ class DtlsSessionTest {
     }
 
     @Test
+    void serverPreferenceWinsOverClientOrder() throws Exception {
+        DtlsSession.Options clientCmFirst = DtlsSession.Options.defaults()
+                .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
+        Link l = connect(9, 0, 0, clientCmFirst, DtlsSession.Options.defaults(),
+                SERVER_ID.fingerprintSha256(), CLIENT_ID.fingerprintSha256());
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, l.clientRec.profile.get(10, TimeUnit.SECONDS));
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, l.serverRec.profile.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void noCommonProfileFailsBothSides() throws Exception {
         DtlsSession.Options gcmOnly = DtlsSession.Options.defaults().withSrtpProfiles(List.of(SrtpProfile.AEAD_AES_128_GCM))
                 .withHandshakeTimeoutMs(5000);
