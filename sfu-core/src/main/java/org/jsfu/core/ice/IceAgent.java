@@ -67,7 +67,8 @@ public final class IceAgent {
     /**
      * Handles one STUN message received from {@code from}. Returns the length of the response
      * written at {@code out[0]} (to send back to {@code from}), or -1 to drop. Anything that is not
-     * an authenticated Binding request for us returns -1 and changes nothing.
+     * an authenticated Binding request for us returns -1 and changes nothing. {@code out} may be
+     * the same array as {@code in} (the request is copied before the response is written).
      */
     public int handleStun(byte[] in, int off, int len, InetSocketAddress from, long nowMs, byte[] out) {
         if (from == null || from.isUnresolved() || out == null) return -1;

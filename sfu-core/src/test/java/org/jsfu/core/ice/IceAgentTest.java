@@ -60,6 +60,20 @@ class IceAgentTest {
     }
 
     @Test
+    void responseMayOverwriteTheRequestBuffer() {
+        IceAgent agent = new IceAgent(LOCAL, REMOTE_UFRAG, REMOTE_PWD);
+        InetSocketAddress from = addr("203.0.113.8", 50000);
+        byte[] req = goodRequest(true);
+        byte[] buf = Arrays.copyOf(req, 1500);
+        int n = agent.handleStun(buf, 0, req.length, from, 0, buf);
+        StunMessage resp = StunMessage.parse(buf, 0, n);
+        assertNotNull(resp);
+        assertEquals(from, resp.xorMappedAddress());
+        assertTrue(resp.checkIntegrity(StunMessage.shortTermKey(LOCAL.pwd())));
+        assertEquals(from, agent.selectedAddress());
+    }
+
+    @Test
     void useCandidateNominatesAndTheLatestNominationWins() {
         IceAgent agent = new IceAgent(LOCAL, REMOTE_UFRAG, REMOTE_PWD);
         InetSocketAddress a = addr("192.0.2.10", 40000);
