@@ -1,0 +1,71 @@
+package org.jsfu.server;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jsfu.conf.ServerConfig;
+import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.UdpMux;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the media plane from the rtc section: UDP ports and the addresses put in candidates. */
+final class RtcSetup {
+    private static final Logger log = LoggerFactory.getLogger(RtcSetup.class);
+
+    private RtcSetup() {}
+
+    /** The UDP sockets: rtc.udp_port (single port or start-end) wins over port_range_start/end. */
+    static UdpMux openUdp(ServerConfig.Rtc rtc) throws IOException {
+        int start = rtc.udpPort() > 0 ? rtc.udpPort() : rtc.portRangeStart();
+        int end = rtc.udpPort() > 0 ? Math.max(rtc.udpPort(), rtc.udpPortEnd()) : rtc.portRangeEnd();
+        return new UdpMux(null, start, end);
+    }
+
+    /**
+     * Candidate addresses: rtc.node_ip when set; otherwise every up, non-loopback IPv4 address of the
+     * machine (filtered by rtc.interfaces / rtc.ips includes and excludes), plus 127.0.0.1 in dev mode,
+     * with enable_loopback_candidate, or when the machine has nothing else.
+     */
+    static List<InetAddress> advertisedAddresses(ServerConfig cfg) throws UnknownHostException, SocketException {
+        ServerConfig.Rtc rtc = cfg.rtc();
+        if (rtc.nodeIp() != null && !rtc.nodeIp().isBlank()) {
+            return List.of(InetAddress.getByName(rtc.nodeIp().trim()));
+        }
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!ni.isUp() || ni.isLoopback()) {
+                continue;
+            }
+            if (!rtc.interfaceIncludes().isEmpty() && !rtc.interfaceIncludes().contains(ni.getName())
+                    || rtc.interfaceExcludes().contains(ni.getName())) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                String ip = a.getHostAddress();
+                if (a instanceof Inet4Address && (rtc.ipIncludes().isEmpty() || rtc.ipIncludes().contains(ip))
+                        && !rtc.ipExcludes().contains(ip)) {
+                    out.add(a);
+                }
+            }
+        }
+        if (out.isEmpty() || cfg.development() || rtc.enableLoopbackCandidate()) {
+            out.add(InetAddress.getLoopbackAddress());
+        }
+        return out;
+    }
+
+    static MediaPlane mediaPlane(ServerConfig cfg, UdpMux mux) throws IOException {
+        List<InetAddress> addrs = advertisedAddresses(cfg);
+        log.info("rtc candidates addresses={} iceLite=true", addrs);
+        // ICE-lite always: the server only answers checks, so the browser must be the controlling
+        // agent on both peer connections, including the subscriber PC where the server offers.
+        return new MediaPlane(mux, addrs, true);
+    }
+}
