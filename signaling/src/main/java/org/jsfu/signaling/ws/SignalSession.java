@@ -130,8 +130,10 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         if (frame instanceof BinaryWebSocketFrame) {
             req = SignalCodec.decodeBinary(frame.content());
         } else if (frame instanceof TextWebSocketFrame t) {
-            json = true;
             req = SignalCodec.decodeText(t.text());
+            if (req != null) {
+                json = true; // answer in JSON once the client spoke valid JSON (as Go does)
+            }
         } else {
             return;
         }
