@@ -1,0 +1,287 @@
+package org.jsfu.signaling.webhook;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends signed webhook events to each configured URL.
+ *
+ * <p>Each URL has its own bounded queue. Events with the same key (egress id, else room name, else
+ * participant identity) are delivered one at a time in enqueue order; different keys go out in
+ * parallel (up to {@link Options#maxInFlightPerUrl}). Network errors, 5xx and 429 are retried with
+ * exponential backoff (1 s doubling to 30 s) for as long as {@link Options#maxEventAge} allows
+ * (default: forever, so a receiver that is down gets everything once it is back); other 4xx
+ * answers are final. Nothing the caller does ever blocks on the network. When a URL's queue is
+ * full the new event is dropped, logged, and counted in the next event's {@code num_dropped}.
+ */
+public final class WebhookNotifier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
+    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /**
+     * @param maxEventAge give up on an event this long after it was enqueued; {@link Duration#ZERO} = never
+     */
+    public record Options(int maxQueuePerUrl, int maxInFlightPerUrl, Duration minBackoff, Duration maxBackoff,
+                          Duration requestTimeout, Duration maxEventAge) {
+        public static final Options DEFAULTS = new Options(10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ZERO);
+    }
+
+    private final String apiKey;
+    private final String secret;
+    private final Options options;
+    private final LongSupplier clockMs;
+    private final HttpClient http;
+    private final ScheduledExecutorService timer;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    public WebhookNotifier(List<String> urls, String apiKey, String secret) {
+        this(urls, apiKey, secret, Options.DEFAULTS, System::currentTimeMillis);
+    }
+
+    public WebhookNotifier(List<String> urls, String apiKey, String secret, Options options, LongSupplier clockMs) {
+        this.apiKey = apiKey;
+        this.secret = secret;
+        this.options = options;
+        this.clockMs = clockMs;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "webhook-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(options.requestTimeout()).build();
+        for (String u : urls) lanes.add(new Lane(URI.create(u)));
+    }
+
+    /** Queues {@code ev} for every URL; fills {@code id} ("EV_...") and {@code created_at} (unix s) when unset. Never blocks. */
+    public void enqueue(WebhookEvent ev) {
+        if (closed || lanes.isEmpty()) {
+            if (closed) log.warn("webhook dropped after close event={}", ev.getEvent());
+            return;
+        }
+        long now = clockMs.getAsLong();
+        WebhookEvent.Builder b = ev.toBuilder();
+        if (b.getId().isEmpty()) b.setId("EV_" + randomId(12));
+        if (b.getCreatedAt() == 0) b.setCreatedAt(Math.floorDiv(now, 1000));
+        WebhookEvent full = b.build();
+        String key = key(full);
+        for (Lane lane : lanes) lane.offer(full, key, now);
+    }
+
+    /** Events waiting or in flight, over all URLs. */
+    public int pending() {
+        int n = 0;
+        for (Lane l : lanes) n += l.size();
+        return n;
+    }
+
+    /** Stops taking events and waits up to {@code maxWait} for queued ones to be delivered. */
+    public void close(Duration maxWait) {
+        closed = true;
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (pending() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = pending();
+        if (left > 0) log.warn("webhooks not delivered at close count={}", left);
+        timer.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    static String key(WebhookEvent ev) {
+        if (ev.hasEgressInfo() && !ev.getEgressInfo().getEgressId().isEmpty()) return ev.getEgressInfo().getEgressId();
+        if (ev.hasRoom() && !ev.getRoom().getName().isEmpty()) return ev.getRoom().getName();
+        if (ev.hasParticipant()) return ev.getParticipant().getIdentity();
+        return "";
+    }
+
+    private String randomId(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        return sb.toString();
+    }
+
+    private static final class Pending {
+        final WebhookEvent event;
+        final long enqueuedMs;
+        int attempts;
+
+        Pending(WebhookEvent event, long enqueuedMs) {
+            this.event = event;
+            this.enqueuedMs = enqueuedMs;
+        }
+    }
+
+    private static final class KeyQueue {
+        final ArrayDeque<Pending> events = new ArrayDeque<>();
+        boolean inFlight;
+        long notBeforeMs;
+    }
+
+    /** One URL: per-key FIFO queues; all state guarded by {@code this}. */
+    private final class Lane {
+        final URI uri;
+        final Map<String, KeyQueue> queues = new LinkedHashMap<>();
+        int size;
+        int inFlight;
+        long dropped;
+        /** When the earliest scheduled pump fires; MAX_VALUE when none is scheduled. */
+        long armedForMs = Long.MAX_VALUE;
+
+        Lane(URI uri) {
+            this.uri = uri;
+        }
+
+        synchronized int size() {
+            return size;
+        }
+
+        void offer(WebhookEvent ev, String key, long now) {
+            synchronized (this) {
+                if (size >= options.maxQueuePerUrl()) {
+                    dropped++;
+                    log.warn("webhook queue full, event dropped url={} event={} dropped={}", uri, ev.getEvent(), dropped);
+                    return;
+                }
+                if (dropped > 0) {
+                    ev = ev.toBuilder().setNumDropped((int) Math.min(Integer.MAX_VALUE, ev.getNumDropped() + dropped)).build();
+                    dropped = 0;
+                }
+                queues.computeIfAbsent(key, k -> new KeyQueue()).events.add(new Pending(ev, now));
+                size++;
+            }
+            kick();
+        }
+
+        void kick() {
+            try {
+                timer.execute(this::pump);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed: close() reports what is left
+            }
+        }
+
+        /** Starts every send that may start now; arms the timer for the earliest backoff otherwise. */
+        void pump() {
+            List<Map.Entry<String, Pending>> toSend = new ArrayList<>();
+            long now = clockMs.getAsLong();
+            synchronized (this) {
+                long earliest = Long.MAX_VALUE;
+                for (Map.Entry<String, KeyQueue> e : queues.entrySet()) {
+                    KeyQueue q = e.getValue();
+                    if (q.inFlight || q.events.isEmpty()) continue;
+                    if (q.notBeforeMs > now) {
+                        earliest = Math.min(earliest, q.notBeforeMs);
+                        continue;
+                    }
+                    if (inFlight >= options.maxInFlightPerUrl()) break;
+                    q.inFlight = true;
+                    inFlight++;
+                    toSend.add(Map.entry(e.getKey(), q.events.peek()));
+                }
+                if (earliest < armedForMs) {
+                    final long at = earliest;
+                    try {
+                        timer.schedule(() -> {
+                            synchronized (this) {
+                                if (armedForMs == at) armedForMs = Long.MAX_VALUE;
+                            }
+                            pump();
+                        }, Math.max(1, at - now), TimeUnit.MILLISECONDS);
+                        armedForMs = at;
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // closed
+                    }
+                }
+            }
+            for (Map.Entry<String, Pending> s : toSend) send(s.getKey(), s.getValue());
+        }
+
+        void send(String key, Pending p) {
+            byte[] body = WebhookSigner.body(p.event);
+            HttpRequest req = HttpRequest.newBuilder(uri)
+                    .timeout(options.requestTimeout())
+                    .header("Content-Type", "application/webhook+json")
+                    .header("User-Agent", "LiveKit")
+                    .header("Authorization", WebhookSigner.authorization(apiKey, secret, body, clockMs.getAsLong()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            p.attempts++;
+            try {
+                http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((resp, err) -> done(key, p, resp == null ? -1 : resp.statusCode(), err));
+            } catch (RuntimeException e) {
+                done(key, p, -1, e);
+            }
+        }
+
+        void done(String key, Pending p, int status, Throwable err) {
+            boolean retry = err != null || status >= 500 || status == 429;
+            long now = clockMs.getAsLong();
+            Duration maxAge = options.maxEventAge();
+            boolean tooOld = !maxAge.isZero() && now - p.enqueuedMs > maxAge.toMillis();
+            synchronized (this) {
+                KeyQueue q = queues.get(key);
+                q.inFlight = false;
+                inFlight--;
+                if (retry && !tooOld && !closedAndTimerGone()) {
+                    q.notBeforeMs = now + backoffMs(p.attempts);
+                } else {
+                    q.events.poll();
+                    size--;
+                    q.notBeforeMs = 0;
+                    if (q.events.isEmpty()) queues.remove(key);
+                }
+            }
+            if (retry) {
+                String why = err != null ? err.getClass().getSimpleName() : "status " + status;
+                if (tooOld) log.warn("webhook dropped after retries url={} event={} id={} attempts={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
+                else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
+            } else if (status >= 300) {
+                log.warn("webhook refused, not retried url={} event={} id={} status={}", uri, p.event.getEvent(), p.event.getId(), status);
+            } else {
+                log.debug("webhook delivered url={} event={} id={}", uri, p.event.getEvent(), p.event.getId());
+            }
+            kick();
+        }
+
+        private boolean closedAndTimerGone() {
+            return timer.isShutdown();
+        }
+
+        long backoffMs(int attempts) {
+            long min = options.minBackoff().toMillis();
+            long max = options.maxBackoff().toMillis();
+            long d = min << Math.min(attempts - 1, 20);
+            return Math.min(max, Math.max(min, d));
+        }
+    }
+}
