@@ -25,7 +25,8 @@ public final class AudioSource {
     private final byte[] mid;
     private final int midExtId;
     private final int levelExtId;
-    private int seq = ThreadLocalRandom.current().nextInt(0x10000);
+    /** libwebrtc starts sequence numbers below 2^15 so the SRTP rollover counter stays 0 for a while. */
+    private int seq = 1 + ThreadLocalRandom.current().nextInt(0x7FFF);
     private long ts = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private long sent;
 
@@ -49,6 +50,16 @@ public final class AudioSource {
 
     public long sent() {
         return sent;
+    }
+
+    /** The sequence number {@link #next} will write. */
+    public int nextSequence() {
+        return seq;
+    }
+
+    /** The RTP timestamp {@link #next} will write. */
+    public long nextTimestamp() {
+        return ts;
     }
 
     /** Writes the next packet at offset 0 of {@link #buffer()} and returns its length. */

@@ -87,6 +87,11 @@ public final class ClientPeer implements AutoCloseable {
         return server;
     }
 
+    /** The server's ICE ufrag for this PC (null before its SDP arrived). */
+    public synchronized String remoteUfrag() {
+        return remoteUfrag;
+    }
+
     void sink(RtpSink s) {
         this.sink = s;
     }

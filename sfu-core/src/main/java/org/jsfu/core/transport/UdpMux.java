@@ -124,6 +124,20 @@ public final class UdpMux implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Routes by remote address over all sockets (one per ICE-validated address); for tests and metrics. */
+    public int addressRoutes() {
+        int n = 0;
+        for (Socket s : sockets) {
+            n += s.byAddress.size();
+        }
+        return n;
+    }
+
+    /** Registered local ufrags (one per live peer connection); for tests and metrics. */
+    public int ufragRoutes() {
+        return byUfrag.size();
+    }
+
     private void receiveLoop() {
         ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
         while (!closed) {
