@@ -1,0 +1,303 @@
+package org.jsfu.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.bench.client.ClientContext;
+import org.jsfu.bench.client.SimClient;
+import org.jsfu.bench.client.Tokens;
+import org.jsfu.bench.client.TrackStats;
+import org.jsfu.core.srtp.SrtpProfile;
+
+/**
+ * Audio forwarding load: R rooms of N publishers (50 opus-like packets/s each) and M subscribers,
+ * run for T seconds against a server in its own process; reports packets forwarded per server
+ * CPU-second (utime + stime from /proc/&lt;pid&gt;/stat) next to this machine's floor measured in the
+ * same run ({@link Floor}).
+ *
+ * <pre>
+ * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20]
+ *     [--server process | jar:&lt;path to jsfu-server.jar&gt; | ws://host:port --pid &lt;server pid&gt;]
+ *     [--key devkey --secret secret]
+ * </pre>
+ * {@code process} (default) starts {@link ServerProcess} from this classpath; {@code jar:} runs the
+ * packaged server with {@code --dev}; a ws:// URL uses a running server (give --pid for its CPU).
+ */
+public final class LoadBench {
+    private LoadBench() {}
+
+    record Options(int rooms, int publishers, int subscribers, int seconds, String server, long pid, String key,
+                   String secret) {
+        static Options parse(String[] a) {
+            int rooms = 1, pubs = 5, subs = 40, secs = 20;
+            String server = "process", key = InProcessServer.KEY, secret = InProcessServer.SECRET;
+            long pid = -1;
+            for (int i = 0; i + 1 < a.length; i += 2) {
+                switch (a[i]) {
+                    case "--rooms" -> rooms = Integer.parseInt(a[i + 1]);
+                    case "--publishers" -> pubs = Integer.parseInt(a[i + 1]);
+                    case "--subscribers" -> subs = Integer.parseInt(a[i + 1]);
+                    case "--seconds" -> secs = Integer.parseInt(a[i + 1]);
+                    case "--server" -> server = a[i + 1];
+                    case "--pid" -> pid = Long.parseLong(a[i + 1]);
+                    case "--key" -> key = a[i + 1];
+                    case "--secret" -> secret = a[i + 1];
+                    default -> throw new IllegalArgumentException("unknown option " + a[i]);
+                }
+            }
+            return new Options(rooms, pubs, subs, secs, server, pid, key, secret);
+        }
+    }
+
+    /** The server under test: its signalling URL and the pid whose CPU time is read. */
+    record Target(String wsBase, long pid, Process process) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (process != null) {
+                try {
+                    process.getOutputStream().close();
+                    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                        process.destroy();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    process.destroy();
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        System.out.printf("machine: %s, %d cpus, java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s%n", o.rooms, o.publishers,
+                o.subscribers, o.seconds);
+        double sendNs = Floor.sendNanos(200_000);
+        double cmNs = Floor.protectNanos(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 300_000);
+        double gcmNs = Floor.protectNanos(SrtpProfile.AEAD_AES_128_GCM, 300_000);
+        Result r;
+        try (Target t = startTarget(o); ClientContext ctx = new ClientContext()) {
+            r = run(o, t, ctx);
+        }
+        double sendNs2 = Floor.sendNanos(200_000);
+        double sendAvg = (sendNs + sendNs2) / 2;
+        double floorPerCore = 1e9 / (sendAvg + gcmNs);
+        System.out.println();
+        System.out.println("| measure | value |");
+        System.out.println("|---|---|");
+        row("publisher packets sent", "%d", r.sent);
+        row("subscriber packets received (= forwarded)", "%d", r.received);
+        row("delivery (received / (sent x subscribers))", "%.4f", r.received / (double) Math.max(1, r.expected));
+        row("forwarded packets/s", "%.0f", r.received / r.wallSec);
+        row("server CPU (utime+stime), cores busy", "%.3f", r.serverCpuSec / r.wallSec);
+        row("**forwarded packets per server CPU-second**", "**%.0f**", r.received / r.serverCpuSec);
+        row("server CPU per forwarded packet (us)", "%.2f", r.serverCpuSec * 1e6 / r.received);
+        row("client process CPU, cores busy", "%.3f", r.clientCpuSec / r.wallSec);
+        row("latency mean / max (ms)", "%s", String.format("%.2f / %.2f", r.latMeanMs, r.latMaxMs));
+        row("sequence gaps at subscribers", "%d", r.gaps);
+        row("floor: DatagramChannel.send 120 B loopback (us)", "%s", String.format("%.2f (%.2f, %.2f)",
+                sendAvg / 1000, sendNs / 1000, sendNs2 / 1000));
+        row("floor: SRTP protect 120 B AES_CM_128_HMAC_SHA1_80 (us)", "%.3f", cmNs / 1000);
+        row("floor: SRTP protect 120 B AEAD_AES_128_GCM (us)", "%.3f", gcmNs / 1000);
+        row("floor: send + GCM protect, packets per core-second", "%.0f", floorPerCore);
+        row("measured / floor", "%.3f", (r.received / r.serverCpuSec) / floorPerCore);
+    }
+
+    private static void row(String name, String fmt, Object v) {
+        System.out.println("| " + name + " | " + String.format(fmt, v) + " |");
+    }
+
+    record Result(long sent, long received, long expected, double wallSec, double serverCpuSec, double clientCpuSec,
+                  double latMeanMs, double latMaxMs, long gaps) {}
+
+    static Result run(Options o, Target t, ClientContext ctx) throws Exception {
+        Duration timeout = Duration.ofSeconds(20);
+        List<SimClient> subs = new ArrayList<>();
+        List<SimClient.Outgoing> tracks = new ArrayList<>();
+        List<SimClient> all = new ArrayList<>();
+        try {
+            for (int room = 0; room < o.rooms; room++) {
+                String name = "load-" + room;
+                for (int s = 0; s < o.subscribers; s++) {
+                    SimClient c = SimClient.connect(ctx, t.wsBase, Tokens.join(o.key, o.secret, name,
+                            "sub-" + room + "-" + s, false, true), timeout);
+                    subs.add(c);
+                    all.add(c);
+                }
+                List<CompletableFuture<SimClient.Outgoing>> pending = new ArrayList<>();
+                for (int p = 0; p < o.publishers; p++) {
+                    SimClient c = SimClient.connect(ctx, t.wsBase, Tokens.join(o.key, o.secret, name,
+                            "pub-" + room + "-" + p, true, false), timeout);
+                    all.add(c);
+                    pending.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return c.publishAudio("mic", timeout);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+                for (CompletableFuture<SimClient.Outgoing> f : pending) {
+                    tracks.add(f.get(30, TimeUnit.SECONDS));
+                }
+            }
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!allFlowing(subs, o.publishers)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("subscribers did not all receive every track within 60 s");
+                }
+                Thread.sleep(100);
+            }
+            Thread.sleep(2_000); // warm-up: JIT, buffers
+            long sent0 = sent(tracks);
+            long recv0 = received(subs);
+            long gaps0 = gaps(subs);
+            long srv0 = cpuTicks(t.pid);
+            long cli0 = cpuTicks(ProcessHandle.current().pid());
+            long w0 = System.nanoTime();
+            Thread.sleep(o.seconds * 1000L);
+            long sent = sent(tracks) - sent0;
+            long recv = received(subs) - recv0;
+            long srv = cpuTicks(t.pid) - srv0;
+            long cli = cpuTicks(ProcessHandle.current().pid()) - cli0;
+            double wall = (System.nanoTime() - w0) / 1e9;
+            double latSum = 0, latMax = 0;
+            int n = 0;
+            for (SimClient s : subs) {
+                for (TrackStats ts : s.receivedTracks()) {
+                    if (!Double.isNaN(ts.meanLatencyMs())) {
+                        latSum += ts.meanLatencyMs();
+                        n++;
+                    }
+                    latMax = Math.max(latMax, ts.maxLatencyMs());
+                }
+            }
+            double hz = clockTicksPerSecond();
+            return new Result(sent, recv, sent * o.subscribers, wall, srv / hz, cli / hz, latSum / Math.max(1, n),
+                    latMax, gaps(subs) - gaps0);
+        } finally {
+            for (SimClient c : all) {
+                c.leave();
+            }
+        }
+    }
+
+    private static boolean allFlowing(List<SimClient> subs, int publishers) {
+        for (SimClient s : subs) {
+            long flowing = s.receivedTracks().stream().filter(t -> t.packets() > 0).count();
+            if (flowing < publishers) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long sent(List<SimClient.Outgoing> tracks) {
+        return tracks.stream().mapToLong(t -> t.source.sent()).sum();
+    }
+
+    private static long received(List<SimClient> subs) {
+        return subs.stream().flatMap(s -> s.receivedTracks().stream()).mapToLong(TrackStats::packets).sum();
+    }
+
+    private static long gaps(List<SimClient> subs) {
+        return subs.stream().flatMap(s -> s.receivedTracks().stream()).mapToLong(TrackStats::gaps).sum();
+    }
+
+    static Target startTarget(Options o) throws Exception {
+        if (o.server.startsWith("ws://") || o.server.startsWith("wss://")) {
+            if (o.pid <= 0) {
+                throw new IllegalArgumentException("--pid is required with a server URL (its CPU time is read)");
+            }
+            return new Target(o.server, o.pid, null);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseG1GC"));
+        if (o.server.equals("process")) {
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("JSFU_READY ")) {
+                    String ws = line.split(" ")[1].substring(3);
+                    drain(out);
+                    return new Target(ws, p.pid(), p);
+                }
+            }
+            throw new IOException("server process exited before it was ready");
+        }
+        if (o.server.startsWith("jar:")) {
+            int port = InProcessServer.freeTcpPort();
+            int udp = InProcessServer.freeUdpPort();
+            String yaml = "port: " + port + "\nbind_addresses: [127.0.0.1]\nkeys:\n  " + o.key + ": " + o.secret
+                    + "\nrtc:\n  udp_port: " + udp + "\n  node_ip: 127.0.0.1\nlogging:\n  level: warn\n";
+            cmd.addAll(List.of("-jar", o.server.substring(4), "--dev", "--config-body", yaml));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    return new Target("ws://127.0.0.1:" + port, p.pid(), p);
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            p.destroy();
+            throw new IOException("server jar did not listen on " + port);
+        }
+        throw new IllegalArgumentException("--server must be process, jar:<path> or ws://host:port");
+    }
+
+    private static void drain(BufferedReader out) {
+        Thread t = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard the server's log
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "server-log-drain");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** utime + stime of {@code pid} in clock ticks (proc(5): fields 14 and 15 of /proc/pid/stat). */
+    static long cpuTicks(long pid) throws IOException {
+        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static double clockTicksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            return Double.parseDouble(v);
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "unknown cpu";
+    }
+}
