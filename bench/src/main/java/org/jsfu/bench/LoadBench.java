@@ -80,16 +80,16 @@ public final class LoadBench {
                 System.getProperty("java.version"));
         System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s%n", o.rooms, o.publishers,
                 o.subscribers, o.seconds);
-        double sendNs = Floor.sendNanos(200_000);
-        double cmNs = Floor.protectNanos(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 300_000);
-        double gcmNs = Floor.protectNanos(SrtpProfile.AEAD_AES_128_GCM, 300_000);
+        double[] before = floor();
         Result r;
         try (Target t = startTarget(o); ClientContext ctx = new ClientContext()) {
             r = run(o, t, ctx);
         }
-        double sendNs2 = Floor.sendNanos(200_000);
-        double sendAvg = (sendNs + sendNs2) / 2;
-        double floorPerCore = 1e9 / (sendAvg + gcmNs);
+        double[] after = floor();
+        double sendNs = Math.min(before[0], after[0]);
+        double cmNs = Math.min(before[1], after[1]);
+        double gcmNs = Math.min(before[2], after[2]);
+        double floorPerCore = 1e9 / (sendNs + gcmNs);
         System.out.println();
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
@@ -103,12 +103,23 @@ public final class LoadBench {
         row("client process CPU, cores busy", "%.3f", r.clientCpuSec / r.wallSec);
         row("latency mean / max (ms)", "%s", String.format("%.2f / %.2f", r.latMeanMs, r.latMaxMs));
         row("sequence gaps at subscribers", "%d", r.gaps);
-        row("floor: DatagramChannel.send 120 B loopback (us)", "%s", String.format("%.2f (%.2f, %.2f)",
-                sendAvg / 1000, sendNs / 1000, sendNs2 / 1000));
+        row("floor: DatagramChannel.send 120 B loopback (us; before, after)", "%s", String.format("%.2f (%.2f, %.2f)",
+                sendNs / 1000, before[0] / 1000, after[0] / 1000));
         row("floor: SRTP protect 120 B AES_CM_128_HMAC_SHA1_80 (us)", "%.3f", cmNs / 1000);
         row("floor: SRTP protect 120 B AEAD_AES_128_GCM (us)", "%.3f", gcmNs / 1000);
         row("floor: send + GCM protect, packets per core-second", "%.0f", floorPerCore);
         row("measured / floor", "%.3f", (r.received / r.serverCpuSec) / floorPerCore);
+    }
+
+    /** {send, AES-CM protect, GCM protect} in ns: the best of three rounds (the machine may be shared). */
+    private static double[] floor() throws IOException {
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        for (int i = 0; i < 3; i++) {
+            best[0] = Math.min(best[0], Floor.sendNanos(100_000));
+            best[1] = Math.min(best[1], Floor.protectNanos(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 200_000));
+            best[2] = Math.min(best[2], Floor.protectNanos(SrtpProfile.AEAD_AES_128_GCM, 200_000));
+        }
+        return best;
     }
 
     private static void row(String name, String fmt, Object v) {

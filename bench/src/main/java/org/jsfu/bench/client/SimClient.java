@@ -48,7 +48,9 @@ public final class SimClient implements AutoCloseable {
     private final AtomicLong pongs = new AtomicLong();
     private final AtomicLong unknownSsrc = new AtomicLong();
     private final AtomicLong subscriberOffers = new AtomicLong();
-    private SignalClient signal;
+    private volatile SignalClient signal;
+    /** Completes once the WebSocket is open; messages can arrive before {@code open} returns. */
+    private final CompletableFuture<SignalClient> signalReady = new CompletableFuture<>();
     private volatile ClientPeer pub;
     private volatile ClientPeer sub;
     private ScheduledFuture<?> pinger;
@@ -96,6 +98,7 @@ public final class SimClient implements AutoCloseable {
         SimClient c = new SimClient(ctx, InetAddress.getLoopbackAddress());
         try {
             c.signal = SignalClient.open(ctx.http, wsBase, token, true, c::onSignal, timeout);
+            c.signalReady.complete(c.signal);
             LivekitRtc.JoinResponse join = c.joined.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int interval = Math.max(1, join.getPingInterval());
             c.pinger = ctx.timers.scheduleAtFixedRate(c::ping, interval, interval, TimeUnit.SECONDS);
@@ -179,8 +182,9 @@ public final class SimClient implements AutoCloseable {
             String answer = ClientSdp.subscriberAnswer(sdp, sessionId, answerVersion++, sub.localIce().ufrag(),
                     sub.localIce().pwd(), sub.fingerprint());
             updateTracks(sdp, offer.getMidToTrackIdMap());
-            signal.send(LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
-                    .setType("answer").setSdp(answer).setId(offer.getId())).build());
+            LivekitRtc.SignalRequest req = LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription
+                    .newBuilder().setType("answer").setSdp(answer).setId(offer.getId())).build();
+            signalReady.thenAccept(s -> s.send(req));
             MediaSection t = ClientSdp.transportSection(sdp);
             sub.start(ClientSdp.serverCandidate(sdp), sdp.iceUfrag(t), sdp.icePwd(t), sdp.fingerprint(t).value());
         } catch (IOException | RuntimeException e) {
