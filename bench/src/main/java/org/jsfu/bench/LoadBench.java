@@ -171,6 +171,14 @@ public final class LoadBench {
             long sent0 = sent(tracks);
             long recv0 = received(subs);
             long gaps0 = gaps(subs);
+            long latSum0 = 0, latN0 = 0;
+            for (SimClient s : subs) {
+                for (TrackStats ts : s.receivedTracks()) {
+                    ts.markWindow();
+                    latSum0 += ts.latencySumNanos();
+                    latN0 += ts.timedPackets();
+                }
+            }
             long srv0 = cpuTicks(t.pid);
             long cli0 = cpuTicks(ProcessHandle.current().pid());
             long w0 = System.nanoTime();
@@ -180,19 +188,17 @@ public final class LoadBench {
             long srv = cpuTicks(t.pid) - srv0;
             long cli = cpuTicks(ProcessHandle.current().pid()) - cli0;
             double wall = (System.nanoTime() - w0) / 1e9;
-            double latSum = 0, latMax = 0;
-            int n = 0;
+            long latSum = -latSum0, latN = -latN0;
+            double latMax = 0;
             for (SimClient s : subs) {
                 for (TrackStats ts : s.receivedTracks()) {
-                    if (!Double.isNaN(ts.meanLatencyMs())) {
-                        latSum += ts.meanLatencyMs();
-                        n++;
-                    }
-                    latMax = Math.max(latMax, ts.maxLatencyMs());
+                    latSum += ts.latencySumNanos();
+                    latN += ts.timedPackets();
+                    latMax = Math.max(latMax, ts.windowMaxLatencyMs());
                 }
             }
             double hz = clockTicksPerSecond();
-            return new Result(sent, recv, sent * o.subscribers, wall, srv / hz, cli / hz, latSum / Math.max(1, n),
+            return new Result(sent, recv, sent * o.subscribers, wall, srv / hz, cli / hz, latSum / 1e6 / Math.max(1, latN),
                     latMax, gaps(subs) - gaps0);
         } finally {
             for (SimClient c : all) {

@@ -19,6 +19,9 @@ public final class TrackStats {
     private volatile long timedPackets;
     private volatile boolean removed;
     private long highestSeq = -1;
+    private volatile int markRequested;
+    private int markSeen;
+    private volatile long windowMaxNanos;
 
     TrackStats(String trackSid, long ssrc) {
         this.trackSid = trackSid;
@@ -54,9 +57,30 @@ public final class TrackStats {
                 if (lat > latencyMaxNanos) {
                     latencyMaxNanos = lat;
                 }
+                if (markSeen != markRequested) {
+                    markSeen = markRequested;
+                    windowMaxNanos = 0;
+                }
+                if (lat > windowMaxNanos) {
+                    windowMaxNanos = lat;
+                }
             }
         }
     }
+
+    /** Starts a new window for {@link #windowMaxLatencyMs()} (takes effect at the next packet). */
+    public void markWindow() {
+        markRequested++;
+    }
+
+    /** Highest latency since the last {@link #markWindow()} (or since the start). */
+    public double windowMaxLatencyMs() {
+        return windowMaxNanos / 1e6;
+    }
+
+    /** Sum of the measured latencies (ns) and their count, for means over a window. */
+    public long latencySumNanos() { return latencySumNanos; }
+    public long timedPackets() { return timedPackets; }
 
     void markRemoved() {
         removed = true;
