@@ -118,7 +118,8 @@ public final class RtpRewriter {
      * of the new one, which continues the output sequence; later packets of the old source are dropped.
      */
     public void switchSource(int ssrc) {
-        if (hasSource && ssrc == srcSsrc && !hasPending) {
+        if (hasSource && ssrc == srcSsrc) {
+            hasPending = false; // staying on (or going back to) the current source before the switch happened
             return;
         }
         hasPending = true;

@@ -206,4 +206,43 @@ class RtcpRoundTripTest {
             }
         }
     }
+
+    @Test
+    void iteratorChecksPadding() {
+        byte[] b = new byte[64];
+        int len = Pli.write(b, 0, 1, 2);
+        // append a padded RR: 8 bytes + 4 padding, P bit set, count 4 in the last byte
+        int rr = ReceiverReport.write(b, len, 3, new ReportBlock[0], 0);
+        b[len] |= 0x20;
+        b[len + 3] = 2; // length 3 words -> 12 bytes
+        b[len + rr + 3] = 4;
+        it.reset(b, 0, len + 12);
+        assertTrue(it.next());
+        assertTrue(it.next());
+        assertEquals(12, it.length());
+        assertEquals(8, it.contentLength());
+        assertTrue(ReceiverReport.isValid(b, it.offset(), it.contentLength()));
+        assertFalse(it.next());
+        assertFalse(it.malformed());
+        b[len + rr + 3] = 0; // pad count 0
+        it.reset(b, 0, len + 12);
+        assertTrue(it.next());
+        assertFalse(it.next());
+        assertTrue(it.malformed());
+        b[len + rr + 3] = 9; // more than the packet minus its header
+        it.reset(b, 0, len + 12);
+        it.next();
+        assertFalse(it.next());
+        assertTrue(it.malformed());
+        // length field pointing past the end
+        b[len + 3] = 20;
+        it.reset(b, 0, len + 12);
+        it.next();
+        assertFalse(it.next());
+        assertTrue(it.malformed());
+        // wrong version
+        b[0] = 0x41;
+        assertFalse(it.reset(b, 0, len).next());
+        assertTrue(it.malformed());
+    }
 }

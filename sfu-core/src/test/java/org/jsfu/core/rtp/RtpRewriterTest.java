@@ -132,4 +132,25 @@ class RtpRewriterTest {
         assertEquals(2, r.sourceSeqFor(65535));
         assertEquals(3, r.sourceSeqFor(0));
     }
+
+    @Test
+    void switchBackBeforeTheNewSourceArrivedCancelsTheSwitch() {
+        send(111, 1, 100, 40, 0);
+        rw.switchSource(222);
+        rw.switchSource(111);
+        long d = send(111, 2, 1060, 40, 1000); // no resync: offset kept, timestamp not re-based
+        assertEquals(1001, RtpRewriter.outSeq(d));
+        assertEquals(5000 + 960, RtpRewriter.outTimestamp(d));
+        assertEquals(RtpRewriter.DROP_OTHER_SOURCE, RtpRewriter.action(send(222, 50, 0, 40, 1001)));
+    }
+
+    @Test
+    void firstPacketFixesTheSourceAndPaddingNeverStartsAStream() {
+        assertEquals(RtpRewriter.DROP_PADDING, RtpRewriter.action(send(111, 1, 100, 0, 0)));
+        assertEquals(RtpRewriter.UNKNOWN, rw.sourceSeqFor(1000));
+        long d = send(111, 2, 1060, 40, 20);
+        assertEquals(1000, RtpRewriter.outSeq(d));
+        assertEquals(5000, RtpRewriter.outTimestamp(d));
+        assertEquals(RtpRewriter.DROP_OTHER_SOURCE, RtpRewriter.action(send(333, 3, 0, 40, 30)));
+    }
 }
