@@ -52,7 +52,7 @@ class HotPathAllocationTest {
                 stats.onPacket(view.sequence(), view.timestamp(), i * 20_000_000L);
                 nacks.onPacket(ext, i * 20L);
                 int level = AudioLevel.read(view, 1);
-                track.observe(AudioLevel.level(level), i * 20L);
+                track.observe(AudioLevel.level(level));
                 ring.put(ext, in, 0, template.length);
                 for (RtpRewriter rw : subs) {
                     long d = rw.decide(view, ext, i * 20L);
