@@ -240,7 +240,8 @@ public final class RtpRewriter {
 
     /**
      * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or
-     * {@link #UNKNOWN} when it is outside the window, belongs to a previous source, or was never given out.
+     * {@link #UNKNOWN} when it is outside the window, was given out before the last switch or resume, or
+     * was never given out.
      */
     public long sourceSeqFor(int outSeq) {
         if (!started) {
