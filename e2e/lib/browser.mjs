@@ -43,6 +43,8 @@ export async function startPageServer(bundleFile) {
     const url = req.url.split('?')[0];
     if (url === '/' || url === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INDEX_HTML);
+    } else if (url === '/favicon.ico') {
+      res.writeHead(204).end();
     } else if (url === '/bundle.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
     } else {
@@ -117,8 +119,8 @@ export class Harness {
   /** Opens a page on the served bundle and waits for window.lk. */
   async openPage(label = `page${this.pages.length}`) {
     const page = await this.context.newPage();
-    page.on('console', (m) => this.consoleLines.push(`[${label}] ${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => this.consoleLines.push(`[${label}] pageerror: ${e.message}`));
+    page.on('console', (m) => this.consoleLines.push(scrub(`[${label}] ${m.type()}: ${m.text()}`)));
+    page.on('pageerror', (e) => this.consoleLines.push(scrub(`[${label}] pageerror: ${e.message}`)));
     await page.goto(this.server.url);
     await page.waitForFunction(() => typeof window.lk === 'object', null, { timeout: 15000 });
     this.pages.push(page);
@@ -152,6 +154,15 @@ export class Harness {
     }
     if (errors.length) throw errors[0];
   }
+}
+
+/** Console lines go into test output: drop tokens (JWTs, access_token=) and long join requests. */
+export function scrub(line) {
+  return line
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<jwt>')
+    .replace(/(access_token=)[^&\s'"]+/g, '$1<redacted>')
+    .replace(/(join_request=)[^&\s'"]+/g, '$1<omitted>')
+    .slice(0, 600);
 }
 
 function withTimeout(promise, ms) {
