@@ -81,11 +81,18 @@ async function join(url, token, opts = {}) {
   room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
     received.push({ identity: participant?.identity, topic, text: new TextDecoder().decode(payload) });
   });
-  await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
-  if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO);
-  if (opts.camera) {
-    const res = opts.cameraResolution || VideoPresets.h360.resolution;
-    await room.localParticipant.setCameraEnabled(true, { resolution: res });
+  try {
+    await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
+    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO);
+    if (opts.camera) {
+      const res = opts.cameraResolution || VideoPresets.h360.resolution;
+      await room.localParticipant.setCameraEnabled(true, { resolution: res });
+    }
+  } catch (e) {
+    const r = room;
+    room = null; // a later join may retry
+    await r.disconnect().catch(() => {});
+    throw e;
   }
   return { identity: room.localParticipant.identity, sid: room.localParticipant.sid, roomName: room.name };
 }

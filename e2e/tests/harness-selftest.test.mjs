@@ -77,4 +77,7 @@ test('join to a closed port rejects with an error the driver can see', async () 
     }
   });
   assert.ok(err, 'join must fail when nothing listens');
+  const again = await page.evaluate(() => window.lk.join('ws://127.0.0.1:9', 'not-a-token', {}).then(() => null, (e) => String(e.message)));
+  assert.ok(again && !again.includes('already joined'), `a second join retries: ${again}`);
+  assert.equal((await page.evaluate(() => window.lk.stats())).state, 'none');
 });
