@@ -25,9 +25,9 @@ class HarnessSelfTest {
         NodeTestRunner.forE2e().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/rtcnode-selftest.test.mjs");
     }
 
-    /** Zero-crossing frequency and RMS on synthetic PCM. */
+    /** Zero-crossing frequency and RMS on synthetic PCM; Chromium flags, polling, token scrubbing, tokens. */
     @Test
-    void toneMath() throws Exception {
-        NodeTestRunner.forE2e().timeout(Duration.ofMinutes(1)).runAndAssertPass("tests/tone.test.mjs");
+    void nodeHelpers() throws Exception {
+        NodeTestRunner.forE2e().timeout(Duration.ofMinutes(1)).runAndAssertPass("tests/tone.test.mjs", "tests/lib.test.mjs");
     }
 }

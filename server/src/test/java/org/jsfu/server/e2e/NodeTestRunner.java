@@ -73,18 +73,20 @@ public final class NodeTestRunner {
         }
     }
 
-    /** Runs {@code node --test --test-reporter=spec <testFile>}; testFile is relative to the work dir. */
-    public Result run(String testFile) throws IOException, InterruptedException {
+    /** Runs {@code node --test --test-reporter=spec <files>}; files are relative to the work dir. */
+    public Result run(String... testFiles) throws IOException, InterruptedException {
         ensureNodeModules();
-        return exec(List.of("node", "--test", "--test-reporter=spec", testFile), testFile, timeout);
+        List<String> cmd = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+        cmd.addAll(List.of(testFiles));
+        return exec(cmd, String.join(",", testFiles), timeout);
     }
 
-    /** Runs the test file and fails the calling JUnit test unless node exits 0 in time. */
-    public void runAndAssertPass(String testFile) throws IOException, InterruptedException {
-        Result r = run(testFile);
+    /** Runs the test files and fails the calling JUnit test unless node exits 0 in time. */
+    public void runAndAssertPass(String... testFiles) throws IOException, InterruptedException {
+        Result r = run(testFiles);
         if (!r.passed()) {
             String what = r.timedOut() ? "timed out after " + timeout : "exited with " + r.exitCode();
-            Assertions.fail("node --test " + testFile + " " + what + "; last output:\n" + r.tailText());
+            Assertions.fail("node --test " + String.join(" ", testFiles) + " " + what + "; last output:\n" + r.tailText());
         }
     }
 
