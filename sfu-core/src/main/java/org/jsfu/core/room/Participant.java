@@ -135,6 +135,12 @@ public final class Participant {
         return existing;
     }
 
+    /** Tracks announced with AddTrackRequest whose media has not started yet. */
+    public List<TrackInfo> pendingTracks() {
+        room.checkLoop();
+        return List.copyOf(pending.values());
+    }
+
     /** The pending track for a client track id (the second msid token), or null. */
     public TrackInfo pendingTrack(String cid) {
         room.checkLoop();

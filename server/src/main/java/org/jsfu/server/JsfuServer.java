@@ -1,0 +1,86 @@
+package org.jsfu.server;
+
+import java.util.function.LongSupplier;
+import org.jsfu.conf.ServerConfig;
+import org.jsfu.core.room.MediaLoops;
+import org.jsfu.core.room.MediaSessionFactory;
+import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomManager;
+import org.jsfu.signaling.RoomWebhooks;
+import org.jsfu.signaling.SignalingServer;
+import org.jsfu.signaling.SignalingSettings;
+import org.jsfu.signaling.TokenAuthenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running server: media loops, rooms, webhooks and the HTTP port. Startable in-process from tests. */
+public final class JsfuServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JsfuServer.class);
+
+    private final MediaLoops loops;
+    private final RoomManager rooms;
+    private final SignalingServer signaling;
+    private final AutoCloseable webhooks;
+    private final int port;
+
+    private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, AutoCloseable webhooks,
+                       int port) {
+        this.loops = loops;
+        this.rooms = rooms;
+        this.signaling = signaling;
+        this.webhooks = webhooks;
+        this.port = port;
+    }
+
+    public static JsfuServer start(ServerConfig cfg) throws InterruptedException {
+        return start(cfg, new SignalingOnlyMedia());
+    }
+
+    /** Starts with the given media plane (tests may pass their own). */
+    public static JsfuServer start(ServerConfig cfg, MediaSessionFactory media) throws InterruptedException {
+        LongSupplier clock = System::currentTimeMillis;
+        MediaLoops loops = MediaLoops.perCore();
+        ServerConfig.Room rc = cfg.room();
+        RoomManager rooms = new RoomManager(loops,
+                new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
+                media, clock);
+        AutoCloseable webhooks = null;
+        if (!cfg.webhook().urls().isEmpty()) {
+            String key = cfg.webhook().apiKey();
+            String secret = cfg.keys().get(key);
+            if (secret == null) {
+                throw new IllegalArgumentException("webhook.api_key is not one of the configured keys");
+            }
+            throw new IllegalStateException("INTERIM: webhook sender arrives with the f-auth merge");
+        }
+        SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
+        int port = signaling.start();
+        log.info("jsfu started port={} loops={} webhookUrls={}", port, loops.all().size(), cfg.webhook().urls().size());
+        return new JsfuServer(loops, rooms, signaling, webhooks, port);
+    }
+
+    static SignalingSettings settings(ServerConfig cfg) {
+        ServerConfig.Limit l = cfg.limit();
+        int metadata = l.maxMetadataSize() > 0 ? l.maxMetadataSize() : cfg.room().maxMetadataSize();
+        return new SignalingSettings(cfg.bindAddresses(), cfg.port(), cfg.room().autoCreate(), metadata,
+                l.maxAttributesSize(), l.maxRoomNameLength(), l.maxParticipantIdentityLength(),
+                (int) Math.min(Integer.MAX_VALUE, l.signalMessageSizeLimit()),
+                (int) Math.min(Integer.MAX_VALUE, l.maxApiRequestBodySize()), 5, 15, 5 * 60_000L);
+    }
+
+    /** The bound HTTP port. */
+    public int port() { return port; }
+
+    public RoomManager rooms() { return rooms; }
+
+    @Override
+    public void close() {
+        signaling.close();
+        rooms.close();
+        loops.close();
+        if (webhooks != null) {
+            try { webhooks.close(); } catch (Exception ignored) { }
+        }
+        log.info("jsfu stopped");
+    }
+}

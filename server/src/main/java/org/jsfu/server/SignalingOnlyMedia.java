@@ -1,0 +1,62 @@
+package org.jsfu.server;
+
+import org.jsfu.core.room.MediaSessionFactory;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.ParticipantMedia;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.room.TrackInfo;
+
+/**
+ * TEMPORARY media plane for the signalling-only foundation: it has no peer connections. It marks each
+ * participant ACTIVE as soon as its join was sent and ignores SDP, candidates and data. Browsers cannot
+ * connect media through it (their publisher offer is never answered); the real media plane replaces
+ * this factory in {@link JsfuServer}.
+ */
+public final class SignalingOnlyMedia implements MediaSessionFactory {
+    @Override
+    public ParticipantMedia create(Room room, Participant participant) {
+        return new ParticipantMedia() {
+            @Override
+            public void start() {
+                participant.setActive();
+            }
+
+            @Override
+            public void onPublisherOffer(String sdp, int id) {
+                // no transport: nothing to answer with
+            }
+
+            @Override
+            public void onSubscriberAnswer(String sdp, int id) {
+            }
+
+            @Override
+            public void onTrickle(String candidateInit, int target) {
+            }
+
+            @Override
+            public void onTrackSubscribed(Participant publisher, TrackInfo track) {
+            }
+
+            @Override
+            public void onTrackUnsubscribed(String publisherSid, String trackSid) {
+            }
+
+            @Override
+            public void onMute(String trackSid, boolean muted) {
+            }
+
+            @Override
+            public void onTrackUnpublished(String trackSid) {
+            }
+
+            @Override
+            public void sendData(byte[] dataPacket, boolean reliable) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

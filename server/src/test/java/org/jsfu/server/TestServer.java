@@ -1,0 +1,56 @@
+package org.jsfu.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.jsfu.conf.ConfigLoader;
+import org.jsfu.conf.ServerConfig;
+import org.jsfu.core.room.MediaSessionFactory;
+
+/** Starts a real JsfuServer on 127.0.0.1 and a free port, with keys devkey/secret. */
+final class TestServer implements AutoCloseable {
+    static final String KEY = "devkey";
+    static final String SECRET = "secret";
+
+    final JsfuServer server;
+    final int port;
+
+    private TestServer(JsfuServer server) {
+        this.server = server;
+        this.port = server.port();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** {@code extraYaml} is appended to the config body (e.g. webhook or room sections). */
+    static TestServer start(String extraYaml, MediaSessionFactory media) throws Exception {
+        String yaml = "port: " + freePort() + "\n"
+                + "bind_addresses: [127.0.0.1]\n"
+                + "keys:\n  " + KEY + ": " + SECRET + "\n"
+                + extraYaml;
+        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
+        return new TestServer(media == null ? JsfuServer.start(cfg) : JsfuServer.start(cfg, media));
+    }
+
+    String http() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String ws() {
+        return "ws://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    static List<String> list(String... s) {
+        return List.of(s);
+    }
+}

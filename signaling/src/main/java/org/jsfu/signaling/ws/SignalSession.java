@@ -1,0 +1,370 @@
+package org.jsfu.signaling.ws;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import livekit.LivekitModels;
+import livekit.LivekitRtc;
+import org.jsfu.core.room.DisconnectReason;
+import org.jsfu.core.room.LeaveAction;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.ParticipantInfo;
+import org.jsfu.core.room.ParticipantState;
+import org.jsfu.core.room.RequestResult;
+import org.jsfu.core.room.RoomInfo;
+import org.jsfu.core.room.RoomManager;
+import org.jsfu.core.room.SignalSink;
+import org.jsfu.core.room.SpeakerInfo;
+import org.jsfu.core.room.TrackInfo;
+import org.jsfu.signaling.Authenticator;
+import org.jsfu.signaling.Grants;
+import org.jsfu.signaling.SignalingSettings;
+import org.jsfu.signaling.proto.ProtoMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant's signalling WebSocket ({@code /rtc}, v0). Decodes SignalRequests and hands them to
+ * the participant on its room loop; implements {@link SignalSink} for the way back.
+ */
+public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFrame> implements SignalSink {
+    private static final Logger log = LoggerFactory.getLogger(SignalSession.class);
+
+    private final Channel channel;
+    private final RoomManager rooms;
+    private final Authenticator auth;
+    private final SignalingSettings settings;
+    private final LongSupplier clock;
+    private final JoinValidator.Result join;
+    private volatile Participant participant;
+    private volatile boolean json;
+    private volatile boolean leaveReceived;
+    private volatile boolean closedByServer;
+    private ScheduledFuture<?> refreshTimer;
+
+    public SignalSession(Channel channel, RoomManager rooms, Authenticator auth, SignalingSettings settings,
+                         LongSupplier clock, JoinValidator.Result join) {
+        this.channel = channel;
+        this.rooms = rooms;
+        this.auth = auth;
+        this.settings = settings;
+        this.clock = clock;
+        this.join = join;
+    }
+
+    /** Called right after the WS handshake was written. */
+    public void start() {
+        if (join.reconnect()) {
+            // No resume without the media state: ask the client for a full rejoin (protocol.md 2.8).
+            log.info("resume refused, asking for full reconnect room={} identity={}", join.roomName(),
+                    join.grants().identity());
+            sendLeave(DisconnectReason.STATE_MISMATCH, LeaveAction.RECONNECT);
+            close();
+            return;
+        }
+        CompletableFuture<Participant> f = rooms.join(join.roomName(), join.join(), this, settings.autoCreate());
+        f.whenComplete((p, err) -> {
+            if (err != null) {
+                Throwable cause = err.getCause() != null ? err.getCause() : err;
+                log.info("join failed room={} identity={} reason={}", join.roomName(), join.grants().identity(),
+                        cause.getMessage());
+                sendLeave(DisconnectReason.JOIN_FAILURE, LeaveAction.DISCONNECT);
+                close();
+                return;
+            }
+            participant = p;
+            if (!channel.isActive()) {
+                p.room().loop().post(() -> p.disconnect(DisconnectReason.SIGNAL_CLOSE, false));
+                return;
+            }
+            channel.eventLoop().execute(this::startRefresh);
+        });
+    }
+
+    private void startRefresh() {
+        sendRefresh();
+        long every = settings.refreshIntervalMs();
+        refreshTimer = channel.eventLoop().scheduleAtFixedRate(this::sendRefresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendRefresh() {
+        try {
+            sendRefreshToken(auth.refresh(join.grants(), clock.getAsLong()));
+        } catch (RuntimeException e) {
+            log.warn("refresh token failed identity={}", join.grants().identity(), e);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        LivekitRtc.SignalRequest req;
+        if (frame instanceof BinaryWebSocketFrame) {
+            req = SignalCodec.decodeBinary(frame.content());
+        } else if (frame instanceof TextWebSocketFrame t) {
+            req = SignalCodec.decodeText(t.text());
+            if (req != null) {
+                json = true; // answer in JSON once the client spoke valid JSON (as Go does)
+            }
+        } else {
+            return;
+        }
+        if (req == null) {
+            log.debug("undecodable signal message dropped identity={}", join.grants().identity());
+            return;
+        }
+        handle(req);
+    }
+
+    private void handle(LivekitRtc.SignalRequest req) {
+        switch (req.getMessageCase()) {
+            case PING -> send(LivekitRtc.SignalResponse.newBuilder().setPong(clock.getAsLong()).build());
+            case PING_REQ -> send(LivekitRtc.SignalResponse.newBuilder().setPongResp(LivekitRtc.Pong.newBuilder()
+                    .setLastPingTimestamp(req.getPingReq().getTimestamp()).setTimestamp(clock.getAsLong())).build());
+            case OFFER -> onLoop(p -> p.media().onPublisherOffer(req.getOffer().getSdp(), req.getOffer().getId()));
+            case ANSWER -> onLoop(p -> p.media().onSubscriberAnswer(req.getAnswer().getSdp(), req.getAnswer().getId()));
+            case TRICKLE -> onLoop(p -> p.media().onTrickle(req.getTrickle().getCandidateInit(),
+                    req.getTrickle().getTargetValue()));
+            case ADD_TRACK -> onLoop(p -> p.addPendingTrack(ProtoMapper.addTrack(req.getAddTrack())));
+            case MUTE -> onLoop(p -> p.setTrackMuted(req.getMute().getSid(), req.getMute().getMuted(), false));
+            case SUBSCRIPTION -> onLoop(p -> {
+                List<String> sids = new ArrayList<>(req.getSubscription().getTrackSidsList());
+                for (LivekitModels.ParticipantTracks pt : req.getSubscription().getParticipantTracksList()) {
+                    sids.addAll(pt.getTrackSidsList());
+                }
+                p.room().updateSubscriptions(p, sids, req.getSubscription().getSubscribe());
+            });
+            case LEAVE -> {
+                leaveReceived = true;
+                onLoop(p -> p.disconnect(DisconnectReason.CLIENT_INITIATED, false));
+            }
+            case UPDATE_METADATA -> onLoop(p -> updateMetadata(p, req.getUpdateMetadata()));
+            default -> log.debug("signal message not handled type={}", req.getMessageCase());
+        }
+    }
+
+    private void updateMetadata(Participant p, LivekitRtc.UpdateParticipantMetadata m) {
+        int id = m.getRequestId();
+        if (!p.permission().canUpdateMetadata()) {
+            sendRequestResponse(id, RequestResult.NOT_ALLOWED, "does not have permission to update own metadata");
+            return;
+        }
+        if (settings.maxMetadataSize() > 0 && m.getMetadata().length() > settings.maxMetadataSize()) {
+            sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds metadata size limit");
+            return;
+        }
+        int attrSize = 0;
+        for (Map.Entry<String, String> e : m.getAttributesMap().entrySet()) {
+            attrSize += e.getKey().length() + e.getValue().length();
+        }
+        if (settings.maxAttributesSize() > 0 && attrSize > settings.maxAttributesSize()) {
+            sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds attributes size limit");
+            return;
+        }
+        p.updateMetadata(m.getName().isEmpty() ? null : m.getName(), m.getMetadata(), m.getAttributesMap());
+    }
+
+    /** Runs {@code fn} on the participant's room loop once joined (messages before join are dropped). */
+    private void onLoop(Consumer<Participant> fn) {
+        Participant p = participant;
+        if (p == null) {
+            log.debug("signal message before join dropped identity={}", join.grants().identity());
+            return;
+        }
+        p.room().loop().post(() -> {
+            if (p.state() != ParticipantState.DISCONNECTED) {
+                fn.accept(p);
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (refreshTimer != null) {
+            refreshTimer.cancel(false);
+        }
+        Participant p = participant;
+        if (p != null && !closedByServer) {
+            DisconnectReason reason = leaveReceived ? DisconnectReason.CLIENT_INITIATED : DisconnectReason.SIGNAL_CLOSE;
+            p.room().loop().post(() -> p.disconnect(reason, false));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tooBig(cause)) {
+            log.info("signal message too big, closing identity={}", join.grants().identity());
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        log.info("signal connection error identity={} error={}", join.grants().identity(), cause.toString());
+        ctx.close();
+    }
+
+    private static boolean tooBig(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TooLongFrameException || c instanceof DecompressionException) {
+                return true;
+            }
+            if (c instanceof CorruptedFrameException && String.valueOf(c.getMessage()).contains("Max frame length")) {
+                return true;
+            }
+            if (c instanceof DecoderException && String.valueOf(c.getMessage()).contains("maximum size")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void send(LivekitRtc.SignalResponse msg) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(SignalCodec.encode(msg, json));
+        }
+    }
+
+    private static LivekitRtc.SignalResponse.Builder resp() {
+        return LivekitRtc.SignalResponse.newBuilder();
+    }
+
+    // ---- SignalSink (called on the room loop) ----
+
+    @Override
+    public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others) {
+        Grants g = join.grants();
+        LivekitRtc.JoinResponse.Builder b = LivekitRtc.JoinResponse.newBuilder()
+                .setRoom(ProtoMapper.room(room))
+                .setParticipant(ProtoMapper.participant(self))
+                .setServerVersion(SignalingSettings.SERVER_VERSION)
+                .setServerInfo(LivekitModels.ServerInfo.newBuilder()
+                        .setEdition(LivekitModels.ServerInfo.Edition.Standard)
+                        .setVersion(SignalingSettings.SERVER_VERSION)
+                        .setProtocol(SignalingSettings.PROTOCOL))
+                .setSubscriberPrimary(join.join().client().protocol() > 2 && g.canSubscribe())
+                .setFastPublish(g.canPublish())
+                .setPingInterval(settings.pingIntervalS())
+                .setPingTimeout(settings.pingTimeoutS());
+        for (ParticipantInfo o : others) {
+            b.addOtherParticipants(ProtoMapper.participant(o));
+        }
+        send(resp().setJoin(b).build());
+    }
+
+    @Override
+    public void sendParticipantUpdate(List<ParticipantInfo> participants) {
+        LivekitRtc.ParticipantUpdate.Builder u = LivekitRtc.ParticipantUpdate.newBuilder();
+        participants.forEach(p -> u.addParticipants(ProtoMapper.participant(p)));
+        send(resp().setUpdate(u).build());
+    }
+
+    @Override
+    public void sendTrackPublished(String cid, TrackInfo track) {
+        send(resp().setTrackPublished(LivekitRtc.TrackPublishedResponse.newBuilder().setCid(cid)
+                .setTrack(ProtoMapper.track(track))).build());
+    }
+
+    @Override
+    public void sendTrackUnpublished(String trackSid) {
+        send(resp().setTrackUnpublished(LivekitRtc.TrackUnpublishedResponse.newBuilder().setTrackSid(trackSid)).build());
+    }
+
+    @Override
+    public void sendMute(String trackSid, boolean muted) {
+        send(resp().setMute(LivekitRtc.MuteTrackRequest.newBuilder().setSid(trackSid).setMuted(muted)).build());
+    }
+
+    @Override
+    public void sendLeave(DisconnectReason reason, LeaveAction action) {
+        send(resp().setLeave(LivekitRtc.LeaveRequest.newBuilder()
+                .setCanReconnect(action != LeaveAction.DISCONNECT)
+                .setReasonValue(reason.wire)
+                .setActionValue(action.ordinal())).build());
+    }
+
+    @Override
+    public void sendRefreshToken(String token) {
+        send(resp().setRefreshToken(token).build());
+    }
+
+    @Override
+    public void sendRoomUpdate(RoomInfo room) {
+        send(resp().setRoomUpdate(LivekitRtc.RoomUpdate.newBuilder().setRoom(ProtoMapper.room(room))).build());
+    }
+
+    @Override
+    public void sendSpeakersChanged(List<SpeakerInfo> speakers) {
+        LivekitRtc.SpeakersChanged.Builder b = LivekitRtc.SpeakersChanged.newBuilder();
+        for (SpeakerInfo s : speakers) {
+            b.addSpeakers(LivekitModels.SpeakerInfo.newBuilder().setSid(s.sid()).setLevel(s.level())
+                    .setActive(s.active()));
+        }
+        send(resp().setSpeakersChanged(b).build());
+    }
+
+    @Override
+    public void sendOffer(String sdp, int id, Map<String, String> midToTrackId) {
+        send(resp().setOffer(LivekitRtc.SessionDescription.newBuilder().setType("offer").setSdp(sdp).setId(id)
+                .putAllMidToTrackId(midToTrackId)).build());
+    }
+
+    @Override
+    public void sendAnswer(String sdp, int id) {
+        send(resp().setAnswer(LivekitRtc.SessionDescription.newBuilder().setType("answer").setSdp(sdp).setId(id))
+                .build());
+    }
+
+    @Override
+    public void sendTrickle(String candidateInit, int target, boolean last) {
+        send(resp().setTrickle(LivekitRtc.TrickleRequest.newBuilder().setCandidateInit(candidateInit)
+                .setTargetValue(target).setFinal(last)).build());
+    }
+
+    @Override
+    public void sendTrackSubscribed(String trackSid) {
+        send(resp().setTrackSubscribed(LivekitRtc.TrackSubscribed.newBuilder().setTrackSid(trackSid)).build());
+    }
+
+    @Override
+    public void sendRequestResponse(int requestId, RequestResult result, String message) {
+        send(resp().setRequestResponse(LivekitRtc.RequestResponse.newBuilder().setRequestId(requestId)
+                .setReasonValue(result.ordinal()).setMessage(message)).build());
+    }
+
+    @Override
+    public void close() {
+        closedByServer = true;
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
