@@ -1,6 +1,9 @@
 package org.jsfu.server;
 
+import java.io.IOException;
 import java.util.function.LongSupplier;
+import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.UdpMux;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.room.MediaLoops;
 import org.jsfu.core.room.MediaSessionFactory;
@@ -22,6 +25,8 @@ public final class JsfuServer implements AutoCloseable {
     private final SignalingServer signaling;
     private final AutoCloseable webhooks;
     private final int port;
+    private MediaPlane media;
+    private UdpMux mux;
 
     private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, AutoCloseable webhooks,
                        int port) {
@@ -32,8 +37,26 @@ public final class JsfuServer implements AutoCloseable {
         this.port = port;
     }
 
-    public static JsfuServer start(ServerConfig cfg) throws InterruptedException {
-        return start(cfg, new SignalingOnlyMedia());
+    /** Starts with the WebRTC media plane on the rtc section's UDP ports. */
+    public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
+        UdpMux mux = RtcSetup.openUdp(cfg.rtc());
+        MediaPlane plane;
+        try {
+            plane = RtcSetup.mediaPlane(cfg, mux);
+        } catch (IOException | RuntimeException e) {
+            mux.close();
+            throw e;
+        }
+        JsfuServer server = start(cfg, plane);
+        server.rooms.addListener(plane);
+        server.media = plane;
+        server.mux = mux;
+        return server;
+    }
+
+    /** The media plane, or null when started with another media factory. */
+    public MediaPlane media() {
+        return media;
     }
 
     /** Starts with the given media plane (tests may pass their own). */
@@ -78,6 +101,12 @@ public final class JsfuServer implements AutoCloseable {
         signaling.close();
         rooms.close();
         loops.close();
+        if (media != null) {
+            media.close();
+        }
+        if (mux != null) {
+            mux.close();
+        }
         if (webhooks != null) {
             try { webhooks.close(); } catch (Exception ignored) { }
         }
