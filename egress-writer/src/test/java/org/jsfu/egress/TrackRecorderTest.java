@@ -142,6 +142,23 @@ class TrackRecorderTest {
     }
 
     @Test
+    void timestampJumpLargerThanRealGapIsSizedByWallClock() throws Exception {
+        RecorderSim sim = new RecorderSim(new TrackRecorder.Options());
+        Publisher pub = new Publisher(960);
+        sim.add(pub, 50, true, 0, 0, T0, LAT);
+        // after 1 s of real pause the RTP timestamp jumps by 5 s: wall clock wins (rule b)
+        List<RecorderSim.Pkt> b = sim.add(pub, 50, true, 6 * 48000, 50, T0 + 2000 * MS, LAT);
+        long end = b.get(49).arrival();
+        OggOpusReader.OggOpusFile f = sim.run(end);
+        short[] pcm = RecorderSim.decode(f);
+        assertSilence(pcm, 1.03, 1.98);
+        assertTone(pcm, 2.05, 2.95);
+        assertSpan(f, sim.rec, end);
+        assertEquals(3.0, f.durationSeconds(), 0.02);
+        assertEquals(1, sim.rec.reanchors());
+    }
+
+    @Test
     void lostPacketsBecomeSilenceAtTheirPlace() throws Exception {
         RecorderSim sim = new RecorderSim(new TrackRecorder.Options());
         Publisher pub = new Publisher(960);
