@@ -13,6 +13,7 @@ import org.jsfu.signaling.RoomWebhooks;
 import org.jsfu.signaling.SignalingServer;
 import org.jsfu.signaling.SignalingSettings;
 import org.jsfu.signaling.TokenAuthenticator;
+import org.jsfu.signaling.webhook.WebhookNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,12 @@ public final class JsfuServer implements AutoCloseable {
     private final MediaLoops loops;
     private final RoomManager rooms;
     private final SignalingServer signaling;
-    private final AutoCloseable webhooks;
+    private final WebhookNotifier webhooks;
     private final int port;
     private MediaPlane media;
     private UdpMux mux;
 
-    private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, AutoCloseable webhooks,
+    private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, WebhookNotifier webhooks,
                        int port) {
         this.loops = loops;
         this.rooms = rooms;
@@ -67,14 +68,15 @@ public final class JsfuServer implements AutoCloseable {
         RoomManager rooms = new RoomManager(loops,
                 new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
                 media, clock);
-        AutoCloseable webhooks = null;
+        WebhookNotifier webhooks = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
             String secret = cfg.keys().get(key);
             if (secret == null) {
                 throw new IllegalArgumentException("webhook.api_key is not one of the configured keys");
             }
-            throw new IllegalStateException("INTERIM: webhook sender arrives with the f-auth merge");
+            webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret);
+            rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
         }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
         int port = signaling.start();
@@ -108,7 +110,7 @@ public final class JsfuServer implements AutoCloseable {
             mux.close();
         }
         if (webhooks != null) {
-            try { webhooks.close(); } catch (Exception ignored) { }
+            webhooks.close();
         }
         log.info("jsfu stopped");
     }

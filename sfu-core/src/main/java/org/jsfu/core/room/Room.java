@@ -295,6 +295,14 @@ public final class Room {
         }
     }
 
+    /** Sends speakers_changed (only the changes; active=false removes a speaker) to everybody. */
+    public void sendSpeakersChanged(List<SpeakerInfo> changes) {
+        checkLoop();
+        for (Participant q : byIdentity.values()) {
+            q.sink().sendSpeakersChanged(changes);
+        }
+    }
+
     /**
      * Delivers an encoded livekit.DataPacket to the participants named by sid or identity (everybody but
      * the sender when both lists are empty). Returns how many received it.
