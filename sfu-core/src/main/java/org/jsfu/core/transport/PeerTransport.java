@@ -1,6 +1,7 @@
 package org.jsfu.core.transport;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
@@ -21,6 +22,12 @@ public final class PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
     /** Room after a packet for the SRTP auth tag (up to 16 bytes) and the SRTCP index (4). */
     public static final int TAG_ROOM = 20;
+    /**
+     * AES_CM_128_HMAC_SHA1_80 first: our allocation-free AES-CM path is faster than our GCM (see
+     * BENCHMARKS.md, SRTP); the browser offers both (RFC 5764 4.1.2: the server picks).
+     */
+    private static final DtlsSession.Options DTLS_OPTIONS = DtlsSession.Options.defaults()
+            .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
 
     /** What the transport reports to its owner, on the owner's loop. */
     public interface Listener {
@@ -98,7 +105,7 @@ public final class PeerTransport {
     public void setRemote(String ufrag, String pwd, String fingerprintSha256) {
         ice.setRemoteCredentials(ufrag, pwd);
         if (dtls == null) {
-            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool);
+            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
         }
     }
