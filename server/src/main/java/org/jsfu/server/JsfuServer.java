@@ -56,7 +56,17 @@ public final class JsfuServer implements AutoCloseable {
             rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
         }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
-        int port = signaling.start();
+        int port;
+        try {
+            port = signaling.start();
+        } catch (Exception e) {
+            rooms.close();
+            loops.close();
+            if (webhooks != null) {
+                webhooks.close(java.time.Duration.ZERO);
+            }
+            throw e;
+        }
         log.info("jsfu started port={} loops={} webhookUrls={}", port, loops.all().size(), cfg.webhook().urls().size());
         return new JsfuServer(loops, rooms, signaling, webhooks, port);
     }
@@ -77,8 +87,8 @@ public final class JsfuServer implements AutoCloseable {
 
     @Override
     public void close() {
+        rooms.close();      // SERVER_SHUTDOWN leave to every participant, room_finished webhooks
         signaling.close();
-        rooms.close();
         loops.close();
         if (webhooks != null) {
             webhooks.close();
