@@ -60,7 +60,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private volatile boolean json;
     private volatile boolean leaveReceived;
     private volatile boolean closedByServer;
+    private static final long WS_PING_MS = 10_000;
     private ScheduledFuture<?> refreshTimer;
+    private ScheduledFuture<?> pingTimer;
 
     public SignalSession(Channel channel, RoomManager rooms, Authenticator auth, SignalingSettings settings,
                          LongSupplier clock, JoinValidator.Result join) {
@@ -105,6 +107,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         sendRefresh();
         long every = settings.refreshIntervalMs();
         refreshTimer = channel.eventLoop().scheduleAtFixedRate(this::sendRefresh, every, every, TimeUnit.MILLISECONDS);
+        // WebSocket-level ping every 10 s like the Go server (keeps proxies from closing an idle socket)
+        pingTimer = channel.eventLoop().scheduleAtFixedRate(() -> channel.writeAndFlush(new PingWebSocketFrame()),
+                WS_PING_MS, WS_PING_MS, TimeUnit.MILLISECONDS);
     }
 
     private void sendRefresh() {
@@ -119,6 +124,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            return;
+        }
+        if (frame instanceof PongWebSocketFrame) {
             return;
         }
         if (frame instanceof CloseWebSocketFrame) {
@@ -210,6 +218,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (refreshTimer != null) {
             refreshTimer.cancel(false);
+        }
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
         }
         Participant p = participant;
         if (p != null && !closedByServer) {
