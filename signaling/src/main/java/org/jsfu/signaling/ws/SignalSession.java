@@ -104,6 +104,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     private void startRefresh() {
+        if (!channel.isActive()) {
+            return; // channelInactive already ran on this event loop; no timers to leak
+        }
         sendRefresh();
         long every = settings.refreshIntervalMs();
         refreshTimer = channel.eventLoop().scheduleAtFixedRate(this::sendRefresh, every, every, TimeUnit.MILLISECONDS);
