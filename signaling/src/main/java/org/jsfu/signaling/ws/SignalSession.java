@@ -173,6 +173,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                 }
                 p.room().updateSubscriptions(p, sids, req.getSubscription().getSubscribe());
             });
+            case TRACK_SETTING -> onLoop(p -> {
+                LivekitRtc.UpdateTrackSettings ts = req.getTrackSetting();
+                p.media().onTrackSettings(ts.getTrackSidsList(), ts.getDisabled(), ts.getQualityValue(),
+                        ts.getWidth(), ts.getHeight(), ts.getFps());
+            });
             case LEAVE -> {
                 leaveReceived = true;
                 onLoop(p -> p.disconnect(DisconnectReason.CLIENT_INITIATED, false));
