@@ -76,8 +76,13 @@ public final class JsfuServer implements AutoCloseable {
         int metadata = l.maxMetadataSize() > 0 ? l.maxMetadataSize() : cfg.room().maxMetadataSize();
         return new SignalingSettings(cfg.bindAddresses(), cfg.port(), cfg.room().autoCreate(), metadata,
                 l.maxAttributesSize(), l.maxRoomNameLength(), l.maxParticipantIdentityLength(),
-                (int) Math.min(Integer.MAX_VALUE, l.signalMessageSizeLimit()),
-                (int) Math.min(Integer.MAX_VALUE, l.maxApiRequestBodySize()), 5, 15, 5 * 60_000L);
+                sizeOr(l.signalMessageSizeLimit(), 2 * 1024 * 1024), sizeOr(l.maxApiRequestBodySize(), 10 * 1024 * 1024),
+                5, 15, 5 * 60_000L);
+    }
+
+    /** 0 (unset) falls back to LiveKit's default; a transport limit is never switched off. */
+    private static int sizeOr(long configured, int dflt) {
+        return configured > 0 ? (int) Math.min(Integer.MAX_VALUE - 8, configured) : dflt;
     }
 
     /** The bound HTTP port. */
