@@ -45,6 +45,7 @@ public final class JsfuServer implements AutoCloseable {
         RoomManager rooms = new RoomManager(loops,
                 new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
                 media, clock);
+        rooms.setDataPacketRouter(new org.jsfu.signaling.proto.DataPackets());
         WebhookNotifier webhooks = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
