@@ -55,6 +55,8 @@ public final class Room {
 
     public String sid() { return sid; }
 
+    RoomManager manager() { return manager; }
+
     public String name() { return name; }
 
     public MediaLoop loop() { return loop; }
