@@ -154,6 +154,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
+            log.info("publisher offer answered room={} identity={} id={} sections={}", room.name(),
+                    participant.identity(), id, answer.media().size());
         } catch (RuntimeException e) {
             log.warn("publisher offer rejected room={} identity={} err={}", room.name(), participant.identity(),
                     e.toString());

@@ -161,7 +161,7 @@ public final class PeerTransport {
         InetSocketAddress selected = ice.selectedAddress();
         InetSocketAddress next = selected != null ? selected : (remote == null ? from : remote);
         if (!next.equals(remote)) {
-            log.debug("ice remote address pc={} addr={}", name, next);
+            log.info("ice remote address pc={} addr={} nominated={}", name, next, selected != null);
             remote = next;
         }
     }
@@ -202,7 +202,14 @@ public final class PeerTransport {
         if (closed || !connected) {
             return;
         }
-        if (!ice.isAlive(nowNanos / 1_000_000)) {
+        long nowMs = nowNanos / 1_000_000;
+        ice.expire(nowMs);
+        // Before the browser nominates a pair (DTLS may complete first), consent is judged on the
+        // latest check from any validated address.
+        boolean alive = ice.selectedAddress() != null
+                ? ice.isAlive(nowMs)
+                : nowMs - ice.lastCheckMs() <= ice.consentTimeoutMs();
+        if (!alive) {
             listener.onFailed(this, "ice consent expired");
         }
     }
@@ -256,10 +263,18 @@ public final class PeerTransport {
         @Override
         public void onFailed(String reason, Throwable cause) {
             loop.execute(() -> {
-                if (!closed) {
-                    log.warn("dtls failed pc={} reason={}", name, reason);
-                    listener.onFailed(PeerTransport.this, "dtls: " + reason);
+                if (closed) {
+                    return;
                 }
+                if (reason != null && reason.contains("close_notify")) {
+                    // The browser closed this peer connection (it is leaving or renegotiating from
+                    // scratch); the signalling connection decides whether the participant leaves.
+                    log.info("pc closed by peer pc={}", name);
+                    close();
+                    return;
+                }
+                log.warn("dtls failed pc={} reason={}", name, reason);
+                listener.onFailed(PeerTransport.this, "dtls: " + reason);
             });
         }
     }
