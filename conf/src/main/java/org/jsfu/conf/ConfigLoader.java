@@ -215,6 +215,9 @@ public final class ConfigLoader {
                 t.str("redis.password", ""), t.intVal("redis.db", 0, 0, 1 << 16), t.bool("redis.use_tls", false));
 
         ServerConfig.Webhook webhook = new ServerConfig.Webhook(t.str("webhook.api_key", ""), t.strList("webhook.urls"));
+        for (String u : webhook.urls()) {
+            if (!u.matches("(?i)https?://[^\\s/]+.*")) throw new ConfigException("webhook.urls: \"" + u + "\" is not an http(s) URL");
+        }
         if (!webhook.urls().isEmpty()) {
             if (webhook.apiKey().isEmpty()) throw new ConfigException("webhook.api_key: required when webhook.urls is set");
             if (!keys.containsKey(webhook.apiKey())) throw new ConfigException("webhook.api_key: \"" + webhook.apiKey() + "\" is not one of the configured keys");

@@ -219,6 +219,7 @@ class ConfigLoaderTest {
         assertTrue(error("--config-body", "keys: [a, b]").startsWith("keys:"));
         assertTrue(error("--config-body", "keys: {a: b}\nwebhook: {urls: [http://x]}").startsWith("webhook.api_key:"));
         assertTrue(error("--config-body", "keys: {a: b}\nwebhook: {urls: [http://x], api_key: zz}").startsWith("webhook.api_key:"));
+        assertTrue(error("--config-body", "keys: {a: b}\nwebhook: {urls: [server:1250/hook], api_key: a}").startsWith("webhook.urls:"));
         assertTrue(error("--config-body", "keys: {a: b}\nlogging: {level: loud}").startsWith("logging.level:"));
         String yamlErr = error("--config-body", "keys: {a: b}\nport: [1,\n");
         assertTrue(yamlErr.startsWith("--config-body: invalid YAML"), yamlErr);

@@ -1,6 +1,9 @@
 package org.jsfu.server;
 
+import java.io.IOException;
 import java.util.function.LongSupplier;
+import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.UdpMux;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.room.MediaLoops;
 import org.jsfu.core.room.MediaSessionFactory;
@@ -23,6 +26,8 @@ public final class JsfuServer implements AutoCloseable {
     private final SignalingServer signaling;
     private final WebhookNotifier webhooks;
     private final int port;
+    private MediaPlane media;
+    private UdpMux mux;
 
     private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, WebhookNotifier webhooks,
                        int port) {
@@ -33,8 +38,26 @@ public final class JsfuServer implements AutoCloseable {
         this.port = port;
     }
 
-    public static JsfuServer start(ServerConfig cfg) throws InterruptedException {
-        return start(cfg, new SignalingOnlyMedia());
+    /** Starts with the WebRTC media plane on the rtc section's UDP ports. */
+    public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
+        UdpMux mux = RtcSetup.openUdp(cfg.rtc());
+        MediaPlane plane;
+        try {
+            plane = RtcSetup.mediaPlane(cfg, mux);
+        } catch (IOException | RuntimeException e) {
+            mux.close();
+            throw e;
+        }
+        JsfuServer server = start(cfg, plane);
+        server.rooms.addListener(plane);
+        server.media = plane;
+        server.mux = mux;
+        return server;
+    }
+
+    /** The media plane, or null when started with another media factory. */
+    public MediaPlane media() {
+        return media;
     }
 
     /** Starts with the given media plane (tests may pass their own). */
@@ -45,6 +68,7 @@ public final class JsfuServer implements AutoCloseable {
         RoomManager rooms = new RoomManager(loops,
                 new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
                 media, clock);
+        rooms.setDataPacketRouter(new org.jsfu.signaling.proto.DataPackets());
         WebhookNotifier webhooks = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
@@ -56,7 +80,17 @@ public final class JsfuServer implements AutoCloseable {
             rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
         }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
-        int port = signaling.start();
+        int port;
+        try {
+            port = signaling.start();
+        } catch (Exception e) {
+            rooms.close();
+            loops.close();
+            if (webhooks != null) {
+                webhooks.close(java.time.Duration.ZERO);
+            }
+            throw e;
+        }
         log.info("jsfu started port={} loops={} webhookUrls={}", port, loops.all().size(), cfg.webhook().urls().size());
         return new JsfuServer(loops, rooms, signaling, webhooks, port);
     }
@@ -66,8 +100,13 @@ public final class JsfuServer implements AutoCloseable {
         int metadata = l.maxMetadataSize() > 0 ? l.maxMetadataSize() : cfg.room().maxMetadataSize();
         return new SignalingSettings(cfg.bindAddresses(), cfg.port(), cfg.room().autoCreate(), metadata,
                 l.maxAttributesSize(), l.maxRoomNameLength(), l.maxParticipantIdentityLength(),
-                (int) Math.min(Integer.MAX_VALUE, l.signalMessageSizeLimit()),
-                (int) Math.min(Integer.MAX_VALUE, l.maxApiRequestBodySize()), 5, 15, 5 * 60_000L);
+                sizeOr(l.signalMessageSizeLimit(), 2 * 1024 * 1024), sizeOr(l.maxApiRequestBodySize(), 10 * 1024 * 1024),
+                5, 15, 5 * 60_000L);
+    }
+
+    /** 0 (unset) falls back to LiveKit's default; a transport limit is never switched off. */
+    private static int sizeOr(long configured, int dflt) {
+        return configured > 0 ? (int) Math.min(Integer.MAX_VALUE - 8, configured) : dflt;
     }
 
     /** The bound HTTP port. */
@@ -77,9 +116,15 @@ public final class JsfuServer implements AutoCloseable {
 
     @Override
     public void close() {
+        rooms.close();      // SERVER_SHUTDOWN leave to every participant, room_finished webhooks
         signaling.close();
-        rooms.close();
         loops.close();
+        if (media != null) {
+            media.close();
+        }
+        if (mux != null) {
+            mux.close();
+        }
         if (webhooks != null) {
             webhooks.close();
         }

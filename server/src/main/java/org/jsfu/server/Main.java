@@ -25,7 +25,14 @@ public final class Main {
         }
         applyLogLevel(cfg.logging().level());
         cfg.warnings().forEach(w -> log.warn("config warning: {}", w));
-        JsfuServer server = JsfuServer.start(cfg);
+        JsfuServer server;
+        try {
+            server = JsfuServer.start(cfg);
+        } catch (Exception e) {
+            log.error("cannot start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -275,4 +275,18 @@ class AttackTest {
             assertEquals(1009, c.closeCode.get(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void secondServerOnTheSamePortFailsCleanly() {
+        int before = Thread.activeCount();
+        String yaml = "port: " + server.port + "\nbind_addresses: [127.0.0.1]\nkeys:\n  devkey: secret\n";
+        assertThrows(java.net.BindException.class, () -> JsfuServer.start(
+                org.jsfu.conf.ConfigLoader.load(new String[] {"--config-body", yaml}, java.util.Map.of())));
+        // its event loop threads are gone again (allow a little slack for unrelated threads)
+        long deadline = System.currentTimeMillis() + 3000;
+        while (Thread.activeCount() > before + 2 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(Thread.activeCount() <= before + 2, "threads left: " + Thread.activeCount() + " vs " + before);
+    }
 }

@@ -14,6 +14,7 @@ import org.jsfu.core.room.TrackInfo;
  */
 final class PublishOnOfferMedia implements MediaSessionFactory {
     final List<String> calls = new CopyOnWriteArrayList<>();
+    final java.util.Map<String, List<byte[]>> data = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public ParticipantMedia create(Room room, Participant p) {
@@ -40,6 +41,7 @@ final class PublishOnOfferMedia implements MediaSessionFactory {
             @Override public void onTrackUnpublished(String trackSid) { calls.add(p.identity() + ":unpublished:" + trackSid); }
             @Override public void sendData(byte[] pkt, boolean reliable) {
                 calls.add(p.identity() + ":data:" + reliable + ":" + pkt.length);
+                data.computeIfAbsent(p.identity(), k -> new CopyOnWriteArrayList<>()).add(pkt);
             }
             @Override public void close() { calls.add(p.identity() + ":close"); }
         };

@@ -34,7 +34,8 @@ final class TestServer implements AutoCloseable {
                 + "keys:\n  " + KEY + ": " + SECRET + "\n"
                 + extraYaml;
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
-        return new TestServer(media == null ? JsfuServer.start(cfg) : JsfuServer.start(cfg, media));
+        // Signalling tests run without peer connections: SignalingOnlyMedia marks joins ACTIVE at once.
+        return new TestServer(JsfuServer.start(cfg, media == null ? new SignalingOnlyMedia() : media));
     }
 
     String http() {

@@ -79,11 +79,16 @@ public final class SignalingServer implements AutoCloseable {
                     }
                 });
         int port = settings.port();
-        for (String addr : settings.bindAddresses()) {
-            Channel ch = b.bind(new InetSocketAddress(addr, port)).sync().channel();
-            channels.add(ch);
-            port = ((InetSocketAddress) ch.localAddress()).getPort();
-            log.info("listening address={} port={}", addr, port);
+        try {
+            for (String addr : settings.bindAddresses()) {
+                Channel ch = b.bind(new InetSocketAddress(addr, port)).sync().channel();
+                channels.add(ch);
+                port = ((InetSocketAddress) ch.localAddress()).getPort();
+                log.info("listening address={} port={}", addr, port);
+            }
+        } catch (Exception e) {
+            close(); // release the event loop threads, or the JVM would stay up without a port
+            throw e;
         }
         return port;
     }

@@ -106,7 +106,7 @@ public final class UpTrack {
         if (speaker != null && !muted) {
             int packed = AudioLevel.read(p, audioLevelExtId);
             if (packed >= 0) {
-                speaker.observe(AudioLevel.level(packed), nowNanos / 1_000_000);
+                speaker.observe(AudioLevel.level(packed));
             }
         }
         for (int i = 0, n = downs.size(); i < n; i++) {

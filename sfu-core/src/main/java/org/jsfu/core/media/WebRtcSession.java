@@ -93,12 +93,20 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void start() {
-        if (participant.permission().canSubscribe()) {
-            sub = plane.newTransport("sub:" + participant.identity(), room, this);
-            outMedia.add(OutgoingMedia.dataChannels("0"));
+        // The room may already have subscribed us to existing tracks (which sent the first offer).
+        if (ensureSubscriber() && offerId == 0) {
             negotiate();
         }
         scheduleTick();
+    }
+
+    /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
+    private boolean ensureSubscriber() {
+        if (sub == null && !closed && participant.permission().canSubscribe()) {
+            sub = plane.newTransport("sub:" + participant.identity(), room, this);
+            outMedia.add(OutgoingMedia.dataChannels("0"));
+        }
+        return sub != null;
     }
 
     private void scheduleTick() {
@@ -146,6 +154,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
+            log.info("publisher offer answered room={} identity={} id={} sections={}", room.name(),
+                    participant.identity(), id, answer.media().size());
         } catch (RuntimeException e) {
             log.warn("publisher offer rejected room={} identity={} err={}", room.name(), participant.identity(),
                     e.toString());
@@ -359,7 +369,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void onTrackSubscribed(Participant publisher, TrackInfo track) {
-        if (closed || sub == null || downs.containsKey(track.sid())) {
+        if (closed || !ensureSubscriber() || downs.containsKey(track.sid())) {
             return;
         }
         UpTrack up = router.get(track.sid());

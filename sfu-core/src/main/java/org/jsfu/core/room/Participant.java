@@ -270,6 +270,24 @@ public final class Participant {
         room.broadcast(this);
     }
 
+    /**
+     * A data packet this participant sent on {@code _reliable}/{@code _lossy} (media calls this on the
+     * loop). Dropped without canPublishData or when the router refuses it; otherwise forwarded, with the
+     * sender stamped by the server, to its destinations. Returns how many participants got it.
+     */
+    public int onClientData(byte[] raw, int off, int len, boolean reliable) {
+        room.checkLoop();
+        DataPacketRouter router = room.manager().dataRouter();
+        if (!permission.canPublishData() || router == null) {
+            return 0;
+        }
+        DataPacketRouter.Routed r = router.route(raw, off, len, sid, identity);
+        if (r == null) {
+            return 0;
+        }
+        return room.sendData(r.packet(), reliable, r.destSids(), r.destIdentities(), sid);
+    }
+
     /** Disconnects this participant: sends leave when {@code sendLeave}, then removes it from the room. */
     public void disconnect(DisconnectReason reason, boolean sendLeave) {
         room.checkLoop();

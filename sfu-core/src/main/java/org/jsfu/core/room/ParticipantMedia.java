@@ -29,6 +29,14 @@ public interface ParticipantMedia {
     /** One of this participant's own tracks was unpublished (stop receiving it). */
     void onTrackUnpublished(String trackSid);
 
+    /**
+     * Subscriber's view settings for tracks it receives (UpdateTrackSettings): {@code disabled} pauses
+     * forwarding; quality 0 LOW .. 2 HIGH, 3 OFF; width/height/fps 0 when not given.
+     */
+    default void onTrackSettings(java.util.List<String> trackSids, boolean disabled, int quality, int width,
+                                 int height, int fps) {
+    }
+
     /** Deliver an encoded livekit.DataPacket on the {@code _reliable} or {@code _lossy} channel. */
     void sendData(byte[] dataPacket, boolean reliable);
 

@@ -55,6 +55,8 @@ public final class Room {
 
     public String sid() { return sid; }
 
+    RoomManager manager() { return manager; }
+
     public String name() { return name; }
 
     public MediaLoop loop() { return loop; }
@@ -292,6 +294,14 @@ public final class Room {
         RoomInfo ri = info();
         for (Participant q : byIdentity.values()) {
             q.sink().sendRoomUpdate(ri);
+        }
+    }
+
+    /** Sends speakers_changed (only the changes; active=false removes a speaker) to everybody. */
+    public void sendSpeakersChanged(List<SpeakerInfo> changes) {
+        checkLoop();
+        for (Participant q : byIdentity.values()) {
+            q.sink().sendSpeakersChanged(changes);
         }
     }
 

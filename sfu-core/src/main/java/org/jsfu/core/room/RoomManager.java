@@ -21,6 +21,7 @@ public final class RoomManager implements AutoCloseable {
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile DataPacketRouter dataRouter;
 
     public RoomManager(MediaLoops loops, RoomDefaults defaults, MediaSessionFactory mediaFactory, LongSupplier clockMs) {
         this.loops = loops;
@@ -37,6 +38,11 @@ public final class RoomManager implements AutoCloseable {
 
     /** Adds a listener for every room (add them before rooms exist; called on room loops). */
     public void addListener(RoomListener l) { listeners.add(l); }
+
+    /** How client data packets are checked and stamped; without one, client data is dropped. */
+    public void setDataPacketRouter(DataPacketRouter r) { this.dataRouter = r; }
+
+    DataPacketRouter dataRouter() { return dataRouter; }
 
     /** The live room, or null. Its state may only be read on {@code room.loop()}. */
     public Room room(String name) { return rooms.get(name); }

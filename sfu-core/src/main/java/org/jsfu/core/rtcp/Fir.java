@@ -31,20 +31,30 @@ public final class Fir {
 
     /** A FIR for one target; returns its length. */
     public static int write(byte[] b, int off, int senderSsrc, int targetSsrc, int seqNr) {
-        return write(b, off, senderSsrc, new int[] {targetSsrc}, new int[] {seqNr}, 1);
+        int len = Rtcp.FB_HEADER + ENTRY;
+        writeHead(b, off, senderSsrc, len);
+        writeEntry(b, off + Rtcp.FB_HEADER, targetSsrc, seqNr);
+        return len;
     }
 
     /** A FIR with {@code n} targets, each with its own command sequence number; returns the length. */
     public static int write(byte[] b, int off, int senderSsrc, int[] targets, int[] seqNrs, int n) {
         int len = Rtcp.FB_HEADER + n * ENTRY;
-        Rtcp.writeHeader(b, off, Rtcp.FMT_FIR, Rtcp.PSFB, len);
-        Rtcp.writeInt(b, off + 4, senderSsrc);
-        Rtcp.writeInt(b, off + 8, 0);
+        writeHead(b, off, senderSsrc, len);
         for (int i = 0; i < n; i++) {
-            int p = off + Rtcp.FB_HEADER + i * ENTRY;
-            Rtcp.writeInt(b, p, targets[i]);
-            Rtcp.writeInt(b, p + 4, (long) (seqNrs[i] & 0xff) << 24);
+            writeEntry(b, off + Rtcp.FB_HEADER + i * ENTRY, targets[i], seqNrs[i]);
         }
         return len;
+    }
+
+    private static void writeHead(byte[] b, int off, int senderSsrc, int len) {
+        Rtcp.writeHeader(b, off, Rtcp.FMT_FIR, Rtcp.PSFB, len);
+        Rtcp.writeInt(b, off + 4, senderSsrc);
+        Rtcp.writeInt(b, off + 8, 0); // RFC 5104 4.3.1.2: media source SSRC SHALL be 0
+    }
+
+    private static void writeEntry(byte[] b, int p, int target, int seqNr) {
+        Rtcp.writeInt(b, p, target);
+        Rtcp.writeInt(b, p + 4, (long) (seqNr & 0xff) << 24);
     }
 }

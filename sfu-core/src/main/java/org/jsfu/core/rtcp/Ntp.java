@@ -10,14 +10,14 @@ public final class Ntp {
 
     public static long fromUnixMillis(long ms) {
         long secs = Math.floorDiv(ms, 1000) + UNIX_EPOCH_OFFSET;
-        long frac = (Math.floorMod(ms, 1000) << 32) / 1000;
+        long frac = (Math.floorMod(ms, 1000L) << 32) / 1000;
         return (secs << 32) | frac;
     }
 
     public static long toUnixMillis(long ntp) {
         long secs = (ntp >>> 32) - UNIX_EPOCH_OFFSET;
         long frac = ntp & 0xffffffffL;
-        return secs * 1000 + ((frac * 1000) >>> 32);
+        return secs * 1000 + ((frac * 1000 + (1L << 31)) >>> 32); // rounded
     }
 
     /** The middle 32 bits, as used in LSR (RFC 3550 6.4.1). */

@@ -118,7 +118,8 @@ public final class RtpRewriter {
      * of the new one, which continues the output sequence; later packets of the old source are dropped.
      */
     public void switchSource(int ssrc) {
-        if (hasSource && ssrc == srcSsrc && !hasPending) {
+        if (hasSource && ssrc == srcSsrc) {
+            hasPending = false; // staying on (or going back to) the current source before the switch happened
             return;
         }
         hasPending = true;
@@ -239,7 +240,8 @@ public final class RtpRewriter {
 
     /**
      * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or
-     * {@link #UNKNOWN} when it is outside the window, belongs to a previous source, or was never given out.
+     * {@link #UNKNOWN} when it is outside the window, was given out before the last switch or resume, or
+     * was never given out.
      */
     public long sourceSeqFor(int outSeq) {
         if (!started) {

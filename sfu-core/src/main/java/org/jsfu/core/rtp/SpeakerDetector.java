@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Active speaker detection from RFC 6464 audio levels. Per packet, {@link Track#observe} counts the
- * level (no allocation). Each {@link #update} (on a timer, e.g. every 400 ms) turns the interval into a
+ * level (no allocation). Each interval ({@link #update} with the time, e.g. every 400 ms) turns into a
  * level: when at least {@code minPercent}% of the packets were at or above the activity threshold
  * (-dBov at most {@code activeLevel}), the linear amplitude of their mean level, else 0; it is smoothed
  * exponentially; a track is active while the smoothed level is at least half the threshold's amplitude.
@@ -40,8 +40,8 @@ public final class SpeakerDetector {
             return key;
         }
 
-        /** Counts one packet's level (-dBov, 0..127); {@code nowMs} is for symmetry with other inputs. */
-        public void observe(int level, long nowMs) {
+        /** Counts one packet's level (-dBov, 0..127, as read by {@link AudioLevel#level}). */
+        public void observe(int level) {
             countTotal++;
             if (level <= threshold) {
                 sumActive += level;
@@ -63,17 +63,22 @@ public final class SpeakerDetector {
     private final double smoothing;
     private final float levelStep;
     private final double floor;
+    private final long intervalMs;
     private final List<Track> tracks = new ArrayList<>();
+    private long lastUpdateMs;
+    private boolean updated;
 
-    /** LiveKit-like defaults: threshold 35 dBov, 40%, smoothing 0.5, report step 0.05. */
+    /** LiveKit-like defaults: threshold 35 dBov, 40%, smoothing 0.5, report step 0.05, 400 ms interval. */
     public SpeakerDetector() {
-        this(35, 40, 0.5, 0.05f);
+        this(35, 40, 0.5, 0.05f, 400);
     }
 
-    public SpeakerDetector(int activeLevel, int minPercent, double smoothing, float levelStep) {
-        if (activeLevel < 0 || activeLevel > 127 || smoothing <= 0 || smoothing > 1) {
-            throw new IllegalArgumentException("activeLevel 0..127, smoothing (0,1]");
+    /** @param intervalMs {@link #update} closes an interval only when this much time has passed */
+    public SpeakerDetector(int activeLevel, int minPercent, double smoothing, float levelStep, long intervalMs) {
+        if (activeLevel < 0 || activeLevel > 127 || smoothing <= 0 || smoothing > 1 || intervalMs < 0) {
+            throw new IllegalArgumentException("activeLevel 0..127, smoothing (0,1], intervalMs >= 0");
         }
+        this.intervalMs = intervalMs;
         this.activeLevel = activeLevel;
         this.minPercent = minPercent;
         this.smoothing = smoothing;
@@ -92,8 +97,16 @@ public final class SpeakerDetector {
         t.removed = true;
     }
 
-    /** Closes the interval ending at {@code nowMs}; returns the changes (possibly empty). */
+    /**
+     * Closes the interval ending at {@code nowMs} when at least {@code intervalMs} passed since the last
+     * one (so it can be called from any periodic tick); returns the changes, possibly empty.
+     */
     public List<Speaker> update(long nowMs) {
+        if (updated && nowMs - lastUpdateMs < intervalMs) {
+            return List.of();
+        }
+        updated = true;
+        lastUpdateMs = nowMs;
         List<Speaker> changes = new ArrayList<>(0);
         for (int i = 0; i < tracks.size(); i++) {
             Track t = tracks.get(i);

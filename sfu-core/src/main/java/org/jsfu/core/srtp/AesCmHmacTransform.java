@@ -5,14 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES_CM_128_HMAC_SHA1_80: AES in counter mode (RFC 3711 section 4.1.1) with the counter blocks
  * encrypted by one JCE AES/ECB call per packet (key schedule expanded once), and HMAC-SHA1
- * (section 4.2.1) truncated to 80 bits, with one Mac per key initialised once and reused.
+ * (section 4.2.1) truncated to 80 bits, on a reused SHA-1 digest with precomputed key pads.
  */
 final class AesCmHmacTransform extends SrtpTransform {
     static final int TAG = 10;
@@ -20,8 +19,8 @@ final class AesCmHmacTransform extends SrtpTransform {
 
     private final Cipher rtpEcb;
     private final Cipher rtcpEcb;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
 
@@ -61,10 +60,8 @@ final class AesCmHmacTransform extends SrtpTransform {
         return c;
     }
 
-    private static Mac hmac(byte[] key) throws GeneralSecurityException {
-        Mac m = Mac.getInstance("HmacSHA1");
-        m.init(new SecretKeySpec(key, "HmacSHA1"));
-        return m;
+    private static HmacSha1 hmac(byte[] key) {
+        return new HmacSha1(key);
     }
 
     @Override
@@ -121,12 +118,8 @@ final class AesCmHmacTransform extends SrtpTransform {
         return plainLen;
     }
 
-    private void finish(Mac m) {
-        try {
-            m.doFinal(mac, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+    private void finish(HmacSha1 m) {
+        m.doFinal(mac, 0);
     }
 
     private boolean tagMatches(byte[] b, int p) {

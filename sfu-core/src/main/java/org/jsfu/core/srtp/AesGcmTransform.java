@@ -1,56 +1,72 @@
 package org.jsfu.core.srtp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AEAD_AES_128_GCM for SRTP/SRTCP (RFC 7714) on JCE AES/GCM/NoPadding. JCE needs one init per packet
- * (a fresh IV each time); the Cipher and key objects are kept for the session. Output goes through a
- * session scratch buffer so JCE never sees overlapping input and output.
+ * AEAD_AES_128_GCM for SRTP/SRTCP (RFC 7714) without per-packet allocation: the GCM counter blocks
+ * (NIST SP 800-38D, 96-bit IV: J0 = IV || 1) are encrypted by one JCE AES/ECB call per packet and the
+ * tag is computed by {@link Ghash}. (JCE AES/GCM needs a new init and ~1.1 KB of garbage per packet.)
  */
 final class AesGcmTransform extends SrtpTransform {
     static final int TAG = 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private final Cipher rtpGcm;
-    private final Cipher rtcpGcm;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
+    private final Cipher rtpEcb;
+    private final Cipher rtcpEcb;
+    private final Ghash rtpGhash;
+    private final Ghash rtcpGhash;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
 
     private final byte[] iv = new byte[12];
     private final byte[] word = new byte[4];
-    private byte[] scratch = new byte[2048];
+    private final byte[] tag = new byte[16];
+    private byte[] counters = new byte[2048];
+    private byte[] keystream = new byte[2048];
 
     AesGcmTransform(byte[] masterKey, byte[] masterSalt) {
         SrtpKdf kdf = new SrtpKdf(masterKey, masterSalt);
-        rtpKey = new SecretKeySpec(kdf.derive(SrtpKdf.LABEL_RTP_ENCRYPTION, 16), "AES");
-        rtcpKey = new SecretKeySpec(kdf.derive(SrtpKdf.LABEL_RTCP_ENCRYPTION, 16), "AES");
+        byte[] rtpKey = kdf.derive(SrtpKdf.LABEL_RTP_ENCRYPTION, 16);
+        byte[] rtcpKey = kdf.derive(SrtpKdf.LABEL_RTCP_ENCRYPTION, 16);
+        rtpEcb = ecb(rtpKey);
+        rtcpEcb = ecb(rtcpKey);
+        rtpGhash = new Ghash(hashSubkey(rtpEcb));
+        rtcpGhash = new Ghash(hashSubkey(rtcpEcb));
         rtpSalt = kdf.derive(SrtpKdf.LABEL_RTP_SALT, 12);
         rtcpSalt = kdf.derive(SrtpKdf.LABEL_RTCP_SALT, 12);
-        rtpGcm = newGcm();
-        rtcpGcm = newGcm();
     }
 
     /** For the RFC 7714 known-answer tests, which give session key and salt directly. */
     AesGcmTransform(byte[] sessionKey, byte[] sessionSalt, boolean sessionKeysGiven) {
-        rtpKey = new SecretKeySpec(sessionKey, "AES");
-        rtcpKey = rtpKey;
+        rtpEcb = ecb(sessionKey);
+        rtcpEcb = ecb(sessionKey);
+        rtpGhash = new Ghash(hashSubkey(rtpEcb));
+        rtcpGhash = new Ghash(hashSubkey(rtcpEcb));
         rtpSalt = sessionSalt.clone();
         rtcpSalt = sessionSalt.clone();
-        rtpGcm = newGcm();
-        rtcpGcm = newGcm();
     }
 
-    private static Cipher newGcm() {
+    private static Cipher ecb(byte[] key) {
         try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            return c;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable", e);
+            throw new IllegalStateException("AES unavailable", e);
+        }
+    }
+
+    private static byte[] hashSubkey(Cipher ecb) {
+        try {
+            return ecb.doFinal(new byte[16]); // H = E(K, 0^128)
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -58,8 +74,8 @@ final class AesGcmTransform extends SrtpTransform {
     int tagLength() { return TAG; }
 
     /** RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt. */
-    private void rtpIv(byte[] salt, int ssrc, long index) {
-        System.arraycopy(salt, 0, iv, 0, 12);
+    private void rtpIv(int ssrc, long index) {
+        System.arraycopy(rtpSalt, 0, iv, 0, 12);
         iv[2] ^= (byte) (ssrc >>> 24);
         iv[3] ^= (byte) (ssrc >>> 16);
         iv[4] ^= (byte) (ssrc >>> 8);
@@ -68,8 +84,8 @@ final class AesGcmTransform extends SrtpTransform {
     }
 
     /** RFC 7714 section 9.1: IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index (31 bits)) XOR salt. */
-    private void rtcpIv(byte[] salt, int ssrc, int index) {
-        System.arraycopy(salt, 0, iv, 0, 12);
+    private void rtcpIv(int ssrc, int index) {
+        System.arraycopy(rtcpSalt, 0, iv, 0, 12);
         iv[2] ^= (byte) (ssrc >>> 24);
         iv[3] ^= (byte) (ssrc >>> 16);
         iv[4] ^= (byte) (ssrc >>> 8);
@@ -80,75 +96,98 @@ final class AesGcmTransform extends SrtpTransform {
         iv[11] ^= (byte) index;
     }
 
-    private void init(Cipher c, int mode, SecretKeySpec key) throws GeneralSecurityException {
+    /** keystream[0..16) = E(K, J0) for the tag; keystream[16..16+n) encrypts the text. */
+    private void keystream(Cipher ecb, int n) {
+        int blocks = 1 + ((n + 15) >>> 4);
+        int bytes = blocks << 4;
+        if (bytes > counters.length) { // only for packets over 2 KB: grow once
+            counters = new byte[bytes];
+            keystream = new byte[bytes];
+        }
+        byte[] ctr = counters;
+        for (int j = 0; j < blocks; j++) {
+            int q = j << 4;
+            System.arraycopy(iv, 0, ctr, q, 12);
+            putInt(ctr, q + 12, j + 1);
+        }
         try {
-            c.init(mode, key, new GCMParameterSpec(128, iv));
-        } catch (InvalidAlgorithmParameterException e) {
-            if (mode != Cipher.ENCRYPT_MODE) throw e;
-            // JCE refuses the same key+IV twice in a row for encryption. That happens only when the very
-            // same packet index is protected again (a retransmission with its original sequence number),
-            // which yields the identical ciphertext; pass through a different IV first, then retry.
-            iv[0] ^= 1;
-            c.init(mode, key, new GCMParameterSpec(128, iv));
-            iv[0] ^= 1;
-            c.init(mode, key, new GCMParameterSpec(128, iv));
+            ecb.update(ctr, 0, bytes, keystream, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private byte[] scratch(int n) {
-        if (scratch.length < n) scratch = new byte[n + 64]; // grows once for jumbo packets
-        return scratch;
+    private void xor(byte[] b, int p, int n) {
+        byte[] ks = keystream;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            LONGS.set(b, p + i, (long) LONGS.get(b, p + i) ^ (long) LONGS.get(ks, 16 + i));
+        }
+        for (; i < n; i++) b[p + i] ^= ks[16 + i];
+    }
+
+    /** tag = GHASH(...) XOR E(K, J0); the hash must already hold AAD and ciphertext. */
+    private void tag(Ghash g, long aadLen, long textLen) {
+        g.finish(aadLen, textLen, tag, 0);
+        for (int i = 0; i < 16; i++) tag[i] ^= keystream[i];
+    }
+
+    private boolean tagMatches(byte[] b, int p) {
+        int diff = 0;
+        for (int i = 0; i < TAG; i++) diff |= tag[i] ^ b[p + i];
+        return diff == 0;
     }
 
     @Override
     int protectRtp(byte[] b, int off, int hdrLen, int len, int ssrc, long index) {
-        rtpIv(rtpSalt, ssrc, index);
-        try {
-            init(rtpGcm, Cipher.ENCRYPT_MODE, rtpKey);
-            rtpGcm.updateAAD(b, off, hdrLen); // section 8.2: AAD is the RTP header
-            byte[] out = scratch(len - hdrLen + TAG);
-            int n = rtpGcm.doFinal(b, off + hdrLen, len - hdrLen, out, 0);
-            System.arraycopy(out, 0, b, off + hdrLen, n);
-            return hdrLen + n;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM protect failed", e);
-        }
+        int n = len - hdrLen;
+        rtpIv(ssrc, index);
+        keystream(rtpEcb, n);
+        xor(b, off + hdrLen, n);
+        Ghash g = rtpGhash;
+        g.reset();
+        g.update(b, off, hdrLen); // section 8.2: AAD is the RTP header
+        g.pad();
+        g.update(b, off + hdrLen, n);
+        tag(g, hdrLen, n);
+        System.arraycopy(tag, 0, b, off + len, TAG);
+        return len + TAG;
     }
 
     @Override
     int unprotectRtp(byte[] b, int off, int hdrLen, int len, int ssrc, long index) {
-        rtpIv(rtpSalt, ssrc, index);
-        try {
-            init(rtpGcm, Cipher.DECRYPT_MODE, rtpKey);
-            rtpGcm.updateAAD(b, off, hdrLen);
-            byte[] out = scratch(len - hdrLen);
-            int n = rtpGcm.doFinal(b, off + hdrLen, len - hdrLen, out, 0);
-            System.arraycopy(out, 0, b, off + hdrLen, n);
-            return hdrLen + n;
-        } catch (AEADBadTagException e) {
-            return -1;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM unprotect failed", e);
-        }
+        int n = len - TAG - hdrLen;
+        rtpIv(ssrc, index);
+        keystream(rtpEcb, n);
+        Ghash g = rtpGhash;
+        g.reset();
+        g.update(b, off, hdrLen);
+        g.pad();
+        g.update(b, off + hdrLen, n);
+        tag(g, hdrLen, n);
+        if (!tagMatches(b, off + hdrLen + n)) return -1;
+        xor(b, off + hdrLen, n);
+        return hdrLen + n;
     }
 
     @Override
     int protectRtcp(byte[] b, int off, int len, int ssrc, int index) {
         // RFC 7714 section 9: header(8) | ciphertext | tag | E=1|index; AAD = header || E|index.
-        rtcpIv(rtcpSalt, ssrc, index);
+        int n = len - 8;
+        rtcpIv(ssrc, index);
         putInt(word, 0, 0x80000000 | index);
-        try {
-            init(rtcpGcm, Cipher.ENCRYPT_MODE, rtcpKey);
-            rtcpGcm.updateAAD(b, off, 8);
-            rtcpGcm.updateAAD(word, 0, 4);
-            byte[] out = scratch(len - 8 + TAG);
-            int n = rtcpGcm.doFinal(b, off + 8, len - 8, out, 0);
-            System.arraycopy(out, 0, b, off + 8, n);
-            System.arraycopy(word, 0, b, off + 8 + n, 4);
-            return 8 + n + 4;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM protect failed", e);
-        }
+        keystream(rtcpEcb, n);
+        xor(b, off + 8, n);
+        Ghash g = rtcpGhash;
+        g.reset();
+        g.update(b, off, 8);
+        g.update(word, 0, 4);
+        g.pad();
+        g.update(b, off + 8, n);
+        tag(g, 12, n);
+        System.arraycopy(tag, 0, b, off + len, TAG);
+        System.arraycopy(word, 0, b, off + len + TAG, 4);
+        return len + TAG + 4;
     }
 
     @Override
@@ -156,28 +195,28 @@ final class AesGcmTransform extends SrtpTransform {
 
     @Override
     int unprotectRtcp(byte[] b, int off, int len, int ssrc, int eIndex) {
-        rtcpIv(rtcpSalt, ssrc, eIndex & 0x7fffffff);
         int body = len - 4; // without the E|index word
-        try {
-            init(rtcpGcm, Cipher.DECRYPT_MODE, rtcpKey);
-            byte[] out = scratch(body);
-            if (eIndex < 0) {
-                rtcpGcm.updateAAD(b, off, 8);
-                rtcpGcm.updateAAD(b, off + body, 4);
-                int n = rtcpGcm.doFinal(b, off + 8, body - 8, out, 0);
-                System.arraycopy(out, 0, b, off + 8, n);
-                return 8 + n;
-            }
-            // E=0 (section 9.2): the whole plaintext packet is AAD, the tag covers an empty plaintext.
-            int plainLen = body - TAG;
-            rtcpGcm.updateAAD(b, off, plainLen);
-            rtcpGcm.updateAAD(b, off + body, 4);
-            rtcpGcm.doFinal(b, off + plainLen, TAG, out, 0);
-            return plainLen;
-        } catch (AEADBadTagException e) {
-            return -1;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM unprotect failed", e);
+        rtcpIv(ssrc, eIndex & 0x7fffffff);
+        Ghash g = rtcpGhash;
+        g.reset();
+        if (eIndex < 0) {
+            int n = body - TAG - 8;
+            keystream(rtcpEcb, n);
+            g.update(b, off, 8);
+            g.update(b, off + body, 4);
+            g.pad();
+            g.update(b, off + 8, n);
+            tag(g, 12, n);
+            if (!tagMatches(b, off + 8 + n)) return -1;
+            xor(b, off + 8, n);
+            return 8 + n;
         }
+        // E=0 (section 9.2): the whole plaintext packet and E|index are AAD, the text is empty.
+        int plainLen = body - TAG;
+        keystream(rtcpEcb, 0);
+        g.update(b, off, plainLen);
+        g.update(b, off + body, 4);
+        tag(g, plainLen + 4L, 0);
+        return tagMatches(b, off + plainLen) ? plainLen : -1;
     }
 }

@@ -1,6 +1,7 @@
 package org.jsfu.core.transport;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
@@ -21,6 +22,12 @@ public final class PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
     /** Room after a packet for the SRTP auth tag (up to 16 bytes) and the SRTCP index (4). */
     public static final int TAG_ROOM = 20;
+    /**
+     * AES_CM_128_HMAC_SHA1_80 first: our allocation-free AES-CM path is faster than our GCM (see
+     * BENCHMARKS.md, SRTP); the browser offers both (RFC 5764 4.1.2: the server picks).
+     */
+    private static final DtlsSession.Options DTLS_OPTIONS = DtlsSession.Options.defaults()
+            .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
 
     /** What the transport reports to its owner, on the owner's loop. */
     public interface Listener {
@@ -98,7 +105,7 @@ public final class PeerTransport {
     public void setRemote(String ufrag, String pwd, String fingerprintSha256) {
         ice.setRemoteCredentials(ufrag, pwd);
         if (dtls == null) {
-            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool);
+            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
         }
     }
@@ -154,7 +161,7 @@ public final class PeerTransport {
         InetSocketAddress selected = ice.selectedAddress();
         InetSocketAddress next = selected != null ? selected : (remote == null ? from : remote);
         if (!next.equals(remote)) {
-            log.debug("ice remote address pc={} addr={}", name, next);
+            log.info("ice remote address pc={} addr={} nominated={}", name, next, selected != null);
             remote = next;
         }
     }
@@ -195,7 +202,14 @@ public final class PeerTransport {
         if (closed || !connected) {
             return;
         }
-        if (!ice.isAlive(nowNanos / 1_000_000)) {
+        long nowMs = nowNanos / 1_000_000;
+        ice.expire(nowMs);
+        // Before the browser nominates a pair (DTLS may complete first), consent is judged on the
+        // latest check from any validated address.
+        boolean alive = ice.selectedAddress() != null
+                ? ice.isAlive(nowMs)
+                : nowMs - ice.lastCheckMs() <= ice.consentTimeoutMs();
+        if (!alive) {
             listener.onFailed(this, "ice consent expired");
         }
     }
@@ -249,10 +263,18 @@ public final class PeerTransport {
         @Override
         public void onFailed(String reason, Throwable cause) {
             loop.execute(() -> {
-                if (!closed) {
-                    log.warn("dtls failed pc={} reason={}", name, reason);
-                    listener.onFailed(PeerTransport.this, "dtls: " + reason);
+                if (closed) {
+                    return;
                 }
+                if (reason != null && reason.contains("close_notify")) {
+                    // The browser closed this peer connection (it is leaving or renegotiating from
+                    // scratch); the signalling connection decides whether the participant leaves.
+                    log.info("pc closed by peer pc={}", name);
+                    close();
+                    return;
+                }
+                log.warn("dtls failed pc={} reason={}", name, reason);
+                listener.onFailed(PeerTransport.this, "dtls: " + reason);
             });
         }
     }

@@ -36,6 +36,12 @@ public record AccessClaims(
         kind = kind == null ? "" : kind;
     }
 
+    /** The design.md shape, without {@code apiKey} (set to null). */
+    public AccessClaims(String identity, String name, String metadata, Map<String, String> attributes, String kind,
+                        VideoGrant video, String roomConfigJson, String sha256, Instant notBefore, Instant expiresAt) {
+        this(identity, name, metadata, attributes, kind, video, roomConfigJson, sha256, notBefore, expiresAt, null);
+    }
+
     /** Claims for a participant token (issuing). */
     public static AccessClaims of(String identity, String name, VideoGrant video) {
         return new AccessClaims(identity, name, "", Map.of(), "", video, null, null, null, null, null);

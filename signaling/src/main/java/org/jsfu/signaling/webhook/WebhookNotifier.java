@@ -39,6 +39,11 @@ public final class WebhookNotifier implements AutoCloseable {
      */
     public record Options(int maxQueuePerUrl, int maxInFlightPerUrl, Duration minBackoff, Duration maxBackoff,
                           Duration requestTimeout, Duration maxEventAge) {
+        public Options {
+            if (maxQueuePerUrl < 1 || maxInFlightPerUrl < 1) throw new IllegalArgumentException("queue and in-flight limits must be >= 1");
+            if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) throw new IllegalArgumentException("backoff must satisfy 0 <= min <= max");
+        }
+
         public static final Options DEFAULTS = new Options(10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ZERO);
     }

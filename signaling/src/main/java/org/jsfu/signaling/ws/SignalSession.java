@@ -60,7 +60,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private volatile boolean json;
     private volatile boolean leaveReceived;
     private volatile boolean closedByServer;
+    private static final long WS_PING_MS = 10_000;
     private ScheduledFuture<?> refreshTimer;
+    private ScheduledFuture<?> pingTimer;
 
     public SignalSession(Channel channel, RoomManager rooms, Authenticator auth, SignalingSettings settings,
                          LongSupplier clock, JoinValidator.Result join) {
@@ -102,9 +104,15 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     }
 
     private void startRefresh() {
+        if (!channel.isActive()) {
+            return; // channelInactive already ran on this event loop; no timers to leak
+        }
         sendRefresh();
         long every = settings.refreshIntervalMs();
         refreshTimer = channel.eventLoop().scheduleAtFixedRate(this::sendRefresh, every, every, TimeUnit.MILLISECONDS);
+        // WebSocket-level ping every 10 s like the Go server (keeps proxies from closing an idle socket)
+        pingTimer = channel.eventLoop().scheduleAtFixedRate(() -> channel.writeAndFlush(new PingWebSocketFrame()),
+                WS_PING_MS, WS_PING_MS, TimeUnit.MILLISECONDS);
     }
 
     private void sendRefresh() {
@@ -119,6 +127,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            return;
+        }
+        if (frame instanceof PongWebSocketFrame) {
             return;
         }
         if (frame instanceof CloseWebSocketFrame) {
@@ -161,6 +172,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                     sids.addAll(pt.getTrackSidsList());
                 }
                 p.room().updateSubscriptions(p, sids, req.getSubscription().getSubscribe());
+            });
+            case TRACK_SETTING -> onLoop(p -> {
+                LivekitRtc.UpdateTrackSettings ts = req.getTrackSetting();
+                p.media().onTrackSettings(ts.getTrackSidsList(), ts.getDisabled(), ts.getQualityValue(),
+                        ts.getWidth(), ts.getHeight(), ts.getFps());
             });
             case LEAVE -> {
                 leaveReceived = true;
@@ -210,6 +226,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (refreshTimer != null) {
             refreshTimer.cancel(false);
+        }
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
         }
         Participant p = participant;
         if (p != null && !closedByServer) {

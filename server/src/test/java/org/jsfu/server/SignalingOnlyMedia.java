@@ -7,7 +7,7 @@ import org.jsfu.core.room.Room;
 import org.jsfu.core.room.TrackInfo;
 
 /**
- * TEMPORARY media plane for the signalling-only foundation: it has no peer connections. It marks each
+ * Test media plane for signalling-only tests: it has no peer connections. It marks each
  * participant ACTIVE as soon as its join was sent and ignores SDP, candidates and data. Browsers cannot
  * connect media through it (their publisher offer is never answered); the real media plane replaces
  * this factory in {@link JsfuServer}.

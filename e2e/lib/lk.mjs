@@ -1,0 +1,45 @@
+// Server under test (from env) and access tokens made with livekit-server-sdk.
+import { AccessToken } from 'livekit-server-sdk';
+import { randomBytes } from 'node:crypto';
+
+/** LK_URL (ws://host:port), LK_API_KEY, LK_API_SECRET; throws naming what is missing. */
+export function serverFromEnv(env = process.env) {
+  const missing = ['LK_URL', 'LK_API_KEY', 'LK_API_SECRET'].filter((k) => !env[k]);
+  if (missing.length) {
+    throw new Error(`set ${missing.join(', ')} (e.g. LK_URL=ws://127.0.0.1:7880 LK_API_KEY=devkey LK_API_SECRET=secret)`);
+  }
+  return { url: env.LK_URL, apiKey: env.LK_API_KEY, apiSecret: env.LK_API_SECRET };
+}
+
+/** A room name no other test run uses. */
+export function uniqueRoom(prefix = 'e2e') {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A join token for identity in room; grant overrides LiveKit's VideoGrant fields. */
+export async function joinToken(server, room, identity, grant = {}, ttl = '10m') {
+  const at = new AccessToken(server.apiKey, server.apiSecret, { identity, name: identity, ttl });
+  at.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true, canPublishData: true, ...grant });
+  return at.toJwt();
+}
+
+/** page.evaluate wrappers for the window.lk helpers of page/entry.js. */
+export const pageLk = {
+  join: (page, url, token, opts = {}) => page.evaluate(([u, t, o]) => window.lk.join(u, t, o), [url, token, opts]),
+  stats: (page) => page.evaluate(() => window.lk.stats()),
+  setMicMuted: (page, muted) => page.evaluate((m) => window.lk.setMicMuted(m), muted),
+  sendData: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendData(t, o), [text, opts]),
+  leave: (page) => page.evaluate(() => window.lk.leave()),
+};
+
+/** The audio / video entries a subscriber's stats() holds for one remote identity. */
+export function tracksFrom(stats, identity) {
+  return {
+    audio: stats.audio.find((a) => a.identity === identity),
+    video: stats.video.find((v) => v.identity === identity),
+  };
+}
+
+export function sawEvent(stats, type, fields = {}) {
+  return stats.events.some((e) => e.type === type && Object.entries(fields).every(([k, v]) => e[k] === v));
+}

@@ -1,0 +1,93 @@
+// Media plane against a running server (LK_URL, LK_API_KEY, LK_API_SECRET): real livekit-client in
+// Chromium. A publishes mic (a 440 Hz tone) and camera; B hears the tone and decodes the video; C joins
+// late and gets both; A mutes and unmutes; A leaves. (Data channels: data.test.mjs.)
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Harness, pollUntil } from '../lib/browser.mjs';
+import { joinToken, pageLk, sawEvent, serverFromEnv, tracksFrom, uniqueRoom } from '../lib/lk.mjs';
+
+const TONE_HZ = 440;
+const FREQ_TOLERANCE_HZ = 15;
+const MIN_RMS = 0.02;
+
+const hearsTone = (a) => a && a.rms > MIN_RMS && Math.abs(a.peakHz - TONE_HZ) <= FREQ_TOLERANCE_HZ;
+const seesVideo = (v, moreThan = 0) => v && v.framesDecoded > moreThan && v.frameWidth > 0 && v.frameHeight > 0;
+
+describe('media plane: one publisher, two subscribers', () => {
+  const server = serverFromEnv();
+  const room = uniqueRoom('media');
+  let h;
+  let A;
+  let B;
+  let C;
+
+  before(async () => {
+    h = await Harness.start({ toneHz: TONE_HZ });
+    [A, B, C] = await h.openPages(3);
+  });
+
+  after(async () => {
+    for (const p of [A, B, C]) if (p) await pageLk.leave(p).catch(() => {});
+    if (h) await h.close();
+  });
+
+  let broken = null; // the scenario is sequential: after a failure the later steps report it at once
+
+  async function withConsole(fn) {
+    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
+    try {
+      return await fn();
+    } catch (e) {
+      broken = e.message.split('\n')[0].slice(0, 200);
+      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
+      throw e;
+    }
+  }
+
+  test('A publishes mic and camera; B hears ~440 Hz and decodes video', () => withConsole(async () => {
+    await pageLk.join(B, server.url, await joinToken(server, room, 'B'));
+    const joinedA = await pageLk.join(A, server.url, await joinToken(server, room, 'A'), { mic: true, camera: true });
+    assert.equal(joinedA.identity, 'A');
+    const stats = await pollUntil(() => pageLk.stats(B), (s) => hearsTone(tracksFrom(s, 'A').audio),
+      { what: `B hearing A's ${TONE_HZ} Hz tone`, timeoutMs: 20000 });
+    assert.ok(sawEvent(stats, 'participantConnected', { identity: 'A' }), 'B saw A connect');
+    const first = await pollUntil(() => pageLk.stats(B), (s) => seesVideo(tracksFrom(s, 'A').video),
+      { what: "B decoding A's camera", timeoutMs: 20000 });
+    const n = tracksFrom(first, 'A').video.framesDecoded;
+    await pollUntil(() => pageLk.stats(B), (s) => seesVideo(tracksFrom(s, 'A').video, n + 15),
+      { what: 'framesDecoded growing at B' });
+  }));
+
+  test('C joins late and gets audio and video', () => withConsole(async () => {
+    await pageLk.join(C, server.url, await joinToken(server, room, 'C'));
+    const s = await pollUntil(() => pageLk.stats(C), (v) => hearsTone(tracksFrom(v, 'A').audio) && seesVideo(tracksFrom(v, 'A').video),
+      { what: "C hearing A's tone and decoding A's camera", timeoutMs: 20000 });
+    assert.deepEqual(s.remote.map((p) => p.identity).sort(), ['A', 'B']);
+  }));
+
+  test('B sees A among the active speakers', () => withConsole(async () => {
+    await pollUntil(() => pageLk.stats(B), (s) => s.events.some((e) => e.type === 'activeSpeakersChanged' && e.speakers.includes('A')),
+      { what: 'ActiveSpeakersChanged with A at B', timeoutMs: 10000 });
+  }));
+
+  test('A mutes: B sees TrackMuted and silence; A unmutes: TrackUnmuted and the tone again', () => withConsole(async () => {
+    assert.equal(await pageLk.setMicMuted(A, true), true);
+    await pollUntil(() => pageLk.stats(B), (s) => sawEvent(s, 'trackMuted', { identity: 'A', kind: 'audio' }),
+      { what: 'TrackMuted for A at B' });
+    await pollUntil(() => pageLk.stats(B), (s) => (tracksFrom(s, 'A').audio?.rms ?? 1) < 0.005,
+      { what: 'silence at B while A is muted' });
+    assert.equal(await pageLk.setMicMuted(A, false), false);
+    await pollUntil(() => pageLk.stats(B), (s) => sawEvent(s, 'trackUnmuted', { identity: 'A', kind: 'audio' }),
+      { what: 'TrackUnmuted for A at B' });
+    await pollUntil(() => pageLk.stats(B), (s) => hearsTone(tracksFrom(s, 'A').audio), { what: 'the tone again at B' });
+  }));
+
+  test('A leaves: B sees ParticipantDisconnected and loses the tracks', () => withConsole(async () => {
+    await pageLk.leave(A);
+    const s = await pollUntil(() => pageLk.stats(B), (v) => sawEvent(v, 'participantDisconnected', { identity: 'A' }),
+      { what: 'ParticipantDisconnected for A at B' });
+    assert.ok(!s.remote.some((p) => p.identity === 'A'));
+    await pollUntil(() => pageLk.stats(B), (v) => !tracksFrom(v, 'A').audio && !tracksFrom(v, 'A').video,
+      { what: "A's tracks gone at B" });
+  }));
+});

@@ -1,0 +1,109 @@
+package org.jsfu.egress.sink;
+
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jsfu.egress.template.FilepathTemplate;
+
+/**
+ * Writes objects under a root folder ({@code storage_dir}). The key is cleaned and the resolved path is
+ * checked to stay under the root (symlinked directories included). Data goes to a hidden
+ * {@code .<name>.<random>.part} file beside the target, is fsynced and atomically renamed on commit, so
+ * readers never see a half-written file; after a crash the {@code .part} file holds everything up to the
+ * last flushed Ogg page. The location is the absolute path.
+ */
+public final class LocalFolderSink implements RecordingSink {
+    private final Path root;
+
+    public LocalFolderSink(Path root) throws IOException {
+        Files.createDirectories(root);
+        this.root = root.toRealPath();
+    }
+
+    /** The absolute target path of {@code key}; throws when it would leave the root. */
+    public Path resolve(String key) throws IOException {
+        String clean = FilepathTemplate.clean(key);
+        if (clean.isEmpty() || clean.endsWith("/")) throw new IOException("invalid key");
+        Path target = root.resolve(clean).normalize();
+        if (!target.startsWith(root)) throw new IOException("key escapes the storage folder");
+        Files.createDirectories(target.getParent());
+        if (!target.getParent().toRealPath().startsWith(root)) throw new IOException("key escapes the storage folder");
+        return target;
+    }
+
+    @Override
+    public Upload begin(String key) throws IOException {
+        Path target = resolve(key);
+        Path part = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        FileOutputStream fos = new FileOutputStream(part.toFile());
+        return new LocalUpload(target, part, fos);
+    }
+
+    @Override
+    public String put(String key, byte[] data, String contentType) throws IOException {
+        Upload u = begin(key);
+        try {
+            u.stream().write(data);
+        } catch (IOException e) {
+            u.abort();
+            throw e;
+        }
+        return u.commit(contentType);
+    }
+
+    private static final class LocalUpload implements Upload {
+        private final Path target;
+        private final Path part;
+        private final FileOutputStream fos;
+        private final OutputStream counting;
+        private long size;
+        private boolean done;
+
+        LocalUpload(Path target, Path part, FileOutputStream fos) {
+            this.target = target;
+            this.part = part;
+            this.fos = fos;
+            this.counting = new FilterOutputStream(fos) {
+                @Override public void write(int b) throws IOException { fos.write(b); size++; }
+                @Override public void write(byte[] b, int off, int len) throws IOException { fos.write(b, off, len); size += len; }
+            };
+        }
+
+        @Override public OutputStream stream() { return counting; }
+        @Override public long size() { return size; }
+
+        @Override
+        public String commit(String contentType) throws IOException {
+            if (done) throw new IllegalStateException("already finished");
+            done = true;
+            try (fos) {
+                fos.flush();
+                fos.getChannel().force(true);
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target.toString();
+        }
+
+        @Override
+        public void abort() {
+            if (done) return;
+            done = true;
+            try {
+                fos.close();
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // best effort: a leftover .part file is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.jsfu.egress.sink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Where recordings go: a local folder or S3. Blocking; call from the egress I/O pool. */
+public interface RecordingSink {
+    /** Starts writing the object {@code key}; bytes go to a local file until {@link Upload#commit}. */
+    Upload begin(String key) throws IOException;
+
+    /** Stores a small object (the manifest) in one step; returns its location. */
+    String put(String key, byte[] data, String contentType) throws IOException;
+
+    /** One object being written. */
+    interface Upload {
+        /** The stream the recorder writes to; each {@code flush()} reaches the local file. */
+        OutputStream stream();
+
+        /** Bytes written so far. */
+        long size();
+
+        /** Closes the stream and publishes the object under its key; returns its location. */
+        String commit(String contentType) throws IOException;
+
+        /** Closes the stream and discards the object. */
+        void abort();
+    }
+}

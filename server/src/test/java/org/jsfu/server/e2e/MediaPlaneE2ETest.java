@@ -1,0 +1,91 @@
+package org.jsfu.server.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.livekit.server.WebhookReceiver;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import livekit.LivekitWebhook;
+import org.jsfu.conf.ConfigLoader;
+import org.jsfu.conf.ServerConfig;
+import org.jsfu.server.JsfuServer;
+import org.jsfu.server.testparts.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The media plane end to end: jsfu in-process with its real WebRTC media plane (one UDP port, a
+ * 127.0.0.1 candidate), real livekit-client pages in Debian Chromium and @livekit/rtc-node clients
+ * (e2e/tests/*.test.mjs), and a webhook receiver verifying with the Kotlin SDK.
+ */
+class MediaPlaneE2ETest {
+    private static JsfuServer server;
+    private static HttpServer hook;
+    private static final List<LivekitWebhook.WebhookEvent> events = new CopyOnWriteArrayList<>();
+    private static final List<String> rejected = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        WebhookReceiver receiver = new WebhookReceiver("devkey", "secret");
+        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                events.add(receiver.receive(body, ex.getRequestHeaders().getFirst("Authorization")));
+                ex.sendResponseHeaders(200, -1);
+            } catch (Exception e) {
+                rejected.add(e.toString());
+                ex.sendResponseHeaders(401, -1);
+            }
+            ex.close();
+        });
+        hook.start();
+        String yaml = "port: " + FreePorts.tcp() + "\n"
+                + "bind_addresses: [127.0.0.1]\n"
+                + "keys:\n  devkey: secret\n"
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
+                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.getAddress().getPort() + "/hook]\n";
+        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
+        server = JsfuServer.start(cfg);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        if (hook != null) {
+            hook.stop(0);
+        }
+    }
+
+    private static NodeTestRunner runner() {
+        return NodeTestRunner.forE2e()
+                .env("LK_URL", "ws://127.0.0.1:" + server.port())
+                .env("LK_API_KEY", "devkey")
+                .env("LK_API_SECRET", "secret");
+    }
+
+    @Test
+    void browserPublisherAndSubscribers() throws Exception {
+        runner().timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/media.test.mjs");
+        // A left at the end of the scenario: its participant_left must have been webhooked.
+        long end = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < end && events.stream().noneMatch(
+                e -> e.getEvent().equals("participant_left") && e.getParticipant().getIdentity().equals("A"))) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), rejected);
+        assertTrue(events.stream().anyMatch(e -> e.getEvent().equals("participant_left")
+                && e.getParticipant().getIdentity().equals("A")), "participant_left for A: " + events);
+        assertTrue(events.stream().anyMatch(e -> e.getEvent().equals("track_published")
+                && e.getTrack().getType() == livekit.LivekitModels.TrackType.VIDEO), "track_published for video");
+    }
+}
