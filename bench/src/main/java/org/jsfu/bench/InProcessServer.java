@@ -4,17 +4,16 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Map;
 import org.jsfu.conf.ConfigLoader;
 import org.jsfu.conf.ServerConfig;
-import org.jsfu.core.media.MediaPlane;
 import org.jsfu.core.transport.UdpMux;
 import org.jsfu.server.JsfuServer;
 
 /**
- * A real jsfu server in this JVM on 127.0.0.1: signalling on a free TCP port, the media plane on one
- * free UDP port advertised as a 127.0.0.1 host candidate (ICE-lite), keys devkey/secret.
+ * A real jsfu server in this JVM, started exactly as {@code Main} starts it ({@link JsfuServer#start}
+ * with its media plane), on 127.0.0.1: signalling on a free TCP port, RTC on one free UDP port
+ * advertised as a 127.0.0.1 host candidate (rtc.node_ip), keys devkey/secret, dev mode.
  */
 public final class InProcessServer implements AutoCloseable {
     public static final String KEY = "devkey";
@@ -22,33 +21,23 @@ public final class InProcessServer implements AutoCloseable {
 
     public final JsfuServer server;
     public final UdpMux mux;
-    public final MediaPlane plane;
     public final int udpPort;
 
-    private InProcessServer(JsfuServer server, UdpMux mux, MediaPlane plane, int udpPort) {
+    private InProcessServer(JsfuServer server, int udpPort) {
         this.server = server;
-        this.mux = mux;
-        this.plane = plane;
+        this.mux = server.udpMux();
         this.udpPort = udpPort;
     }
 
     public static InProcessServer start() throws Exception {
+        int udp = freeUdpPort();
         String yaml = "port: " + freeTcpPort() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  " + KEY + ": " + SECRET + "\n"
+                + "rtc:\n  udp_port: " + udp + "\n  node_ip: 127.0.0.1\n"
                 + "logging:\n  level: warn\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        int udp = freeUdpPort();
-        UdpMux mux = new UdpMux(lo, udp, udp);
-        MediaPlane plane = new MediaPlane(mux, List.of(lo), true);
-        try {
-            return new InProcessServer(JsfuServer.start(cfg, plane), mux, plane, udp);
-        } catch (Exception | Error e) {
-            plane.close();
-            mux.close();
-            throw e;
-        }
+        return new InProcessServer(JsfuServer.start(cfg), udp);
     }
 
     /** ws://127.0.0.1:port */
@@ -75,7 +64,5 @@ public final class InProcessServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        plane.close();
-        mux.close();
     }
 }

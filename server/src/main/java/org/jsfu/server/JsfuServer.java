@@ -60,6 +60,11 @@ public final class JsfuServer implements AutoCloseable {
         return media;
     }
 
+    /** The RTC UDP sockets, or null when started with another media factory (bench gauges). */
+    public UdpMux udpMux() {
+        return mux;
+    }
+
     /** Starts with the given media plane (tests may pass their own). */
     public static JsfuServer start(ServerConfig cfg, MediaSessionFactory media) throws InterruptedException {
         LongSupplier clock = System::currentTimeMillis;
