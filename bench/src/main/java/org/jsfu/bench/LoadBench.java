@@ -157,7 +157,7 @@ public final class LoadBench {
                     }));
                 }
                 for (CompletableFuture<SimClient.Outgoing> f : pending) {
-                    tracks.add(f.get(30, TimeUnit.SECONDS));
+                    tracks.add(f.get(120, TimeUnit.SECONDS));
                 }
             }
             long deadline = System.nanoTime() + 60_000_000_000L;
