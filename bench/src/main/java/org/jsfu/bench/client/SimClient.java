@@ -121,6 +121,11 @@ public final class SimClient implements AutoCloseable {
         return join().getParticipant().getIdentity();
     }
 
+    private String identityOrSession() {
+        LivekitRtc.JoinResponse j = joined.getNow(null);
+        return j != null ? j.getParticipant().getIdentity() : Long.toString(sessionId);
+    }
+
     // ---- signalling ------------------------------------------------------------------------------
 
     private void onSignal(LivekitRtc.SignalResponse r) {
@@ -150,7 +155,11 @@ public final class SimClient implements AutoCloseable {
                 }
             }
             case TRACK_UNPUBLISHED -> unpublishedBySignal.add(r.getTrackUnpublished().getTrackSid());
-            case LEAVE -> leaveFromServer.complete(r.getLeave());
+            case LEAVE -> {
+                log.info("sim leave from server identity={} reason={} action={}", identityOrSession(),
+                        r.getLeave().getReason(), r.getLeave().getAction());
+                leaveFromServer.complete(r.getLeave());
+            }
             case PONG, PONG_RESP -> pongs.incrementAndGet();
             default -> { } // trickle (ICE-lite server: nothing to learn), speakers, quality, refresh_token, ...
         }
@@ -176,7 +185,7 @@ public final class SimClient implements AutoCloseable {
             subscriberOffers.incrementAndGet();
             Sdp sdp = Sdp.parse(offer.getSdp());
             if (sub == null) {
-                sub = new ClientPeer("sub:" + sessionId, ctx, bind);
+                sub = new ClientPeer("sub:" + identityOrSession(), ctx, bind);
                 sub.sink(this::onSubscribedRtp);
             }
             String answer = ClientSdp.subscriberAnswer(sdp, sessionId, answerVersion++, sub.localIce().ufrag(),
@@ -273,7 +282,7 @@ public final class SimClient implements AutoCloseable {
         LivekitModels.TrackInfo info = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         published.remove(cid);
         if (pub == null) {
-            pub = new ClientPeer("pub:" + sessionId, ctx, bind);
+            pub = new ClientPeer("pub:" + identityOrSession(), ctx, bind);
         }
         String mid = Integer.toString(senders.size() + 1);
         int ssrc = RANDOM.nextInt() | 1;
