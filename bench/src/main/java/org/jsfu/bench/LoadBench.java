@@ -145,8 +145,10 @@ public final class LoadBench {
                 }
                 List<CompletableFuture<SimClient.Outgoing>> pending = new ArrayList<>();
                 for (int p = 0; p < o.publishers; p++) {
+                    // like a browser publisher: allowed to subscribe (so room.connect() waits for the
+                    // primary subscriber PC), but auto_subscribe=0 so it receives nothing
                     SimClient c = SimClient.connect(ctx, t.wsBase, Tokens.join(o.key, o.secret, name,
-                            "pub-" + room + "-" + p, true, false), timeout);
+                            "pub-" + room + "-" + p, true, true), false, timeout);
                     all.add(c);
                     pending.add(CompletableFuture.supplyAsync(() -> {
                         try {

@@ -67,6 +67,7 @@ public final class SimClient implements AutoCloseable {
     private int answerVersion = 1;
     /** Guards the subscriber PC; separate from the publisher's lock so offers never wait on a publish. */
     private final Object subLock = new Object();
+    private final CompletableFuture<ClientPeer> subCreated = new CompletableFuture<>();
 
     /** One published track: its RTP writer and pacing task. */
     public static final class Outgoing {
@@ -89,24 +90,41 @@ public final class SimClient implements AutoCloseable {
         this.bind = bind;
     }
 
-    /**
-     * Connects to {@code wsBase} (ws://host:port) with {@code token}, waits for the join response,
-     * and starts pinging. Subscriber offers are answered as they come.
-     */
+    /** As {@link #connect(ClientContext, String, String, boolean, Duration)} with auto-subscribe on. */
     public static SimClient connect(ClientContext ctx, String wsBase, String token, Duration timeout)
             throws Exception {
+        return connect(ctx, wsBase, token, true, timeout);
+    }
+
+    /**
+     * Connects to {@code wsBase} (ws://host:port) with {@code token} and returns when livekit-client's
+     * {@code room.connect()} would resolve: after the join response and, when the server made the
+     * subscriber PC primary, once that PC is connected (ICE + DTLS). Then pings every ping_interval.
+     * Subscriber offers are answered as they come.
+     */
+    public static SimClient connect(ClientContext ctx, String wsBase, String token, boolean autoSubscribe,
+                                    Duration timeout) throws Exception {
         SimClient c = new SimClient(ctx, InetAddress.getLoopbackAddress());
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            c.signal = SignalClient.open(ctx.http, wsBase, token, true, c::onSignal, timeout);
+            c.signal = SignalClient.open(ctx.http, wsBase, token, autoSubscribe, c::onSignal, timeout);
             c.signalReady.complete(c.signal);
-            LivekitRtc.JoinResponse join = c.joined.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LivekitRtc.JoinResponse join = c.joined.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             int interval = Math.max(1, join.getPingInterval());
             c.pinger = ctx.timers.scheduleAtFixedRate(c::ping, interval, interval, TimeUnit.SECONDS);
+            if (join.getSubscriberPrimary()) {
+                ClientPeer primary = c.subCreated.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                primary.connected().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            }
             return c;
         } catch (Exception e) {
             c.close();
             throw e;
         }
+    }
+
+    private static long remainingMs(long deadlineNanos) {
+        return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     public LivekitRtc.JoinResponse join() {
@@ -187,6 +205,7 @@ public final class SimClient implements AutoCloseable {
             if (sub == null) {
                 sub = new ClientPeer("sub:" + identityOrSession(), ctx, bind);
                 sub.sink(this::onSubscribedRtp);
+                subCreated.complete(sub);
             }
             String answer = ClientSdp.subscriberAnswer(sdp, sessionId, answerVersion++, sub.localIce().ufrag(),
                     sub.localIce().pwd(), sub.fingerprint());

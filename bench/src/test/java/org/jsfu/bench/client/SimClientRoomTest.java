@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Timeout;
  * would send it: /rtc signalling, STUN checks, DTLS, SRTP.
  */
 class SimClientRoomTest {
-    private static final Duration T = Duration.ofSeconds(10);
+    private static final Duration T = Duration.ofSeconds(20);
 
     @Test
-    @Timeout(40)
+    @Timeout(60)
     void subscribersReceiveThePublishersAudioThenSeeUnpublishAndLeave() throws Exception {
         try (InProcessServer srv = InProcessServer.start(); ClientContext ctx = new ClientContext()) {
             String room = "sim-room";
