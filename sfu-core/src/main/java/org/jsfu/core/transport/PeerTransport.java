@@ -159,7 +159,6 @@ public final class PeerTransport {
             return;
         }
         lastStunNanos = nowNanos;
-        via.send(stunOut, 0, n, from);
         mux.bindAddress(via, from, this);
         // The first validated pair until a nomination; then the latest nominated pair (RFC 8445
         // 7.3.1.5), with the socket it came in on so media leaves from the address the peer checked.
@@ -168,6 +167,13 @@ public final class PeerTransport {
             log.debug("ice remote address pc={} addr={} local={}", name, from, via.localAddress());
             route = new Route(from, via);
         }
+        via.send(stunOut, 0, n, from); // from the socket the check arrived on (RFC 8445 7.3.1.3)
+    }
+
+    /** The socket (local address) media leaves from; null before a check was answered. For tests. */
+    UdpMux.Socket routeSocket() {
+        Route r = route;
+        return r == null ? null : r.via();
     }
 
     /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */
