@@ -93,4 +93,9 @@ class MediaPlaneE2ETest {
     void twoTabsTalk() throws Exception {
         runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
     }
+
+    @Test
+    void onePublisherTwentySubscribers() throws Exception {
+        runner().timeout(Duration.ofMinutes(5)).runAndAssertPass("tests/twenty.test.mjs");
+    }
 }
