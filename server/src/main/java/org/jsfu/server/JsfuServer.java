@@ -1,6 +1,8 @@
 package org.jsfu.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.jsfu.core.media.MediaPlane;
 import org.jsfu.core.transport.UdpMux;
@@ -40,11 +42,12 @@ public final class JsfuServer implements AutoCloseable {
 
     /** Starts with the WebRTC media plane on the rtc section's UDP ports. */
     public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
-        UdpMux mux = RtcSetup.openUdp(cfg.rtc());
+        List<InetAddress> advertised = RtcSetup.advertisedAddresses(cfg);
+        UdpMux mux = RtcSetup.openUdp(cfg.rtc(), advertised);
         MediaPlane plane;
         try {
-            plane = RtcSetup.mediaPlane(cfg, mux);
-        } catch (IOException | RuntimeException e) {
+            plane = RtcSetup.mediaPlane(mux, advertised);
+        } catch (RuntimeException e) {
             mux.close();
             throw e;
         }

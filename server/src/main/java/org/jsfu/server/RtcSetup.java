@@ -21,11 +21,25 @@ final class RtcSetup {
 
     private RtcSetup() {}
 
-    /** The UDP sockets: rtc.udp_port (single port or start-end) wins over port_range_start/end. */
-    static UdpMux openUdp(ServerConfig.Rtc rtc) throws IOException {
+    /**
+     * The UDP sockets: rtc.udp_port (single port or start-end) wins over port_range_start/end. Each
+     * port is bound once per advertised address when all of them are this machine's, so replies leave
+     * from the address the peer checked (RFC 8445 7.2.5.2.1); on the wildcard when one is not (a
+     * node_ip behind 1:1 NAT).
+     */
+    static UdpMux openUdp(ServerConfig.Rtc rtc, List<InetAddress> advertised) throws IOException {
         int start = rtc.udpPort() > 0 ? rtc.udpPort() : rtc.portRangeStart();
         int end = rtc.udpPort() > 0 ? Math.max(rtc.udpPort(), rtc.udpPortEnd()) : rtc.portRangeEnd();
-        return new UdpMux(null, start, end);
+        return new UdpMux(allLocal(advertised) ? advertised : List.of(), start, end);
+    }
+
+    private static boolean allLocal(List<InetAddress> addresses) throws SocketException {
+        for (InetAddress a : addresses) {
+            if (NetworkInterface.getByInetAddress(a) == null) {
+                return false;
+            }
+        }
+        return !addresses.isEmpty();
     }
 
     /**
@@ -61,8 +75,7 @@ final class RtcSetup {
         return out;
     }
 
-    static MediaPlane mediaPlane(ServerConfig cfg, UdpMux mux) throws IOException {
-        List<InetAddress> addrs = advertisedAddresses(cfg);
+    static MediaPlane mediaPlane(UdpMux mux, List<InetAddress> addrs) {
         log.info("rtc candidates addresses={} iceLite=true", addrs);
         // ICE-lite always: the server only answers checks, so the browser must be the controlling
         // agent on both peer connections, including the subscriber PC where the server offers.

@@ -88,4 +88,14 @@ class MediaPlaneE2ETest {
         assertTrue(events.stream().anyMatch(e -> e.getEvent().equals("track_published")
                 && e.getTrack().getType() == livekit.LivekitModels.TrackType.VIDEO), "track_published for video");
     }
+
+    @Test
+    void twoTabsTalk() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
+    }
+
+    @Test
+    void onePublisherTwentySubscribers() throws Exception {
+        runner().timeout(Duration.ofMinutes(5)).runAndAssertPass("tests/twenty.test.mjs");
+    }
 }

@@ -34,6 +34,7 @@ public final class IceAgent {
     private String remotePwd;
     private final Map<InetSocketAddress, Long> lastReceived = new HashMap<>();
     private InetSocketAddress selected;
+    private boolean lastNominated;
     private long lastCheckMs = Long.MIN_VALUE;
 
     public IceAgent(IceCredentials local, String remoteUfrag, String remotePwd) {
@@ -71,6 +72,7 @@ public final class IceAgent {
      * the same array as {@code in} (the request is copied before the response is written).
      */
     public int handleStun(byte[] in, int off, int len, InetSocketAddress from, long nowMs, byte[] out) {
+        lastNominated = false;
         if (from == null || from.isUnresolved() || out == null) return -1;
         StunMessage req = StunMessage.parse(in, off, len); // FINGERPRINT, if present, checked here
         if (req == null || !req.isBindingRequest()) return -1;
@@ -92,8 +94,14 @@ public final class IceAgent {
         remember(from, nowMs);
         if (req.useCandidate()) {
             selected = from; // RFC 8445 7.3.1.5: nominated; latest nomination wins
+            lastNominated = true;
         }
         return n;
+    }
+
+    /** Whether the last {@link #handleStun} call answered a check carrying USE-CANDIDATE. */
+    public boolean lastCheckNominated() {
+        return lastNominated;
     }
 
     private void remember(InetSocketAddress from, long nowMs) {

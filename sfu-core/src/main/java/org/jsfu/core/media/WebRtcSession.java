@@ -38,7 +38,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_SSRCS = 32;
     private static final long TICK_MS = 500;
-    private static final long ANSWER_TIMEOUT_NANOS = 10_000_000_000L;
+    private static final long ANSWER_TIMEOUT_NANOS = 5_000_000_000L;
+    static final long NEGOTIATE_DELAY_MS = 150;
 
     private final MediaPlane plane;
     private final RoomRouter router;
@@ -71,6 +72,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private boolean offerInFlight;
     private long offerSentNanos;
     private boolean renegotiate;
+    private boolean negotiateScheduled;
     private SubscriberOffer lastOffer;
     private String subRemoteUfrag;
 
@@ -422,7 +424,26 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
     }
 
+    /**
+     * Asks for a subscriber offer. Offers are debounced: changes within {@link #NEGOTIATE_DELAY_MS}
+     * share one offer, and the first offer never races the join response (livekit-client drops an
+     * offer that arrives before it has built its peer connections, as the Go server's 150 ms
+     * negotiation debounce avoids too).
+     */
     private void negotiate() {
+        if (sub == null || closed || negotiateScheduled) {
+            return;
+        }
+        if (offerInFlight) {
+            renegotiate = true;
+            return;
+        }
+        negotiateScheduled = true;
+        room.loop().schedule(this::sendOffer, NEGOTIATE_DELAY_MS);
+    }
+
+    private void sendOffer() {
+        negotiateScheduled = false;
         if (sub == null || closed) {
             return;
         }

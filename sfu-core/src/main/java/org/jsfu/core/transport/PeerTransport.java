@@ -47,7 +47,7 @@ public final class PeerTransport {
 
     private final String name;
     private final UdpMux mux;
-    private final UdpMux.Socket socket;
+    private final int port;
     private final Executor loop;
     private final Executor handshakePool;
     private final DtlsIdentity identity;
@@ -59,7 +59,10 @@ public final class PeerTransport {
     private DtlsSession dtls;
     private SrtpSession srtpSend;
     private SrtpSession srtpRecv;
-    private volatile InetSocketAddress remote;
+    /** Where media goes: the peer's address and our socket (local address) that ICE validated it on. */
+    private record Route(InetSocketAddress to, UdpMux.Socket via) {}
+
+    private volatile Route route;
     private boolean connected;
     private boolean closed;
     private long lastStunNanos;
@@ -68,7 +71,7 @@ public final class PeerTransport {
                          DtlsIdentity identity, Listener listener) {
         this.name = name;
         this.mux = mux;
-        this.socket = mux.assignSocket();
+        this.port = mux.assignPort();
         this.loop = loop;
         this.handshakePool = handshakePool;
         this.identity = identity;
@@ -83,7 +86,7 @@ public final class PeerTransport {
     }
 
     public int localPort() {
-        return socket.port();
+        return port;
     }
 
     public String fingerprint() {
@@ -156,37 +159,44 @@ public final class PeerTransport {
             return;
         }
         lastStunNanos = nowNanos;
-        via.send(stunOut, 0, n, from);
         mux.bindAddress(via, from, this);
-        InetSocketAddress selected = ice.selectedAddress();
-        InetSocketAddress next = selected != null ? selected : (remote == null ? from : remote);
-        if (!next.equals(remote)) {
-            log.info("ice remote address pc={} addr={} nominated={}", name, next, selected != null);
-            remote = next;
+        // The first validated pair until a nomination; then the latest nominated pair (RFC 8445
+        // 7.3.1.5), with the socket it came in on so media leaves from the address the peer checked.
+        Route r = route;
+        if (ice.lastCheckNominated() ? r == null || !r.to().equals(from) || r.via() != via : r == null) {
+            log.info("ice route pc={} addr={} local={} nominated={}", name, from, via.localAddress(), ice.lastCheckNominated());
+            route = new Route(from, via);
         }
+        via.send(stunOut, 0, n, from); // from the socket the check arrived on (RFC 8445 7.3.1.3)
+    }
+
+    /** The socket (local address) media leaves from; null before a check was answered. For tests. */
+    UdpMux.Socket routeSocket() {
+        Route r = route;
+        return r == null ? null : r.via();
     }
 
     /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */
     public void sendRtp(byte[] b, int off, int len) {
-        InetSocketAddress to = remote;
-        if (srtpSend == null || to == null) {
+        Route r = route;
+        if (srtpSend == null || r == null) {
             return;
         }
         int n = srtpSend.protectRtp(b, off, len);
         if (n > 0) {
-            socket.send(b, off, n, to);
+            r.via().send(b, off, n, r.to());
         }
     }
 
     /** On the loop: encrypts in place and sends an RTCP compound packet. */
     public void sendRtcp(byte[] b, int off, int len) {
-        InetSocketAddress to = remote;
-        if (srtpSend == null || to == null) {
+        Route r = route;
+        if (srtpSend == null || r == null) {
             return;
         }
         int n = srtpSend.protectRtcp(b, off, len);
         if (n > 0) {
-            socket.send(b, off, n, to);
+            r.via().send(b, off, n, r.to());
         }
     }
 
@@ -229,9 +239,9 @@ public final class PeerTransport {
     private final class DtlsGlue implements DtlsSession.Listener {
         @Override
         public void sendDatagram(byte[] b, int off, int len) {
-            InetSocketAddress to = remote;
-            if (to != null) {
-                socket.send(b, off, len, to);
+            Route r = route;
+            if (r != null) {
+                r.via().send(b, off, len, r.to());
             }
         }
 
@@ -245,7 +255,8 @@ public final class PeerTransport {
                 srtpSend = SrtpSession.sender(profile, keys.localKey(), keys.localSalt());
                 srtpRecv = SrtpSession.receiver(profile, keys.remoteKey(), keys.remoteSalt());
                 connected = true;
-                log.info("pc connected pc={} profile={} remote={}", name, profile, remote);
+                Route r = route;
+                log.info("pc connected pc={} profile={} remote={}", name, profile, r == null ? null : r.to());
                 listener.onConnected(PeerTransport.this);
             });
         }

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * One receive thread selects over all of them; a datagram is routed first by the STUN USERNAME's
  * local ufrag (for connectivity checks), then by its source address once ICE validated that address
  * for a transport. Nothing is created for a datagram that matches neither: unknown traffic is dropped.
+ *
+ * <p>With bind addresses, each port is bound once per address (one {@link Socket} each), so a reply
+ * leaves from the exact address the peer sent to: RFC 8445 7.2.5.2.1 makes a check fail when the
+ * response's source differs from the request's destination, and a wildcard socket lets the kernel
+ * pick the source by route (a check sent to 127.0.0.1 from 192.0.2.2 is answered from 192.0.2.2).
  */
 public final class UdpMux implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpMux.class);
@@ -30,16 +35,23 @@ public final class UdpMux implements AutoCloseable {
     /** One bound socket with its address-to-transport routes. */
     public static final class Socket {
         final DatagramChannel channel;
+        final InetAddress local;
         final int port;
         final Map<InetSocketAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
 
-        Socket(DatagramChannel channel, int port) {
+        Socket(DatagramChannel channel, InetAddress local, int port) {
             this.channel = channel;
+            this.local = local;
             this.port = port;
         }
 
         public int port() {
             return port;
+        }
+
+        /** The bound address; null for the wildcard. */
+        public InetAddress localAddress() {
+            return local;
         }
 
         /** Sends one datagram; safe from any thread (DatagramChannel serialises sends). */
@@ -53,6 +65,7 @@ public final class UdpMux implements AutoCloseable {
     }
 
     private final List<Socket> sockets = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
     private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
     private final Selector selector;
     private final Thread receiver;
@@ -60,29 +73,41 @@ public final class UdpMux implements AutoCloseable {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
-    /**
-     * Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). A port in
-     * use is skipped with a warning; at least one must bind.
-     */
+    /** Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). */
     public UdpMux(InetAddress bindAddress, int portStart, int portEnd) throws IOException {
+        this(bindAddress == null ? List.of() : List.of(bindAddress), portStart, portEnd);
+    }
+
+    /**
+     * Binds every port of [portStart, portEnd] once on each of {@code bindAddresses} (empty = once on
+     * the wildcard). A port that cannot be bound on every address is skipped with a warning (its
+     * candidates would be dead on the others); at least one port must bind.
+     */
+    public UdpMux(List<InetAddress> bindAddresses, int portStart, int portEnd) throws IOException {
         if (portStart <= 0 || portEnd < portStart || portEnd > 65535) {
             throw new IllegalArgumentException("invalid rtc port range " + portStart + "-" + portEnd);
         }
+        List<InetAddress> binds = bindAddresses.isEmpty() ? java.util.Collections.singletonList(null)
+                : List.copyOf(bindAddresses);
         selector = Selector.open();
         for (int port = portStart; port <= portEnd; port++) {
-            DatagramChannel ch = DatagramChannel.open();
+            List<Socket> group = new ArrayList<>();
             try {
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-                ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-                ch.bind(new InetSocketAddress(bindAddress, port));
-                ch.configureBlocking(false);
-                Socket s = new Socket(ch, ((InetSocketAddress) ch.getLocalAddress()).getPort());
-                ch.register(selector, SelectionKey.OP_READ, s);
-                sockets.add(s);
+                for (InetAddress a : binds) {
+                    group.add(open(a, port));
+                }
             } catch (IOException e) {
-                ch.close();
+                for (Socket g : group) {
+                    g.channel.close();
+                }
                 log.warn("rtc udp port unavailable port={} err={}", port, e.toString());
+                continue;
             }
+            for (Socket g : group) {
+                g.channel.register(selector, SelectionKey.OP_READ, g);
+                sockets.add(g);
+            }
+            ports.add(port);
         }
         if (sockets.isEmpty()) {
             selector.close();
@@ -91,12 +116,27 @@ public final class UdpMux implements AutoCloseable {
         receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
         receiver.setDaemon(true);
         receiver.start();
-        log.info("rtc udp listening ports={}-{} bound={}", portStart, portEnd, sockets.size());
+        log.info("rtc udp listening ports={}-{} bound={} addresses={}", portStart, portEnd, ports.size(),
+                bindAddresses.isEmpty() ? "wildcard" : bindAddresses);
     }
 
-    /** Picks the socket a new peer connection will use (round robin over the range). */
-    public Socket assignSocket() {
-        return sockets.get(Math.floorMod(next.getAndIncrement(), sockets.size()));
+    private static Socket open(InetAddress address, int port) throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            ch.bind(new InetSocketAddress(address, port));
+            ch.configureBlocking(false);
+            return new Socket(ch, address, ((InetSocketAddress) ch.getLocalAddress()).getPort());
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Picks the port a new peer connection will use (round robin over the range). */
+    public int assignPort() {
+        return ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
     }
 
     public List<Socket> sockets() {
