@@ -111,6 +111,13 @@ public final class LoadBench {
         row("negotiated SRTP profile", "%s", r.profile);
         row("floor: send + protect (negotiated profile), packets per core-second", "%.0f", floorPerCore);
         row("measured / floor", "%.3f", (r.received / r.serverCpuSec) / floorPerCore);
+        double delivery = r.received / (double) Math.max(1, r.expected);
+        if (delivery > 1.01 || delivery < 0.99 || r.latMeanMs > 50) {
+            System.out.println();
+            System.out.println("WARNING: delivery or latency out of range: the clients (or the machine) did not keep up,"
+                    + " so received packets include a backlog from before the window; this result is not valid."
+                    + " Reduce the load or run the clients on another machine.");
+        }
     }
 
     /** {send, AES-CM protect, GCM protect} in ns: the best of three rounds (the machine may be shared). */
