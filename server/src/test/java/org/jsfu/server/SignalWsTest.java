@@ -88,6 +88,21 @@ class SignalWsTest {
     }
 
     @Test
+    void requestsSentRightAfterConnectingAreNotLost() throws Exception {
+        // A client may send add_track before the server finished registering its join (fast_publish);
+        // those requests are kept and handled once the join completes.
+        for (int i = 0; i < 5; i++) {
+            try (WsClient a = WsClient.join(server, tok("early" + i, "early-room-" + i, false))) {
+                a.send(LivekitRtc.SignalRequest.newBuilder().setAddTrack(LivekitRtc.AddTrackRequest.newBuilder()
+                        .setCid("mic-" + i).setType(livekit.LivekitModels.TrackType.AUDIO)
+                        .setSource(livekit.LivekitModels.TrackSource.MICROPHONE)).build());
+                a.await(JOIN);
+                assertEquals("mic-" + i, a.await(TRACK_PUBLISHED).getTrackPublished().getCid());
+            }
+        }
+    }
+
+    @Test
     void pingPongAndRefreshToken() throws Exception {
         try (WsClient a = WsClient.join(server, tok("pinger", "ping-room", false))) {
             a.await(JOIN);

@@ -73,6 +73,11 @@ public final class UpTrack {
         return true;
     }
 
+    /** True when {@code layer} already belongs to another SSRC. */
+    boolean layerTaken(int layer, int ssrc) {
+        return layer >= 0 && layer < MAX_LAYERS && layerKnown[layer] && layerSsrc[layer] != ssrc;
+    }
+
     int activeSsrc() {
         return active >= 0 ? layerSsrc[active] : 0;
     }

@@ -238,8 +238,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         String mid = extString(midExtId);
         PubMedia pm = mid != null ? pubByMid.get(mid) : null;
         if (pm == null) {
+            long unsigned = ssrc & 0xffffffffL;
             for (PubMedia c : pubByMid.values()) {
-                if (c.media.ssrcs() != null && c.media.ssrcs().all().contains(ssrc & 0xffffffffL)) {
+                if (c.media.ssrcs() != null && declares(c.media.ssrcs().all(), unsigned)) {
                     pm = c;
                     break;
                 }
@@ -266,7 +267,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 return -1;
             }
         }
-        if (!pm.up.addLayer(layer, ssrc)) {
+        // One SSRC per layer: a second stream claiming the same mid (and rid) is not this track.
+        if (pm.up.layerTaken(layer, ssrc) || !pm.up.addLayer(layer, ssrc)) {
             return -1;
         }
         ssrcKeys[ssrcCount] = ssrc;
@@ -275,6 +277,15 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         log.debug("ssrc mapped room={} identity={} track={} ssrc={} layer={}", room.name(),
                 participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, layer);
         return ssrcCount++;
+    }
+
+    private static boolean declares(List<Long> ssrcs, long ssrc) {
+        for (int i = 0, n = ssrcs.size(); i < n; i++) {
+            if (ssrcs.get(i) == ssrc) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int layerOf(String rid, List<String> rids) {

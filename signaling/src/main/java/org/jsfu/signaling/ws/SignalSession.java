@@ -57,6 +57,10 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private final LongSupplier clock;
     private final JoinValidator.Result join;
     private volatile Participant participant;
+    private static final int MAX_EARLY_REQUESTS = 64;
+    /** Requests read before the join completed; event loop only. */
+    private final java.util.ArrayDeque<Consumer<Participant>> early = new java.util.ArrayDeque<>();
+    private boolean joinDone;
     private volatile boolean json;
     private volatile boolean leaveReceived;
     private volatile boolean closedByServer;
@@ -85,22 +89,33 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
             return;
         }
         CompletableFuture<Participant> f = rooms.join(join.roomName(), join.join(), this, settings.autoCreate());
-        f.whenComplete((p, err) -> {
-            if (err != null) {
-                Throwable cause = err.getCause() != null ? err.getCause() : err;
-                log.info("join failed room={} identity={} reason={}", join.roomName(), join.grants().identity(),
-                        cause.getMessage());
-                sendLeave(DisconnectReason.JOIN_FAILURE, LeaveAction.DISCONNECT);
-                close();
-                return;
-            }
-            participant = p;
-            if (!channel.isActive()) {
-                p.room().loop().post(() -> p.disconnect(DisconnectReason.SIGNAL_CLOSE, false));
-                return;
-            }
-            channel.eventLoop().execute(this::startRefresh);
-        });
+        // Completion hops to this channel's event loop, where requests are read: requests that arrive
+        // between the join response and this point (add_track, answer...) wait in `early`.
+        f.whenComplete((p, err) -> channel.eventLoop().execute(() -> onJoined(p, err)));
+    }
+
+    /** On the event loop: the room accepted (or refused) the join. */
+    private void onJoined(Participant p, Throwable err) {
+        joinDone = true;
+        if (err != null) {
+            early.clear();
+            Throwable cause = err.getCause() != null ? err.getCause() : err;
+            log.info("join failed room={} identity={} reason={}", join.roomName(), join.grants().identity(),
+                    cause.getMessage());
+            sendLeave(DisconnectReason.JOIN_FAILURE, LeaveAction.DISCONNECT);
+            close();
+            return;
+        }
+        participant = p;
+        if (!channel.isActive()) {
+            early.clear();
+            p.room().loop().post(() -> p.disconnect(DisconnectReason.SIGNAL_CLOSE, false));
+            return;
+        }
+        for (Consumer<Participant> fn; (fn = early.poll()) != null; ) {
+            dispatch(p, fn);
+        }
+        startRefresh();
     }
 
     private void startRefresh() {
@@ -208,13 +223,24 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         p.updateMetadata(m.getName().isEmpty() ? null : m.getName(), m.getMetadata(), m.getAttributesMap());
     }
 
-    /** Runs {@code fn} on the participant's room loop once joined (messages before join are dropped). */
+    /**
+     * Runs {@code fn} on the participant's room loop; before the join completes, requests are kept
+     * (in order, at most {@link #MAX_EARLY_REQUESTS}) and replayed once it does. Event loop only.
+     */
     private void onLoop(Consumer<Participant> fn) {
         Participant p = participant;
         if (p == null) {
-            log.debug("signal message before join dropped identity={}", join.grants().identity());
+            if (!joinDone && early.size() < MAX_EARLY_REQUESTS) {
+                early.add(fn);
+            } else {
+                log.debug("signal message before join dropped identity={}", join.grants().identity());
+            }
             return;
         }
+        dispatch(p, fn);
+    }
+
+    private static void dispatch(Participant p, Consumer<Participant> fn) {
         p.room().loop().post(() -> {
             if (p.state() != ParticipantState.DISCONNECTED) {
                 fn.accept(p);
