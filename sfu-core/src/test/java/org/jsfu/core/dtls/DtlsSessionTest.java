@@ -95,8 +95,19 @@ class DtlsSessionTest {
             serverRec.out = (b, off, len) -> forward(Arrays.copyOfRange(b, off, off + len), false);
         }
 
+        /**
+         * Losses are capped per direction so the handshake's exponential retransmission back-off
+         * (1 s, 2 s, 4 s...) stays bounded on a loaded machine; reordering is not capped.
+         */
+        static final int MAX_LOSSES_PER_DIRECTION = 4;
+        private int lostToServer;
+        private int lostToClient;
+
         private synchronized void forward(byte[] d, boolean toServerSide) {
-            if (rnd.nextDouble() < loss) return;
+            if (rnd.nextDouble() < loss
+                    && (toServerSide ? lostToServer++ : lostToClient++) < MAX_LOSSES_PER_DIRECTION) {
+                return;
+            }
             byte[] held = toServerSide ? heldToServer : heldToClient;
             if (held == null && rnd.nextDouble() < reorder) {
                 if (toServerSide) heldToServer = d; else heldToClient = d;
