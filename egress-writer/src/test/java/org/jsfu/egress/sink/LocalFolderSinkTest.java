@@ -31,7 +31,8 @@ class LocalFolderSinkTest {
         u.stream().flush();
         Path target = root.resolve("livekit/room/a-2026-04-01T195758-TR_x.ogg");
         assertFalse(Files.exists(target));
-        assertEquals(1, count(root)); // the .part file holds the flushed bytes
+        assertEquals(2, count(root)); // the .part file holds the flushed bytes; the state names it for recovery
+        assertEquals(1, count(sink.spoolDir()));
         try (Stream<Path> s = Files.list(target.getParent())) {
             Path part = s.findFirst().orElseThrow();
             assertTrue(part.getFileName().toString().endsWith(".part"));
@@ -41,7 +42,7 @@ class LocalFolderSinkTest {
         assertEquals(target.toRealPath().toString(), loc);
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
         assertEquals(3, u.size());
-        assertEquals(1, count(root));
+        assertEquals(1, count(root)); // the state file is gone
         assertEquals(root.toRealPath().resolve("livekit/room/EG_1.json").toString(),
                 sink.put("livekit/room/EG_1.json", "{}".getBytes(), "application/json"));
     }
