@@ -14,9 +14,9 @@ import java.util.Arrays;
  * <p>Pages are scanned from the start (RFC 3533 section 6): capture pattern "OggS", version 0, one serial,
  * consecutive page sequence numbers and a matching CRC. The file is cut after the last valid page on which
  * no packet is left open (its last lacing value is below 255), so a torn page, a page of a packet that never
- * finished, or garbage at the end disappears. If that page lacks EOS, an empty EOS page (no segments,
- * granule of the last completed packet) is appended (RFC 3533 section 6 allows a page without segments;
- * RFC 7845 section 4.4 takes the end from the last granule). A file whose headers (OpusHead, OpusTags,
+ * finished, or garbage at the end disappears. If that page lacks EOS, the EOS flag is set on it and its CRC
+ * recomputed (RFC 3533 section 6; an extra empty EOS page would carry a granule without a completed packet,
+ * which opusinfo warns about). A file whose headers (OpusHead, OpusTags,
  * RFC 7845 section 5) are not complete cannot be repaired. Blocking file I/O; not for the media path.
  */
 public final class OggRepair {
@@ -25,14 +25,16 @@ public final class OggRepair {
     /**
      * @param originalLength bytes before the repair
      * @param keptLength bytes kept from the original (everything after was cut)
-     * @param repairedLength bytes after the repair ({@code keptLength}, plus 27 when an EOS page was appended)
+     * @param repairedLength bytes after the repair (equal to {@code keptLength})
+     * @param firstChangedOffset first byte that differs from the original: the start of the page that got
+     *        the EOS flag, or {@code keptLength} when only the tail was cut
      * @param pages valid pages kept
      * @param lastGranule granule of the last page that completes a packet (pre-skip included)
      * @param preSkip from OpusHead
-     * @param appendedEos true when an EOS page was appended
+     * @param eosAdded true when the EOS flag had to be set on the last kept page
      */
-    public record Result(long originalLength, long keptLength, long repairedLength, int pages, long lastGranule,
-            int preSkip, boolean appendedEos) {
+    public record Result(long originalLength, long keptLength, long repairedLength, long firstChangedOffset, int pages,
+            long lastGranule, int preSkip, boolean eosAdded) {
         /** Playable samples at 48 kHz: last granule minus pre-skip, never negative. */
         public long playableSamples() {
             return Math.max(0, lastGranule - preSkip);
@@ -44,7 +46,7 @@ public final class OggRepair {
         }
 
         public boolean changed() {
-            return appendedEos || keptLength != originalLength;
+            return eosAdded || keptLength != originalLength;
         }
     }
 
@@ -68,28 +70,26 @@ public final class OggRepair {
             if (s.keptLength < ch.size()) ch.truncate(s.keptLength);
             boolean appended = false;
             if (!s.eos) {
-                byte[] page = eosPage(s.serial, s.nextSequence, s.lastGranule);
-                ch.write(ByteBuffer.wrap(page), s.keptLength);
+                setEos(ch, s.lastPageOffset, (int) (s.keptLength - s.lastPageOffset));
                 appended = true;
             }
             ch.force(true);
-            return new Result(s.originalLength, s.keptLength, s.keptLength + (appended ? 27 : 0), s.pages,
-                    s.lastGranule, s.preSkip, appended);
+            return new Result(s.originalLength, s.keptLength, s.keptLength, appended ? s.lastPageOffset : s.keptLength,
+                    s.pages, s.lastGranule, s.preSkip, appended);
         }
     }
 
     private static Result scan(FileChannel ch) throws IOException {
         Scan s = scanInternal(ch);
-        return new Result(s.originalLength, s.keptLength, s.keptLength + (s.eos ? 0 : 27), s.pages, s.lastGranule,
-                s.preSkip, !s.eos);
+        return new Result(s.originalLength, s.keptLength, s.keptLength, s.eos ? s.keptLength : s.lastPageOffset, s.pages,
+                s.lastGranule, s.preSkip, !s.eos);
     }
 
     private static final class Scan {
         long originalLength;
         long keptLength;
+        long lastPageOffset;
         int pages;
-        int serial;
-        int nextSequence;
         long lastGranule;
         int preSkip;
         boolean eos;
@@ -109,6 +109,7 @@ public final class OggRepair {
         Integer serial = null;
         // candidate cut point: after a valid page that leaves no packet open
         long kept = 0;
+        long keptPageStart = 0;
         int keptPages = 0;
         long keptGranule = 0;
         boolean keptEos = false;
@@ -161,11 +162,13 @@ public final class OggRepair {
                 }
             }
             if (completed) granule = g;
+            long pageStart = pos;
             pos += total;
             seq++;
             boolean eos = (flags & OggPageWriter.FLAG_EOS) != 0;
             if (!inPacket) {
                 kept = pos;
+                keptPageStart = pageStart;
                 keptPages = seq;
                 keptGranule = granule;
                 keptEos = eos;
@@ -177,9 +180,8 @@ public final class OggRepair {
             throw new IOException("no complete Ogg Opus headers (kept " + kept + " of " + s.originalLength + " bytes)");
         }
         s.keptLength = kept;
+        s.lastPageOffset = keptPageStart;
         s.pages = keptPages;
-        s.serial = serial;
-        s.nextSequence = keptPages;
         s.lastGranule = keptGranule;
         s.preSkip = (head[10] & 0xff) | (head[11] & 0xff) << 8;
         s.eos = keptEos;
@@ -201,15 +203,16 @@ public final class OggRepair {
         return buf.position();
     }
 
-    /** An EOS page without segments (RFC 3533 section 6 header, CRC over the 27 bytes). */
-    static byte[] eosPage(int serial, int sequence, long granule) {
-        byte[] p = new byte[27];
-        p[0] = 'O'; p[1] = 'g'; p[2] = 'g'; p[3] = 'S';
-        p[5] = OggPageWriter.FLAG_EOS;
-        OggPageWriter.putLe64(p, 6, granule);
-        OggPageWriter.putLe32(p, 14, serial);
-        OggPageWriter.putLe32(p, 18, sequence);
-        OggPageWriter.putLe32(p, 22, OggCrc.update(0, p, 0, 27));
-        return p;
+    /** Sets the EOS flag of the page at {@code off} ({@code len} bytes) and rewrites its CRC (RFC 3533 section 6). */
+    private static void setEos(FileChannel ch, long off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, off + b.position()) < 0) throw new IOException("page shorter than expected");
+        }
+        byte[] p = b.array();
+        p[5] |= OggPageWriter.FLAG_EOS;
+        OggPageWriter.putLe32(p, 22, 0);
+        OggPageWriter.putLe32(p, 22, OggCrc.update(0, p, 0, len));
+        ch.write(ByteBuffer.wrap(p), off);
     }
 }

@@ -39,7 +39,8 @@ class OggRepairTest {
         assertThrows(IOException.class, () -> read(f)); // no EOS: the strict reader refuses it
         OggRepair.Result r = OggRepair.repair(f);
         assertEquals(b.length, r.keptLength());
-        assertTrue(r.appendedEos());
+        assertTrue(r.eosAdded());
+        assertTrue(r.firstChangedOffset() < b.length && r.firstChangedOffset() > b.length - 1000);
         OggOpusReader.OggOpusFile o = read(f);
         assertEquals(100, o.audioPackets().size()); // 10 full pages; the 5 pending packets were lost
         assertEquals(100 * 960, o.lastGranule()); // granule counts from 0, pre-skip included
@@ -72,7 +73,7 @@ class OggRepairTest {
         Path f = Files.write(dir.resolve("c.ogg"), bad);
         OggRepair.Result r = OggRepair.repair(f);
         assertEquals(90, read(f).audioPackets().size());
-        assertEquals(11, r.pages()); // 2 header pages + 9 audio pages (the EOS page is not counted)
+        assertEquals(11, r.pages()); // 2 header pages + 9 audio pages, the last one now with EOS
     }
 
     @Test

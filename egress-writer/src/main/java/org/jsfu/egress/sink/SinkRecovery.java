@@ -200,7 +200,7 @@ public final class SinkRecovery {
                 if (!e.noSuchUpload()) throw e;
                 mp.restart();
             }
-            mp.dropPartsFrom(rep.keptLength()); // parts holding bytes the repair changed go up again
+            mp.dropPartsFrom(rep.firstChangedOffset()); // parts holding bytes the repair changed go up again
         }
         try {
             mp.finish(rep.repairedLength(), st.contentType);
