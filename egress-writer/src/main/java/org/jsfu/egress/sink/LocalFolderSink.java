@@ -33,7 +33,7 @@ public final class LocalFolderSink implements RecordingSink {
     public LocalFolderSink(Path root, Path spoolDir) throws IOException {
         Files.createDirectories(root);
         this.root = root.toRealPath();
-        this.spoolDir = Files.createDirectories(spoolDir == null ? this.root.resolve(".egress-spool") : spoolDir);
+        this.spoolDir = Files.createDirectories(spoolDir == null ? this.root.resolve(".egress-spool") : spoolDir).toRealPath();
     }
 
     public Path spoolDir() {
@@ -46,6 +46,7 @@ public final class LocalFolderSink implements RecordingSink {
         if (clean.isEmpty() || clean.endsWith("/")) throw new IOException("invalid key");
         Path target = root.resolve(clean).normalize();
         if (!target.startsWith(root)) throw new IOException("key escapes the storage folder");
+        if (target.startsWith(spoolDir)) throw new IOException("key inside the spool folder");
         Files.createDirectories(target.getParent());
         if (!target.getParent().toRealPath().startsWith(root)) throw new IOException("key escapes the storage folder");
         return target;

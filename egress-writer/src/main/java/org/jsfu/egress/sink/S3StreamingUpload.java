@@ -116,14 +116,7 @@ final class S3StreamingUpload implements RecordingSink.Upload {
             }
             closed = true;
         }
-        if (contentType != null && !contentType.equals(state.contentType)) {
-            if (state.uploadId != null) {
-                log.warn("s3 content type fixed at upload start key={} used={} asked={}", key, state.contentType, contentType);
-            } else {
-                state.contentType = contentType;
-            }
-        }
-        multipart.finish(written, state.contentType);
+        multipart.finish(written, contentType);
         done = true;
         state.completed = true;
         state.completedSize = written;
@@ -140,6 +133,7 @@ final class S3StreamingUpload implements RecordingSink.Upload {
         if (done) return;
         done = true;
         pumpStopped = true;
+        multipart.discard();
         try {
             if (!closed) fos.close();
             closed = true;

@@ -30,6 +30,7 @@ final class SpooledMultipart {
     private final Path statePath;
     private final long partSize;
     private volatile int partsDone;
+    private volatile boolean discarded;
 
     SpooledMultipart(S3Target target, Path spool, SpoolState state, Path statePath, long partSize) {
         this.target = target;
@@ -39,6 +40,11 @@ final class SpooledMultipart {
         this.statePath = statePath;
         this.partSize = partSize;
         this.partsDone = state.parts.size();
+    }
+
+    /** The recording was aborted: no further S3 call or state write (a part in flight is not recorded). */
+    void discard() {
+        discarded = true;
     }
 
     /** Bytes of the spool already confirmed by S3 as full parts. */
@@ -62,8 +68,15 @@ final class SpooledMultipart {
      * confirmed it.
      */
     synchronized void finish(long total, String contentType) throws IOException {
+        if (contentType != null && !contentType.equals(state.contentType)) {
+            if (state.uploadId == null) {
+                state.contentType = contentType;
+            } else {
+                log.warn("s3 content type fixed at upload start key={} used={} asked={}", key, state.contentType, contentType);
+            }
+        }
         if (state.uploadId == null && total < partSize) {
-            target.putFile(key, spool, partSize, contentType);
+            target.putFile(key, spool, partSize, state.contentType);
             return;
         }
         while (true) {
@@ -125,6 +138,7 @@ final class SpooledMultipart {
     }
 
     private void uploadPart(long offset, long len) throws IOException {
+        if (discarded) throw new IOException("upload aborted");
         byte[] data = new byte[(int) len];
         try (FileChannel ch = FileChannel.open(spool, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.wrap(data);
@@ -135,12 +149,17 @@ final class SpooledMultipart {
         while (true) {
             if (state.uploadId == null) {
                 state.uploadId = target.createMultipart(key, state.contentType);
+                if (discarded) {
+                    target.abortQuietly(key, state.uploadId);
+                    throw new IOException("upload aborted");
+                }
                 state.write(statePath);
                 log.info("s3 multipart started key={} uploadId={}", key, state.uploadId);
             }
             int number = (int) (offset / partSize) + 1;
             try {
                 String etag = target.uploadPart(key, state.uploadId, number, data, data.length);
+                if (discarded) throw new IOException("upload aborted");
                 state.parts.add(new SpoolState.PartDone(number, etag, len));
                 state.write(statePath);
                 partsDone = state.parts.size();
