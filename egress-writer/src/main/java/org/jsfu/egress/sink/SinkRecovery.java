@@ -201,6 +201,8 @@ public final class SinkRecovery {
                 mp.restart();
             }
             mp.dropPartsFrom(rep.firstChangedOffset()); // parts holding bytes the repair changed go up again
+            log.info("s3 recovery resumes upload key={} uploadId={} partsKept={} fromByte={} totalBytes={}", st.key,
+                    st.uploadId, st.parts.size(), mp.uploadedBytes(), rep.repairedLength());
         }
         try {
             mp.finish(rep.repairedLength(), st.contentType);

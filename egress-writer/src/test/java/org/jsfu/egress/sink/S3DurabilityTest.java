@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioAsyncClient;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fault tests of the S3 sink against a real s3proxy: parts while recording, an outage mid-recording, a
@@ -263,13 +267,22 @@ class S3DurabilityTest {
         String uploadId = onlyState(spool).uploadId;
         if (loseUploadId) async().abortMultipartUploadAsync(S3ProxyServer.BUCKET, null, key, uploadId, null, null).get();
         // the process "dies": no commit, no close; a new instance recovers (credentials from the configuration)
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger recLog = (Logger) LoggerFactory.getLogger(SinkRecovery.class);
+        recLog.addAppender(logs);
         List<SinkRecovery.Recovered> seen = new ArrayList<>();
         List<SinkRecovery.Recovered> out = new SinkRecovery(spool).credentials((e, r, b) -> {
             assertEquals(s3.endpoint(), e);
             assertEquals(S3ProxyServer.BUCKET, b);
             return s3.config();
         }).includeThisProcess(true).recover(seen::add);
+        recLog.detachAppender(logs);
         assertEquals(seen, out);
+        String resumed = logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("resumes upload"))
+                .findFirst().orElseThrow();
+        // part 1 (bytes before the repaired last page) is reused unless S3 lost the upload
+        assertTrue(resumed.contains(loseUploadId ? "partsKept=0 fromByte=0" : "partsKept=1 fromByte=" + 5 * MIB), resumed);
         assertEquals(1, out.size());
         SinkRecovery.Recovered r = out.get(0);
         assertTrue(r.complete(), r.toString());
