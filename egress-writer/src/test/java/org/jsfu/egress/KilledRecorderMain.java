@@ -18,6 +18,7 @@ public final class KilledRecorderMain {
         RecordingSink.Upload up = sink.begin(a[5], "audio/ogg", "EG_killed");
         TrackRecorder rec = new TrackRecorder(up.stream(), new TrackRecorder.Options(), "TR_killed");
         Publisher pub = new Publisher(960);
+        for (int i = 0; i < 100; i++) pub.next(true); // warm up: the packets must not fall behind real time
         long start = System.nanoTime();
         long wall0 = System.currentTimeMillis() * 1_000_000L;
         for (int i = 0; i < 3000; i++) { // at most 60 s

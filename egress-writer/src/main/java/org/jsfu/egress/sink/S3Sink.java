@@ -77,9 +77,9 @@ public final class S3Sink implements RecordingSink {
     }
 
     /**
-     * Keep the access key, secret and session token in the spool state files (0600 is up to the folder's
-     * permissions). Use it only when the keys came with the request and are not in the configuration:
-     * otherwise {@link SinkRecovery} cannot finish this sink's uploads after a crash.
+     * Keep the access key, secret and session token in the spool state files (mode 0600). Use it only when
+     * the keys came with the request and are not in the configuration: without them {@link SinkRecovery}
+     * cannot finish this sink's uploads after a crash.
      */
     public S3Sink storeCredentialsInSpool(boolean store) {
         this.storeCredentials = store;

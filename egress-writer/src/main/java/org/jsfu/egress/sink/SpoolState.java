@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.Map;
  * temporary file, fsynced and renamed, so it is always either the old or the new version.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class SpoolState {
+final class SpoolState {
     static final String KIND_S3 = "s3";
     static final String KIND_LOCAL = "local";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -101,6 +102,15 @@ public final class SpoolState {
     synchronized void write(Path file) throws IOException {
         byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
+        if (secret != null) { // keys kept on purpose: readable by the owner only
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the folder's permissions are all there is
+            }
+        }
         try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
             out.write(json);
             out.getChannel().force(true);

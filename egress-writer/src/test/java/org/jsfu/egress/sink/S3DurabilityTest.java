@@ -27,6 +27,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -328,6 +329,17 @@ class S3DurabilityTest {
         S3Sink keeping = new S3Sink(s3.config(), spool).storeCredentialsInSpool(true);
         RecordingSink.Upload u2 = keeping.begin("live/withcreds.ogg", "audio/ogg", "EG_wc");
         List<byte[]> sent = record(new TrackRecorder(u2.stream(), new TrackRecorder.Options(), "TR_wc"), 300);
+        try (var st = Files.list(spool)) {
+            Path js = st.filter(f -> f.toString().endsWith(".json")).filter(f -> {
+                try {
+                    return Files.readString(f).contains("EG_wc");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
+            assertTrue(Files.readString(js).contains(S3ProxyServer.SK));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(js)));
+        }
         List<SinkRecovery.Recovered> out2 = new SinkRecovery(spool).includeThisProcess(true).recover(null);
         SinkRecovery.Recovered wc = out2.stream().filter(r -> r.owner().equals("EG_wc")).findFirst().orElseThrow();
         assertTrue(wc.complete(), wc.toString());
