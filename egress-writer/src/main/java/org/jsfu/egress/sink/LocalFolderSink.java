@@ -15,15 +15,29 @@ import org.jsfu.egress.template.FilepathTemplate;
  * Writes objects under a root folder ({@code storage_dir}). The key is cleaned and the resolved path is
  * checked to stay under the root (symlinked directories included). Data goes to a hidden
  * {@code .<name>.<random>.part} file beside the target, is fsynced and atomically renamed on commit, so
- * readers never see a half-written file; after a crash the {@code .part} file holds everything up to the
- * last flushed Ogg page. The location is the absolute path.
+ * readers never see a half-written file. A {@link SpoolState} file in the spool folder (default
+ * {@code <root>/.egress-spool}) names the {@code .part} file and its target while it is written, so after a
+ * crash {@link SinkRecovery} repairs the {@code .part} file (everything up to the last written Ogg page)
+ * and renames it. The location is the absolute path.
  */
 public final class LocalFolderSink implements RecordingSink {
     private final Path root;
+    private final Path spoolDir;
 
+    /** Spool state files go to {@code <root>/.egress-spool}. */
     public LocalFolderSink(Path root) throws IOException {
+        this(root, null);
+    }
+
+    /** @param spoolDir folder for the state files; null for {@code <root>/.egress-spool} */
+    public LocalFolderSink(Path root, Path spoolDir) throws IOException {
         Files.createDirectories(root);
         this.root = root.toRealPath();
+        this.spoolDir = Files.createDirectories(spoolDir == null ? this.root.resolve(".egress-spool") : spoolDir).toRealPath();
+    }
+
+    public Path spoolDir() {
+        return spoolDir;
     }
 
     /** The absolute target path of {@code key}; throws when it would leave the root. */
@@ -32,6 +46,7 @@ public final class LocalFolderSink implements RecordingSink {
         if (clean.isEmpty() || clean.endsWith("/")) throw new IOException("invalid key");
         Path target = root.resolve(clean).normalize();
         if (!target.startsWith(root)) throw new IOException("key escapes the storage folder");
+        if (target.startsWith(spoolDir)) throw new IOException("key inside the spool folder");
         Files.createDirectories(target.getParent());
         if (!target.getParent().toRealPath().startsWith(root)) throw new IOException("key escapes the storage folder");
         return target;
@@ -39,15 +54,35 @@ public final class LocalFolderSink implements RecordingSink {
 
     @Override
     public Upload begin(String key) throws IOException {
+        return begin(key, null, null);
+    }
+
+    @Override
+    public Upload begin(String key, String contentType, String owner) throws IOException {
+        return begin(key, contentType, owner, true);
+    }
+
+    private Upload begin(String key, String contentType, String owner, boolean durable) throws IOException {
         Path target = resolve(key);
-        Path part = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        Path part = target.resolveSibling("." + target.getFileName() + "." + id + ".part");
+        SpoolState st = new SpoolState();
+        st.kind = SpoolState.KIND_LOCAL;
+        st.key = root.relativize(target).toString();
+        st.owner = owner;
+        st.contentType = contentType;
+        st.spool = part.toString();
+        st.target = target.toString();
+        SpoolState.stampProcess(st);
+        Path statePath = durable ? spoolDir.resolve(id + ".json") : null;
+        if (durable) st.write(statePath); // before the .part file exists
         FileOutputStream fos = new FileOutputStream(part.toFile());
-        return new LocalUpload(target, part, fos);
+        return new LocalUpload(target, part, fos, statePath);
     }
 
     @Override
     public String put(String key, byte[] data, String contentType) throws IOException {
-        Upload u = begin(key);
+        Upload u = begin(key, contentType, null, false); // small and written at once: no recovery state
         try {
             u.stream().write(data);
         } catch (IOException e) {
@@ -62,13 +97,15 @@ public final class LocalFolderSink implements RecordingSink {
         private final Path part;
         private final FileOutputStream fos;
         private final OutputStream counting;
+        private final Path statePath;
         private long size;
         private boolean done;
 
-        LocalUpload(Path target, Path part, FileOutputStream fos) {
+        LocalUpload(Path target, Path part, FileOutputStream fos, Path statePath) {
             this.target = target;
             this.part = part;
             this.fos = fos;
+            this.statePath = statePath;
             this.counting = new FilterOutputStream(fos) {
                 @Override public void write(int b) throws IOException { fos.write(b); size++; }
                 @Override public void write(byte[] b, int off, int len) throws IOException { fos.write(b, off, len); size += len; }
@@ -91,6 +128,7 @@ public final class LocalFolderSink implements RecordingSink {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            if (statePath != null) Files.deleteIfExists(statePath);
             return target.toString();
         }
 
@@ -101,6 +139,7 @@ public final class LocalFolderSink implements RecordingSink {
             try {
                 fos.close();
                 Files.deleteIfExists(part);
+                if (statePath != null) Files.deleteIfExists(statePath);
             } catch (IOException ignored) {
                 // best effort: a leftover .part file is harmless
             }

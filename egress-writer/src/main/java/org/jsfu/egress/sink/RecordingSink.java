@@ -8,6 +8,15 @@ public interface RecordingSink {
     /** Starts writing the object {@code key}; bytes go to a local file until {@link Upload#commit}. */
     Upload begin(String key) throws IOException;
 
+    /**
+     * Like {@link #begin(String)}, with the content type known up front (an S3 multipart upload needs it
+     * when it is created) and an opaque {@code owner} (the egress id) that {@link SinkRecovery} reports back
+     * after a crash. Durable sinks keep a spool state so a killed process's recording can be recovered.
+     */
+    default Upload begin(String key, String contentType, String owner) throws IOException {
+        return begin(key);
+    }
+
     /** Stores a small object (the manifest) in one step; returns its location. */
     String put(String key, byte[] data, String contentType) throws IOException;
 

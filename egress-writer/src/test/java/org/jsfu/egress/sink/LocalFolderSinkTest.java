@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.jsfu.egress.TrackRecorder;
+import org.jsfu.ogg.OggOpusReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +37,8 @@ class LocalFolderSinkTest {
         u.stream().flush();
         Path target = root.resolve("livekit/room/a-2026-04-01T195758-TR_x.ogg");
         assertFalse(Files.exists(target));
-        assertEquals(1, count(root)); // the .part file holds the flushed bytes
+        assertEquals(2, count(root)); // the .part file holds the flushed bytes; the state names it for recovery
+        assertEquals(1, count(sink.spoolDir()));
         try (Stream<Path> s = Files.list(target.getParent())) {
             Path part = s.findFirst().orElseThrow();
             assertTrue(part.getFileName().toString().endsWith(".part"));
@@ -41,7 +48,7 @@ class LocalFolderSinkTest {
         assertEquals(target.toRealPath().toString(), loc);
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
         assertEquals(3, u.size());
-        assertEquals(1, count(root));
+        assertEquals(1, count(root)); // the state file is gone
         assertEquals(root.toRealPath().resolve("livekit/room/EG_1.json").toString(),
                 sink.put("livekit/room/EG_1.json", "{}".getBytes(), "application/json"));
     }
@@ -70,5 +77,58 @@ class LocalFolderSinkTest {
         Files.createSymbolicLink(root.resolve("link"), outside);
         assertThrows(IOException.class, () -> sink.begin("link/x.ogg"));
         assertEquals(0, count(outside));
+    }
+
+    @Test
+    void crashedLocalRecordingIsRepairedAndRenamed() throws Exception {
+        Path root = tmp.resolve("store");
+        LocalFolderSink sink = new LocalFolderSink(root);
+        RecordingSink.Upload u = sink.begin("livekit/room/crash.ogg", "audio/ogg", "EG_local");
+        TrackRecorder rec = new TrackRecorder(u.stream(), new TrackRecorder.Options(), "TR_local");
+        List<byte[]> sent = new ArrayList<>();
+        Random rnd = new Random(5);
+        long t0 = 1_775_073_478_000_000_000L;
+        for (int i = 0; i < 1000; i++) { // 20 s of 20 ms packets
+            byte[] p = new byte[120];
+            rnd.nextBytes(p);
+            p[0] = (byte) 0xFC;
+            rec.onRtp(p, 0, p.length, i * 960L, i, t0 + (i + 1) * 20_000_000L);
+            rec.tick(t0 + (i + 1) * 20_000_000L);
+            sent.add(p);
+        }
+        Path target = root.resolve("livekit/room/crash.ogg");
+        assertFalse(Files.exists(target));
+        // the process dies here; a new process recovers the .part file
+        List<SinkRecovery.Recovered> out = new SinkRecovery(sink.spoolDir()).includeThisProcess(true).recover(null);
+        assertEquals(1, out.size());
+        SinkRecovery.Recovered r = out.get(0);
+        assertTrue(r.complete(), r.toString());
+        assertEquals("local", r.kind());
+        assertEquals("EG_local", r.owner());
+        assertEquals(target.toRealPath().toString(), r.location());
+        assertEquals(Files.size(target), r.sizeBytes());
+        OggOpusReader.OggOpusFile f;
+        try (InputStream in = Files.newInputStream(target)) {
+            f = OggOpusReader.read(in);
+        }
+        List<OggOpusReader.Packet> got = f.audioPackets();
+        assertTrue(got.size() >= sent.size() - 100 && got.size() <= sent.size(), "kept " + got.size());
+        for (int i = 0; i < got.size(); i++) assertArrayEquals(sent.get(i), got.get(i).data());
+        assertEquals(Math.round(f.durationSeconds() * 1e9), r.durationNanos(), 1e6);
+        assertEquals(1, count(root)); // only the recording: no .part, no state
+    }
+
+    @Test
+    void recordingWithoutAudioIsReportedAndRemoved() throws Exception {
+        Path root = tmp.resolve("store");
+        LocalFolderSink sink = new LocalFolderSink(root, tmp.resolve("spool"));
+        RecordingSink.Upload u = sink.begin("a/empty.ogg", "audio/ogg", "EG_empty");
+        u.stream().write(new byte[] {'O', 'g', 'g'}); // killed before the headers were out
+        List<SinkRecovery.Recovered> out = new SinkRecovery(tmp.resolve("spool")).includeThisProcess(true).recover(null);
+        assertEquals(1, out.size());
+        assertFalse(out.get(0).complete());
+        assertTrue(out.get(0).error().startsWith("nothing recorded"), out.get(0).error());
+        assertEquals(0, count(root));
+        assertEquals(0, count(tmp.resolve("spool")));
     }
 }

@@ -92,9 +92,10 @@ class S3SinkTest {
         new Random(1).nextBytes(data);
         u.stream().write(data, 0, 1000);
         u.stream().flush();
-        File[] spooled = spool.toFile().listFiles();
+        File[] spooled = spool.toFile().listFiles((d, n) -> n.endsWith(".spool"));
         assertEquals(1, spooled.length);
         assertEquals(1000, spooled[0].length());
+        assertEquals(1, spool.toFile().listFiles((d, n) -> n.endsWith(".json")).length); // the recovery state
         u.stream().write(data, 1000, data.length - 1000);
         String loc = u.commit("audio/ogg");
         assertEquals(endpoint + "/recordings/livekit/room/juan-2026-04-01T195758-TR_x.ogg", loc);
@@ -123,9 +124,10 @@ class S3SinkTest {
         IOException e = assertThrows(IOException.class, () -> u.commit("audio/ogg"));
         assertTrue(e.getMessage().contains("after 4 attempts"), e.getMessage());
         assertEquals(List.of(500L, 1000L, 2000L), sleeps);
-        File[] left = spool.toFile().listFiles();
+        File[] left = spool.toFile().listFiles((d, n) -> n.endsWith(".spool"));
         assertEquals(1, left.length);
         assertEquals(3, left[0].length());
+        assertEquals(1, spool.toFile().listFiles((d, n) -> n.endsWith(".json")).length); // recovery can finish it
     }
 
     @Test
@@ -138,7 +140,7 @@ class S3SinkTest {
         IOException e = assertThrows(IOException.class, () -> u.commit("audio/ogg"));
         assertTrue(e.getMessage().contains("rejected"), e.getMessage());
         assertEquals(List.of(), sleeps);
-        assertEquals(1, spool.toFile().listFiles().length);
+        assertEquals(1, spool.toFile().listFiles((d, n) -> n.endsWith(".spool")).length);
     }
 
     @Test

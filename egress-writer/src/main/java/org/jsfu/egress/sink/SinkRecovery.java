@@ -1,0 +1,228 @@
+package org.jsfu.egress.sink;
+
+import io.minio.messages.Part;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jsfu.ogg.OggRepair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes the recordings a killed process left in a spool folder, at startup.
+ *
+ * <p>For each {@code <id>.json} {@link SpoolState} whose writer is no longer running: the spool (or local
+ * {@code .part}) file is cut after its last valid Ogg page and given an EOS page ({@link OggRepair}), then
+ * an S3 recording's multipart upload is continued (parts S3 still lists with the recorded ETag and below
+ * the cut are kept, the rest is uploaded, the object completed; a new upload when the id is gone) and a
+ * local one is renamed to its final name. Each outcome goes to the listener, so the egress can be marked
+ * COMPLETE or FAILED and its webhook sent. Blocking, and S3 calls retry like {@link S3Sink} (no limit by
+ * default): run it on a background thread.
+ */
+public final class SinkRecovery {
+    private static final Logger log = LoggerFactory.getLogger(SinkRecovery.class);
+
+    /**
+     * One recovered (or lost) recording.
+     *
+     * @param kind "s3" or "local"
+     * @param owner what the writer passed to {@link RecordingSink#begin(String, String, String)} (the egress id), or null
+     * @param location object URL or absolute path; null when not complete
+     * @param sizeBytes final size, -1 when unknown
+     * @param durationNanos playable duration, -1 when unknown (the upload had completed before the crash)
+     * @param startedAtMillis when the recording's upload began (epoch ms)
+     * @param complete true when the object is now complete at {@code location}
+     * @param error why not, else null
+     */
+    public record Recovered(String kind, String key, String owner, String location, long sizeBytes, long durationNanos,
+            long startedAtMillis, boolean complete, String error) {}
+
+    /** The S3 settings with keys for a stored target (from the egress configuration); null when there are none. */
+    public interface CredentialSource {
+        S3Sink.Config configFor(String endpoint, String region, String bucket);
+    }
+
+    private final Path spoolDir;
+    private CredentialSource credentials = (e, r, b) -> null;
+    private int maxAttempts;
+    private S3Sink.Sleeper sleeper = Thread::sleep;
+    private boolean includeThisProcess;
+
+    public SinkRecovery(Path spoolDir) {
+        this.spoolDir = Objects.requireNonNull(spoolDir);
+    }
+
+    /** Recovers every leftover in {@code spoolDir}; see {@link #recover(Consumer)}. */
+    public static List<Recovered> recover(Path spoolDir, CredentialSource credentials, Consumer<Recovered> listener) {
+        return new SinkRecovery(spoolDir).credentials(credentials).recover(listener);
+    }
+
+    public SinkRecovery credentials(CredentialSource c) {
+        this.credentials = c == null ? (e, r, b) -> null : c;
+        return this;
+    }
+
+    /** S3 attempts per call; {@code <= 0} (default) retries while the process lives. */
+    public SinkRecovery retries(int maxAttempts, S3Sink.Sleeper sleeper) {
+        this.maxAttempts = maxAttempts;
+        this.sleeper = Objects.requireNonNull(sleeper);
+        return this;
+    }
+
+    /** Also take uploads this process started and abandoned (tests that simulate a crash in-process). */
+    public SinkRecovery includeThisProcess(boolean include) {
+        this.includeThisProcess = include;
+        return this;
+    }
+
+    /**
+     * Handles every state file whose writer is gone; calls {@code listener} once per recording and returns
+     * all outcomes. Files of a recording that could not be finished for a reason that may pass (S3
+     * rejected, no credentials) are kept for the next start; a recording without complete Ogg headers
+     * (nothing was recorded) is deleted.
+     */
+    public List<Recovered> recover(Consumer<Recovered> listener) {
+        List<Recovered> out = new ArrayList<>();
+        if (!Files.isDirectory(spoolDir)) return out;
+        List<Path> states = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(spoolDir, "*.json")) {
+            ds.forEach(states::add);
+        } catch (IOException e) {
+            log.warn("spool folder unreadable dir={} error={}", spoolDir, e.toString());
+            return out;
+        }
+        for (Path statePath : states) {
+            SpoolState st;
+            try {
+                st = SpoolState.read(statePath);
+            } catch (IOException e) {
+                log.warn("spool state unreadable file={} error={}", statePath, e.toString());
+                continue;
+            }
+            if (st.writerAlive() && !(includeThisProcess && st.writtenByThisProcess())) continue;
+            Recovered r;
+            try {
+                r = SpoolState.KIND_LOCAL.equals(st.kind) ? recoverLocal(st, statePath) : recoverS3(st, statePath);
+            } catch (IOException | RuntimeException e) {
+                r = failed(st, e.toString());
+            }
+            log.info("egress recovery kind={} key={} owner={} complete={} bytes={} durationNanos={} error={}", r.kind(),
+                    r.key(), r.owner(), r.complete(), r.sizeBytes(), r.durationNanos(), r.error());
+            out.add(r);
+            if (listener != null) listener.accept(r);
+        }
+        return out;
+    }
+
+    private static Recovered failed(SpoolState st, String why) {
+        return new Recovered(st.kind, st.key, st.owner, null, -1, -1, st.createdAtMillis, false, why);
+    }
+
+    private static Recovered done(SpoolState st, String location, long size, long duration) {
+        return new Recovered(st.kind, st.key, st.owner, location, size, duration, st.createdAtMillis, true, null);
+    }
+
+    private Recovered recoverLocal(SpoolState st, Path statePath) throws IOException {
+        Path part = Path.of(st.spool);
+        Path target = Path.of(st.target);
+        if (!Files.exists(part)) {
+            Files.deleteIfExists(statePath);
+            if (Files.exists(target)) { // renamed just before the crash
+                return done(st, target.toString(), Files.size(target), durationOf(target));
+            }
+            return failed(st, "recording file missing");
+        }
+        OggRepair.Result rep;
+        try {
+            rep = OggRepair.repair(part);
+        } catch (IOException e) {
+            Files.deleteIfExists(part);
+            Files.deleteIfExists(statePath);
+            return failed(st, "nothing recorded: " + e.getMessage());
+        }
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.deleteIfExists(statePath);
+        return done(st, target.toString(), rep.repairedLength(), rep.durationNanos());
+    }
+
+    private static long durationOf(Path f) {
+        try {
+            return OggRepair.inspect(f).durationNanos();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Recovered recoverS3(SpoolState st, Path statePath) throws IOException {
+        Path spool = spoolDir.resolve(st.spool);
+        if (st.completed) { // S3 confirmed before the crash; only the cleanup was left
+            Files.deleteIfExists(spool);
+            Files.deleteIfExists(statePath);
+            return done(st, st.location, st.completedSize, -1);
+        }
+        S3Sink.Config cfg = st.secret != null
+                ? new S3Sink.Config(st.endpoint, st.region, st.bucket, st.accessKey, st.secret, st.sessionToken,
+                        st.forcePathStyle, st.contentDisposition, st.metadata, st.tagging)
+                : configured(st);
+        if (cfg == null) return failed(st, "no S3 credentials configured for bucket " + st.bucket + " (files kept)");
+        S3Target target = new S3Target(cfg, maxAttempts, sleeper);
+        if (!Files.exists(spool)) {
+            if (st.uploadId != null) target.abortQuietly(st.key, st.uploadId);
+            Files.deleteIfExists(statePath);
+            return failed(st, "spool file missing");
+        }
+        OggRepair.Result rep;
+        try {
+            rep = OggRepair.repair(spool);
+        } catch (IOException e) {
+            if (st.uploadId != null) target.abortQuietly(st.key, st.uploadId);
+            Files.deleteIfExists(spool);
+            Files.deleteIfExists(statePath);
+            return failed(st, "nothing recorded: " + e.getMessage());
+        }
+        SpooledMultipart mp = new SpooledMultipart(target, spool, st, statePath, S3Sink.PART_SIZE);
+        if (st.uploadId != null) {
+            try {
+                List<Part> listed = target.listParts(st.key, st.uploadId);
+                mp.reconcile(listed);
+            } catch (S3Target.Rejected e) {
+                if (!e.noSuchUpload()) throw e;
+                mp.restart();
+            }
+            mp.dropPartsFrom(rep.firstChangedOffset()); // parts holding bytes the repair changed go up again
+            log.info("s3 recovery resumes upload key={} uploadId={} partsKept={} fromByte={} totalBytes={}", st.key,
+                    st.uploadId, st.parts.size(), mp.uploadedBytes(), rep.repairedLength());
+        }
+        try {
+            mp.finish(rep.repairedLength(), st.contentType);
+        } catch (S3Target.Rejected e) {
+            return failed(st, e.getMessage() + " (files kept)");
+        }
+        st.completed = true;
+        st.completedSize = rep.repairedLength();
+        st.location = target.location(st.key);
+        st.write(statePath);
+        Files.deleteIfExists(spool);
+        Files.deleteIfExists(statePath);
+        return done(st, st.location, rep.repairedLength(), rep.durationNanos());
+    }
+
+    private S3Sink.Config configured(SpoolState st) {
+        S3Sink.Config c = credentials.configFor(st.endpoint, st.region, st.bucket);
+        if (c == null) return null;
+        // keys from the configuration, everything else as the recording started
+        return new S3Sink.Config(st.endpoint, st.region, st.bucket, c.accessKey(), c.secret(), c.sessionToken(),
+                st.forcePathStyle, st.contentDisposition, st.metadata, st.tagging);
+    }
+}
