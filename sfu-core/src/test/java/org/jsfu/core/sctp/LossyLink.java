@@ -42,7 +42,13 @@ final class LossyLink {
         return (buf, off, len) -> post(false, buf, off, len);
     }
 
+    /** Every packet handed to the link towards B, before loss (for hostile-input tests). */
+    final java.util.List<byte[]> sentToB = new java.util.ArrayList<>();
+
     private void post(boolean toB, byte[] buf, int off, int len) {
+        if (toB && sentToB.size() < 10_000) {
+            sentToB.add(java.util.Arrays.copyOfRange(buf, off, off + len));
+        }
         if (random.nextDouble() < loss) {
             lost++;
             return;
