@@ -79,7 +79,7 @@ async function join(url, token, opts = {}) {
   room.on(RoomEvent.TrackSubscribed, onSubscribed);
   room.on(RoomEvent.TrackUnsubscribed, onUnsubscribed);
   room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
-    received.push({ identity: participant?.identity, topic, text: new TextDecoder().decode(payload) });
+    received.push({ identity: participant?.identity, topic, kind, text: new TextDecoder().decode(payload) });
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
