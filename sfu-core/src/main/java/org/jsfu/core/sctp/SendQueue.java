@@ -47,6 +47,8 @@ final class SendQueue {
     private final int[] nextSsn;
     private final List<Chunk> chunks = new ArrayList<>();
     private int head; // chunks before head are removed lazily
+    private int cursor; // chunks before cursor have been sent (or abandoned)
+    private int retransmits; // chunks marked for retransmission
     private int nextTsn;
     private int cumAck;
     private int nextMessageId;
@@ -79,6 +81,8 @@ final class SendQueue {
     void reset(int initialTsn, long peerRwnd) {
         chunks.clear();
         head = 0;
+        cursor = 0;
+        retransmits = 0;
         nextTsn = initialTsn;
         cumAck = initialTsn - 1;
         buffered = 0;
@@ -156,21 +160,27 @@ final class SendQueue {
      * when nothing is in flight), then new data within min(cwnd, peer window) (RFC 4960 6.1).
      */
     Chunk nextToSend() {
-        Chunk fresh = null;
-        for (int i = head; i < chunks.size(); i++) {
-            Chunk c = chunks.get(i);
-            if (c.acked || c.abandoned) {
-                continue;
-            }
-            if (c.retransmit) {
-                return allowed(c) ? c : null;
-            }
-            if (c.transmissions == 0 && fresh == null) {
-                fresh = c;
-                break;
+        if (retransmits > 0) {
+            for (int i = head; i < cursor; i++) {
+                Chunk c = chunks.get(i);
+                if (c.retransmit) {
+                    return allowed(c) ? c : null;
+                }
             }
         }
+        cursor = Math.max(cursor, head);
+        while (cursor < chunks.size() && (chunks.get(cursor).transmissions > 0 || chunks.get(cursor).abandoned)) {
+            cursor++;
+        }
+        Chunk fresh = cursor < chunks.size() ? chunks.get(cursor) : null;
         return fresh != null && allowed(fresh) ? fresh : null;
+    }
+
+    private void setRetransmit(Chunk c, boolean on) {
+        if (c.retransmit != on) {
+            c.retransmit = on;
+            retransmits += on ? 1 : -1;
+        }
     }
 
     private boolean allowed(Chunk c) {
@@ -179,7 +189,7 @@ final class SendQueue {
 
     void markSent(Chunk c, long nowMs) {
         c.transmissions++;
-        c.retransmit = false;
+        setRetransmit(c, false);
         c.sentMs = nowMs;
         c.inFlight = true;
         c.missing = 0;
@@ -213,6 +223,7 @@ final class SendQueue {
                 bytesAcked += c.data.length;
             }
             leaveFlight(c);
+            setRetransmit(c, false);
             buffered -= c.data.length;
             chunks.set(head, null);
             head++;
@@ -234,7 +245,7 @@ final class SendQueue {
                 }
                 if (!c.acked) {
                     c.acked = true;
-                    c.retransmit = false;
+                    setRetransmit(c, false);
                     bytesAcked += c.data.length;
                     leaveFlight(c);
                     if (Chunks.before(highestNew, c.tsn)) {
@@ -257,7 +268,7 @@ final class SendQueue {
                 leaveFlight(c);
                 lossDetected = true;
                 if (!abandonIfExhausted(c)) {
-                    c.retransmit = true;
+                    setRetransmit(c, true);
                 }
             }
         }
@@ -295,9 +306,11 @@ final class SendQueue {
     private void compact() {
         if (head > 256 && head * 2 > chunks.size()) {
             chunks.subList(0, head).clear();
+            cursor = Math.max(0, cursor - head);
             head = 0;
         } else if (head == chunks.size()) {
             chunks.clear();
+            cursor = 0;
             head = 0;
         }
     }
@@ -321,13 +334,17 @@ final class SendQueue {
         if (c.maxRetransmits < 0 || c.transmissions <= c.maxRetransmits) {
             return false;
         }
-        for (int i = head; i < chunks.size(); i++) {
+        // A message's fragments have consecutive TSNs, so they are neighbours in the queue.
+        int idx = head + (c.tsn - chunks.get(head).tsn);
+        int from = idx;
+        while (from > head && chunks.get(from - 1).messageId == c.messageId) {
+            from--;
+        }
+        for (int i = from; i < chunks.size() && chunks.get(i).messageId == c.messageId; i++) {
             Chunk x = chunks.get(i);
-            if (x.messageId == c.messageId && !x.abandoned) {
-                x.abandoned = true;
-                x.retransmit = false;
-                leaveFlight(x);
-            }
+            x.abandoned = true;
+            setRetransmit(x, false);
+            leaveFlight(x);
         }
         return true;
     }
@@ -344,7 +361,7 @@ final class SendQueue {
             if (c.inFlight && !c.acked) {
                 leaveFlight(c);
                 if (!abandonIfExhausted(c)) {
-                    c.retransmit = true;
+                    setRetransmit(c, true);
                 }
             }
         }
@@ -392,17 +409,5 @@ final class SendQueue {
             }
         }
         return n;
-    }
-
-    /** Time of the oldest chunk in flight, for the T3 timer; -1 when none. */
-    long oldestSentMs() {
-        long t = -1;
-        for (int i = head; i < chunks.size(); i++) {
-            Chunk c = chunks.get(i);
-            if (c.inFlight && (t < 0 || c.sentMs < t)) {
-                t = c.sentMs;
-            }
-        }
-        return t;
     }
 }

@@ -245,4 +245,22 @@ class SctpAssociationTest {
         assertTrue(accepted >= 1 && accepted <= cfg().sendBuffer() / ok.length, "accepted " + accepted);
         assertTrue(p.a.bufferedAmount() <= cfg().sendBuffer());
     }
+
+    @Test
+    void twentyThousandSmallMessagesStayCheapPerPacket() {
+        Pair p = new Pair(13, 0.01, 1, 10, cfg());
+        p.connect();
+        byte[] m = new byte[20];
+        int n = 20_000;
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (int i = 0; i < n; i++) {
+                Chunks.put32(m, 0, i);
+                assertTrue(p.a.send(4, 53, m, 0, m.length, false, -1, p.link.now), "queued " + i);
+            }
+            assertTrue(p.link.runUntil(() -> p.rb.messages.size() == n, 600_000), "got " + p.rb.messages.size());
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, Chunks.i32(p.rb.messages.get(i).data(), 0));
+        }
+    }
 }
