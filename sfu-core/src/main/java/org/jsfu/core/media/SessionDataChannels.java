@@ -1,6 +1,8 @@
 package org.jsfu.core.media;
 
 import java.security.SecureRandom;
+import java.util.concurrent.ScheduledFuture;
+import org.jsfu.core.room.MediaLoop;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.sctp.DataChannels;
 import org.jsfu.core.sctp.SctpAssociation;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The data channels of one participant's two peer connections (livekit-protocol.md section 3, v0):
  * one SCTP association per PC. Messages the client sends on {@code _reliable} / {@code _lossy} (on
  * either PC) go to {@link Participant#onClientData}; server-to-client packets go out on the channels
- * we open on the subscriber PC. On the room loop.
+ * we open on the subscriber PC. On the room loop. Retransmission timers get a one-shot timer on the
+ * loop at their deadline; everything else runs from the session's periodic tick.
  */
 final class SessionDataChannels {
     private static final Logger log = LoggerFactory.getLogger(SessionDataChannels.class);
@@ -21,13 +24,18 @@ final class SessionDataChannels {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Participant participant;
+    private final MediaLoop loop;
+    private ScheduledFuture<?> timer;
+    private long timerAtMs = -1;
+    private boolean closed;
     private PeerTransport pubPc;
     private PeerTransport subPc;
     private DataChannels pub;
     private DataChannels sub;
 
-    SessionDataChannels(Participant participant) {
+    SessionDataChannels(Participant participant, MediaLoop loop) {
         this.participant = participant;
+        this.loop = loop;
     }
 
     private static long nowMs() {
@@ -80,10 +88,12 @@ final class SessionDataChannels {
 
     void onConnected(PeerTransport t, boolean subscriber) {
         of(t, subscriber).start(nowMs());
+        arm();
     }
 
     void onApplicationData(PeerTransport t, boolean subscriber, byte[] b, int off, int len) {
         of(t, subscriber).receive(b, off, len, nowMs());
+        arm();
     }
 
     /** Sends an encoded DataPacket on the subscriber PC (queued, bounded, until the channel is open). */
@@ -94,6 +104,7 @@ final class SessionDataChannels {
         if (!of(subscriberPc, true).send(reliable ? RELIABLE : LOSSY, packet, true, nowMs())) {
             log.debug("data packet dropped identity={} reliable={}", participant.identity(), reliable);
         }
+        arm();
     }
 
     void tick() {
@@ -104,9 +115,40 @@ final class SessionDataChannels {
         if (sub != null) {
             sub.tick(now);
         }
+        arm();
+    }
+
+    /** Schedules a one-shot tick at the earliest association deadline when none is pending before it. */
+    private void arm() {
+        long at = earliest(pub == null ? -1 : pub.nextTimerMs(), sub == null ? -1 : sub.nextTimerMs());
+        if (closed || at < 0 || (timer != null && timerAtMs <= at)) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAtMs = at;
+        timer = loop.schedule(() -> {
+            timer = null;
+            timerAtMs = -1;
+            if (!closed) {
+                tick();
+            }
+        }, Math.max(1, at - nowMs()));
+    }
+
+    private static long earliest(long a, long b) {
+        if (a < 0) {
+            return b;
+        }
+        return b < 0 ? a : Math.min(a, b);
     }
 
     void close() {
+        closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         long now = nowMs();
         if (pub != null) {
             pub.close(now);

@@ -90,7 +90,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         this.room = room;
         this.participant = participant;
         this.cname = participant.sid();
-        this.data = new SessionDataChannels(participant);
+        this.data = new SessionDataChannels(participant, room.loop());
     }
 
     @Override

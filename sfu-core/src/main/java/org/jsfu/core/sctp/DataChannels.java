@@ -107,6 +107,14 @@ public final class DataChannels implements SctpAssociation.Listener {
         assoc.tick(nowMs);
     }
 
+    /** When {@link #tick} has something to do next (a retransmission or initiating), or -1. */
+    public long nextTimerMs() {
+        if (startedMs >= 0 && !receivedAny && assoc.state() == SctpAssociation.State.CLOSED) {
+            return startedMs + INITIATE_AFTER_MS;
+        }
+        return assoc.nextTimerMs();
+    }
+
     /** Opens a channel of ours (queued until the association is up). False when out of stream ids. */
     public boolean open(String label, boolean ordered, int maxRetransmits, long nowMs) {
         if (byStream.size() >= MAX_CHANNELS || nextLocalStream >= assoc.config().streams()) {

@@ -143,6 +143,14 @@ public final class SctpAssociation {
         return cfg;
     }
 
+    /** The earliest pending T1 / T3-rtx deadline, or -1 (heartbeats only need the periodic tick). */
+    public long nextTimerMs() {
+        if (t1Deadline < 0) {
+            return t3Deadline;
+        }
+        return t3Deadline < 0 ? t1Deadline : Math.min(t1Deadline, t3Deadline);
+    }
+
     /** Starts the association as the initiator (sends INIT). A passive side just waits in CLOSED. */
     public void connect(long nowMs) {
         if (state != State.CLOSED || dead) {
