@@ -1,6 +1,7 @@
 // Data channels against a running server (LK_URL, LK_API_KEY, LK_API_SECRET): real livekit-client in
 // Chromium. A, B and C join; B's chat message (reliable, topic) reaches A and C with B's identity; a
-// lossy packet arrives; C's packet for A only reaches A and not B; RoomService.SendData reaches A and B.
+// lossy packet arrives; C's packet for A only reaches A and not B; a 60 KiB message; RPC A -> B; a
+// text stream on lk.chat; RoomService.SendData reaches A and B.
 // With E2E_ROOM and E2E_SERVER_DATA_TEXT set (DataChannelE2ETest), the room is E2E_ROOM and the Kotlin
 // server SDK sends a packet with that text; otherwise this test sends one with livekit-server-sdk.
 import { describe, test, before, after } from 'node:test';
@@ -93,6 +94,35 @@ describe('data channels: chat, lossy, destinations, server SendData', () => {
     await pollUntil(() => pageLk.stats(B), (v) => v.data.some((d) => d.text === 'for everyone after the dm'),
       { what: 'broadcast after the dm at B', timeoutMs: 20000 });
     assert.equal((await received(B, 'only for A')).length, 0, 'B must not get the dm');
+  }));
+
+  test('a 60 KiB message from A reaches B intact (SCTP fragmentation both ways)', () => withConsole(async () => {
+    const big = 'big:' + 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(1707).slice(0, 60 * 1024 - 4);
+    await pageLk.sendData(A, big, { topic: 'big' });
+    const s = await pollUntil(() => pageLk.stats(B), (v) => v.data.some((d) => d.topic === 'big'),
+      { what: 'the big message at B', timeoutMs: 20000 });
+    const d = s.data.find((x) => x.topic === 'big');
+    assert.equal(d.text.length, big.length);
+    assert.equal(d.text, big);
+    assert.equal(d.identity, 'A');
+  }));
+
+  test('RPC: A calls B, B answers; an unknown method fails', () => withConsole(async () => {
+    await pageLk.registerEcho(B, 'echo');
+    assert.equal(await pageLk.performRpc(A, 'B', 'echo', 'ping'), 'echo:A:ping');
+    const err = await pageLk.performRpc(A, 'B', 'nope', 'x');
+    assert.match(err.error, /1400|Method not supported/i);
+  }));
+
+  test('chat as a text stream on lk.chat from C reaches A and B', () => withConsole(async () => {
+    await pageLk.receiveTexts(A, 'lk.chat');
+    await pageLk.receiveTexts(B, 'lk.chat');
+    await pageLk.sendText(C, 'chat text from C', { topic: 'lk.chat' });
+    for (const [name, page] of [['A', A], ['B', B]]) {
+      const s = await pollUntil(() => pageLk.stats(page), (v) => v.texts.some((t) => t.text === 'chat text from C'),
+        { what: `text stream at ${name}`, timeoutMs: 20000 });
+      assert.equal(s.texts.find((t) => t.text === 'chat text from C').identity, 'C');
+    }
   }));
 
   test('RoomService.SendData from a server SDK reaches A and B', () => withConsole(async () => {
