@@ -8,13 +8,16 @@ import java.util.Map;
  * The receiving half of an association: TSN tracking for SACKs (RFC 4960 6.2, 3.3.4), reassembly of
  * fragmented messages (6.9), ordered delivery per stream (6.6), FORWARD TSN (RFC 3758 3.6) and
  * incoming stream resets (RFC 6525 5.2.2). Memory is bounded: TSNs are accepted only within a fixed
- * window above the cumulative TSN and buffered bytes never exceed the advertised receive window.
+ * window above the cumulative TSN; buffered bytes (each item charged {@link #OVERHEAD} extra) stay
+ * within the receive window, plus at most one max-size message for the chunk at the cumulative TSN.
  */
 final class ReceiveBuffer {
     /** TSNs accepted above the cumulative TSN (a power of two). */
     static final int WINDOW = 4096;
     static final int MAX_GAP_BLOCKS_OUT = 64;
     static final int MAX_DUPS_OUT = 16;
+    /** Bytes charged per stored fragment or waiting message on top of its data (bounds object count). */
+    static final int OVERHEAD = 64;
 
     /** Receives complete messages. */
     interface Sink {
@@ -108,7 +111,11 @@ final class ReceiveBuffer {
             }
             return true;
         }
-        if (!Chunks.before(tsn, cumTsn + WINDOW + 1) || buffered + len > capacity) {
+        // RFC 4960 6.2: a chunk that fills the gap at the cumulative TSN is taken even over the window
+        // (else a lost message could never get in behind those waiting for it), up to one message more.
+        boolean fillsGap = tsn == cumTsn + 1 && Chunks.before(tsn, highestTsn);
+        int limit = fillsGap ? capacity + maxMessageSize : capacity;
+        if (!Chunks.before(tsn, cumTsn + WINDOW + 1) || buffered + len + OVERHEAD > limit) {
             dropped++;
             return false; // not acknowledged: the peer retransmits once we have room
         }
@@ -125,7 +132,7 @@ final class ReceiveBuffer {
         } else {
             Fragment f = new Fragment(tsn, stream, ssn, ppid, flags, data);
             fragments.put(tsn, f);
-            buffered += len;
+            buffered += len + OVERHEAD;
             tryReassemble(f);
         }
         advanceCumulative();
@@ -174,7 +181,7 @@ final class ReceiveBuffer {
         int p = 0;
         for (int i = 0, tsn = first.tsn; i < count; i++, tsn++) {
             Fragment x = fragments.remove(tsn);
-            buffered -= x.data.length;
+            buffered -= x.data.length + OVERHEAD;
             if (msg != null) {
                 System.arraycopy(x.data, 0, msg, p, x.data.length);
                 p += x.data.length;
@@ -198,15 +205,16 @@ final class ReceiveBuffer {
             sink.deliver(stream, ppid, data, false);
             drainWaiting(stream);
         } else if (Chunks.ssnBefore(expected, ssn)) {
-            waiting.put(stream << 16 | ssn, new Pending(ppid, data));
-            buffered += data.length;
+            if (waiting.putIfAbsent(stream << 16 | ssn, new Pending(ppid, data)) == null) {
+                buffered += data.length + OVERHEAD;
+            }
         } // else: an old SSN (already delivered or skipped): dropped
     }
 
     private void drainWaiting(int stream) {
         Pending p;
         while ((p = waiting.remove(stream << 16 | nextSsn[stream])) != null) {
-            buffered -= p.data.length;
+            buffered -= p.data.length + OVERHEAD;
             nextSsn[stream] = (nextSsn[stream] + 1) & 0xffff;
             sink.deliver(stream, p.ppid, p.data, false);
         }
@@ -235,7 +243,7 @@ final class ReceiveBuffer {
         for (Iterator<Fragment> it = fragments.values().iterator(); it.hasNext(); ) {
             Fragment f = it.next();
             if (!Chunks.before(cumTsn, f.tsn)) {
-                buffered -= f.data.length;
+                buffered -= f.data.length + OVERHEAD;
                 it.remove();
             }
         }
@@ -247,7 +255,7 @@ final class ReceiveBuffer {
                 for (int s = nextSsn[stream]; s != ((ssn + 1) & 0xffff); s = (s + 1) & 0xffff) {
                     Pending p = waiting.remove(stream << 16 | s);
                     if (p != null) {
-                        buffered -= p.data.length;
+                        buffered -= p.data.length + OVERHEAD;
                     }
                 }
                 nextSsn[stream] = (ssn + 1) & 0xffff;
@@ -266,7 +274,7 @@ final class ReceiveBuffer {
                 Fragment f = it.next();
                 if ((f.flags & Chunks.FLAG_BEGIN) == 0 && !Chunks.before(cumTsn, f.tsn - 1)
                         && !fragments.containsKey(f.tsn - 1)) {
-                    buffered -= f.data.length;
+                    buffered -= f.data.length + OVERHEAD;
                     it.remove();
                     changed = true;
                 }
@@ -282,7 +290,7 @@ final class ReceiveBuffer {
                 nextSsn[s] = 0;
                 waiting.entrySet().removeIf(e -> {
                     if (e.getKey() >>> 16 == s) {
-                        buffered -= e.getValue().data.length;
+                        buffered -= e.getValue().data.length + OVERHEAD;
                         return true;
                     }
                     return false;

@@ -11,6 +11,8 @@ import java.util.List;
  */
 final class SendQueue {
     static final int MAX_GAP_BLOCKS_IN = 256;
+    /** Bytes charged per chunk on top of its data, so tiny messages cannot pile up objects. */
+    static final int OVERHEAD = 64;
 
     static final class Chunk {
         final int tsn;
@@ -125,7 +127,8 @@ final class SendQueue {
 
     /** Queues one message as DATA chunks; false when it does not fit the send buffer. */
     boolean enqueue(int stream, int ppid, byte[] b, int off, int len, boolean unordered, int maxRetransmits) {
-        if (stream < 0 || stream >= nextSsn.length || buffered + len > capacity) {
+        int fragments = (len + maxPayload - 1) / maxPayload;
+        if (stream < 0 || stream >= nextSsn.length || buffered + len + fragments * OVERHEAD > capacity) {
             return false;
         }
         int ssn = 0;
@@ -142,7 +145,7 @@ final class SendQueue {
             byte[] data = new byte[n];
             System.arraycopy(b, off + p, data, 0, n);
             chunks.add(new Chunk(nextTsn++, stream, ssn, ppid, flags, data, id, maxRetransmits));
-            buffered += n;
+            buffered += n + OVERHEAD;
             p += n;
         } while (p < len);
         return true;
@@ -224,7 +227,7 @@ final class SendQueue {
             }
             leaveFlight(c);
             setRetransmit(c, false);
-            buffered -= c.data.length;
+            buffered -= c.data.length + OVERHEAD;
             chunks.set(head, null);
             head++;
         }
@@ -232,12 +235,14 @@ final class SendQueue {
         compact();
         int highestNew = cum;
         int n = Math.min(gaps, MAX_GAP_BLOCKS_IN);
+        int lastEnd = 0;
         for (int i = 0; i < n; i++) {
             int start = Chunks.u16(b, gapsOff + 4 * i);
             int end = Chunks.u16(b, gapsOff + 4 * i + 2);
-            if (start == 0 || end < start) {
-                continue;
+            if (start <= lastEnd || end < start) {
+                continue; // 3.3.4: blocks ascend without overlap; others are ignored (bounded work)
             }
+            lastEnd = end;
             for (int off = start; off <= end; off++) {
                 Chunk c = at(cum + off);
                 if (c == null) {

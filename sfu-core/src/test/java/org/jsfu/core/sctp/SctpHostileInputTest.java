@@ -144,7 +144,7 @@ class SctpHostileInputTest {
         long before = p.a.invalidPackets();
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> p.a.receive(pk, 0, pk.length, p.link.now));
         assertEquals(before + 1, p.a.invalidPackets());
-        assertEquals(1, p.a.bufferedAmount());
+        assertEquals(1 + SendQueue.OVERHEAD, p.a.bufferedAmount());
     }
 
     private static int tagOfA(SctpAssociationTest.Pair p) {
@@ -161,7 +161,7 @@ class SctpHostileInputTest {
         byte[] far = packet(tag, data(tsn + ReceiveBuffer.WINDOW + 10, 0, 1, 3, "far"));
         p.b.receive(far, 0, far.length, p.link.now);
         String kb = "x".repeat(1100);
-        int cap = SctpAssociationTest.cfg().receiveBuffer();
+        int cap = SctpAssociationTest.cfg().receiveBuffer() + SctpAssociationTest.cfg().maxMessageSize();
         // middle fragments only: never complete, never delivered
         for (int i = 0; i < 3000; i++) {
             byte[] pk = packet(tag, data(tsn + 1 + i, 1, 0, 0, kb));
@@ -169,7 +169,9 @@ class SctpHostileInputTest {
             assertTrue(p.b.receiveBuffered() <= cap);
         }
         assertEquals(1, p.rb.messages.size(), "only the probe");
-        assertTrue(p.b.receiveBuffered() > cap - 2 * 1100, "filled up to the window");
+        int window = SctpAssociationTest.cfg().receiveBuffer();
+        assertTrue(p.b.receiveBuffered() > window - 2 * 1200 && p.b.receiveBuffered() <= window,
+                "in-order chunks fill the window and no more: " + p.b.receiveBuffered());
     }
 
     @Test
@@ -247,7 +249,7 @@ class SctpHostileInputTest {
             } catch (RuntimeException e) {
                 throw new AssertionError("round " + round + " threw", e);
             }
-            assertTrue(p.b.receiveBuffered() <= cfg.receiveBuffer());
+            assertTrue(p.b.receiveBuffered() <= cfg.receiveBuffer() + cfg.maxMessageSize());
             assertTrue(p.b.bufferedAmount() <= cfg.sendBuffer());
             p.link.now++;
         }
@@ -260,6 +262,69 @@ class SctpHostileInputTest {
             crc.write(f, 0, f.length);
             p.b.receive(f, 0, f.length, p.link.now);
         }
-        assertTrue(p.b.receiveBuffered() <= cfg.receiveBuffer());
+        assertTrue(p.b.receiveBuffered() <= cfg.receiveBuffer() + cfg.maxMessageSize());
+    }
+
+    @Test
+    void orderedMessagesAheadOfAMissingSsnStayBounded() {
+        SctpAssociationTest.Pair p = established();
+        int tsn = nextTsnFromA(p);
+        int tag = tagOfB(p);
+        int cap = SctpAssociationTest.cfg().receiveBuffer() + SctpAssociationTest.cfg().maxMessageSize();
+        // SSN 0 on stream 1 (TSN tsn) is lost: every later tiny message waits behind it, within the TSN
+        // window and the byte window (charged per message).
+        int accepted = 0;
+        for (int i = 0; i < 50_000; i++) {
+            byte[] pk = packet(tag, data(tsn + 1 + accepted, 1, 1 + i, Chunks.FLAG_BEGIN | Chunks.FLAG_END, "x"));
+            int before = p.b.receiveBuffered();
+            p.b.receive(pk, 0, pk.length, p.link.now);
+            if (p.b.receiveBuffered() > before) {
+                accepted++;
+            }
+            assertTrue(p.b.receiveBuffered() <= cap);
+        }
+        assertTrue(accepted > 1000 && accepted <= ReceiveBuffer.WINDOW, "accepted " + accepted);
+        assertEquals(1, p.rb.messages.size(), "only the probe");
+        // SSN 0 is retransmitted: it fills the gap, everything drains in order and the buffer empties.
+        byte[] first = packet(tag, data(tsn, 1, 0, Chunks.FLAG_BEGIN | Chunks.FLAG_END, "first"));
+        p.b.receive(first, 0, first.length, p.link.now);
+        assertEquals(1 + 1 + accepted, p.rb.messages.size());
+        assertEquals("first", new String(p.rb.messages.get(1).data(), StandardCharsets.UTF_8));
+        assertEquals(0, p.b.receiveBuffered());
+    }
+
+    @Test
+    void overlappingSackGapBlocksCostBoundedWork() {
+        SctpAssociationTest.Pair p = established();
+        p.link.b = new LossyLink.Endpoint() {
+            @Override
+            public void receive(byte[] buf, int off, int len, long nowMs) {
+            }
+
+            @Override
+            public void tick(long nowMs) {
+            }
+        };
+        byte[] m = new byte[1];
+        for (int i = 0; i < 10_000; i++) {
+            p.a.send(0, 53, m, 0, 1, false, -1, p.link.now);
+        }
+        int n = 256;
+        byte[] sack = new byte[16 + 4 * n];
+        sack[0] = Chunks.SACK;
+        Chunks.put16(sack, 2, sack.length);
+        Chunks.put32(sack, 4, tagOfAInitialTsn(p) - 1);
+        Chunks.put32(sack, 8, 1 << 20);
+        Chunks.put16(sack, 12, n);
+        for (int i = 0; i < n; i++) {
+            Chunks.put16(sack, 16 + 4 * i, 2);
+            Chunks.put16(sack, 18 + 4 * i, 0xffff);
+        }
+        byte[] pk = packet(tagOfA(p), sack);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 1000; i++) {
+                p.a.receive(pk, 0, pk.length, p.link.now);
+            }
+        });
     }
 }
