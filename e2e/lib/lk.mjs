@@ -29,6 +29,10 @@ export const pageLk = {
   stats: (page) => page.evaluate(() => window.lk.stats()),
   setMicMuted: (page, muted) => page.evaluate((m) => window.lk.setMicMuted(m), muted),
   sendData: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendData(t, o), [text, opts]),
+  registerEcho: (page, method) => page.evaluate((m) => window.lk.registerEcho(m), method),
+  performRpc: (page, dest, method, payload) => page.evaluate(([d, m, p]) => window.lk.performRpc(d, m, p), [dest, method, payload]),
+  receiveTexts: (page, topic) => page.evaluate((t) => window.lk.receiveTexts(t), topic),
+  sendText: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendText(t, o), [text, opts]),
   leave: (page) => page.evaluate(() => window.lk.leave()),
 };
 

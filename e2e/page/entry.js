@@ -16,6 +16,7 @@ let room = null;
 let t0 = 0;
 let events = [];
 let received = [];
+let texts = []; // text streams on topics registered with receiveTexts
 const sinks = new Map(); // track sid -> { analyser | videoSink, track, identity }
 
 function record(type, fields) {
@@ -74,12 +75,13 @@ async function join(url, token, opts = {}) {
   t0 = performance.now();
   events = [];
   received = [];
+  texts = [];
   room = new Room({ adaptiveStream: false, dynacast: false });
   for (const name of EVENTS) room.on(name, (...args) => record(name, describeEvent(name, args)));
   room.on(RoomEvent.TrackSubscribed, onSubscribed);
   room.on(RoomEvent.TrackUnsubscribed, onUnsubscribed);
   room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
-    received.push({ identity: participant?.identity, topic, text: new TextDecoder().decode(payload) });
+    received.push({ identity: participant?.identity, topic, kind, text: new TextDecoder().decode(payload) });
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
@@ -110,7 +112,7 @@ function participantInfo(p) {
 
 /** Everything a test asserts on, as JSON. */
 async function stats() {
-  if (!room) return { state: 'none', remote: [], audio: [], video: [], events, data: received };
+  if (!room) return { state: 'none', remote: [], audio: [], video: [], events, data: received, texts };
   const audio = [];
   const video = [];
   for (const [trackSid, s] of sinks) {
@@ -128,6 +130,7 @@ async function stats() {
     video,
     events,
     data: received,
+    texts,
   };
 }
 
@@ -146,6 +149,32 @@ async function sendData(text, opts = {}) {
   });
 }
 
+/** Answers RPC calls of `method` with `echo:<caller identity>:<payload>`. */
+function registerEcho(method) {
+  room.registerRpcMethod(method, async (d) => `echo:${d.callerIdentity}:${d.payload}`);
+}
+
+/** Calls `method` on destinationIdentity; resolves to the response, or { error } with the RpcError. */
+async function performRpc(destinationIdentity, method, payload) {
+  try {
+    return await room.localParticipant.performRpc({ destinationIdentity, method, payload });
+  } catch (e) {
+    return { error: `${e.code ?? ''} ${e.message}` };
+  }
+}
+
+/** Records text streams on `topic` (e.g. lk.chat) in stats().texts. */
+function receiveTexts(topic) {
+  room.registerTextStreamHandler(topic, async (reader, from) => {
+    texts.push({ identity: from.identity, topic, text: await reader.readAll() });
+  });
+}
+
+/** opts: { topic, destinationIdentities } */
+async function sendText(text, opts = {}) {
+  await room.localParticipant.sendText(text, opts);
+}
+
 async function leave() {
   if (!room) return;
   const r = room;
@@ -155,4 +184,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, setMicMuted, sendData, leave, loopback };
+window.lk = { sdkVersion, join, stats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback };

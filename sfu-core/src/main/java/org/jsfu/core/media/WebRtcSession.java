@@ -51,6 +51,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private boolean active;
     private boolean closed;
     private ScheduledFuture<?> ticker;
+    private final SessionDataChannels data;
 
     // publisher side
     private final Map<String, PubMedia> pubByMid = new HashMap<>();
@@ -91,6 +92,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         this.room = room;
         this.participant = participant;
         this.cname = participant.sid();
+        this.data = new SessionDataChannels(participant, room.loop());
     }
 
     @Override
@@ -125,6 +127,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (sub != null) {
             sub.tick(now);
         }
+        data.tick();
         for (DownTrack d : downs.values()) {
             if (d.negotiated && d.needKeyframe) {
                 d.up.requestKeyframe(now);
@@ -557,6 +560,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void onConnected(PeerTransport t) {
+        data.onConnected(t, t == sub);
         if (!active && (t == sub || sub == null)) {
             active = true;
             participant.setActive();
@@ -565,7 +569,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {
-        // SCTP (data channels) is not implemented yet: the association is never answered.
+        data.onApplicationData(t, t == sub, b, off, len);
     }
 
     @Override
@@ -599,8 +603,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void sendData(byte[] dataPacket, boolean reliable) {
-        // Needs SCTP over DTLS (data channels), which is not implemented yet.
-        log.debug("data not delivered: no data channel room={} identity={}", room.name(), participant.identity());
+        data.send(sub, dataPacket, reliable);
     }
 
     @Override
@@ -623,6 +626,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             d.up.downs.remove(d);
         }
         downs.clear();
+        data.close();
         if (pub != null) {
             pub.close();
         }
