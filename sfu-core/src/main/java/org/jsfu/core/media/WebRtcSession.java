@@ -12,6 +12,9 @@ import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.rtcp.Rtcp;
+import org.jsfu.core.rtcp.RtcpIterator;
+import org.jsfu.core.rtcp.SenderReport;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
@@ -60,11 +63,18 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private int midExtId = -1;
     private int ridExtId = -1;
     private final RtpPacket in = new RtpPacket();
+    private final RtcpIterator rtcpIn = new RtcpIterator();
     private final byte[] rtcpOut = new byte[64];
+    private final PublisherFeedback pubFeedback;
+    private final SubscriberRtcp subRtcp;
+    private final RtcpOut pubRtcpOut = this::sendPublisherRtcp;
+    private final RtcpOut subRtcpOut = this::sendSubscriberRtcp;
 
     // subscriber side
     private final List<OutgoingMedia> outMedia = new ArrayList<>();
     private final Map<String, DownTrack> downs = new HashMap<>();
+    /** The same DownTracks, for allocation-free iteration on RTCP. */
+    private final List<DownTrack> downList = new ArrayList<>();
     private int nextMid = 1;
     private int offerId;
     private long offerVersion;
@@ -89,6 +99,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         this.room = room;
         this.participant = participant;
         this.cname = participant.sid();
+        byte[] cnameUtf8 = cname.getBytes(StandardCharsets.UTF_8);
+        this.pubFeedback = new PublisherFeedback(RANDOM.nextInt() | 1, cnameUtf8);
+        this.subRtcp = new SubscriberRtcp(cnameUtf8);
     }
 
     @Override
@@ -98,6 +111,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             negotiate();
         }
         scheduleTick();
+        scheduleRtcp();
     }
 
     /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
@@ -175,6 +189,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 if (m.extensionIds().rid() > 0) {
                     ridExtId = m.extensionIds().rid();
                 }
+                if (m.extensionIds().transportCc() > 0) {
+                    pubFeedback.setTransportCcExtension(m.extensionIds().transportCc());
+                }
                 if (old == null || !sameTrack(old.media, m)) {
                     if (old != null && old.up != null) {
                         unpublish(old);
@@ -208,6 +225,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (t != pub || !in.wrap(b, off, len)) {
             return;
         }
+        pubFeedback.onRtp(in, nowNanos);
         int ssrc = in.ssrc();
         int i = indexOfSsrc(ssrc);
         if (i < 0) {
@@ -384,6 +402,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         DownTrack d = new DownTrack(track.sid(), mid, up, this, c.pt(), ssrc, RANDOM.nextInt(0x8000),
                 RANDOM.nextInt() & 0x7fffffffL);
         downs.put(track.sid(), d);
+        downList.add(d);
         up.downs.add(d);
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
@@ -410,6 +429,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (d == null) {
             return;
         }
+        downList.remove(d);
         d.up.downs.remove(d);
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
@@ -486,39 +506,67 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
-        if (t != sub) {
-            return;
-        }
-        // RFC 3550 6.4 compound packet: walk each packet by its length field.
-        int end = off + len;
-        int p = off;
-        while (p + 4 <= end) {
-            int first = b[p] & 0xff;
-            if ((first >>> 6) != 2) {
-                return;
-            }
-            int fmt = first & 0x1f;
-            int type = b[p + 1] & 0xff;
-            int words = ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
-            int plen = (words + 1) * 4;
-            if (p + plen > end) {
-                return;
-            }
-            // RFC 4585 6.3.1 PLI (PSFB fmt 1), RFC 5104 4.3.1 FIR (PSFB fmt 4): media SSRC at +8 / FCI.
-            if (type == 206 && (fmt == 1 || fmt == 4) && plen >= 12) {
-                int mediaSsrc = fmt == 1 ? getInt(b, p + 8) : (plen >= 20 ? getInt(b, p + 12) : 0);
-                for (DownTrack d : downs.values()) {
-                    if (d.outSsrc == mediaSsrc) {
-                        d.up.requestKeyframe(nowNanos);
-                    }
-                }
-            }
-            p += plen;
+        if (t == sub) {
+            subRtcp.onRtcp(b, off, len, downList, nowNanos, System.currentTimeMillis(), router.scratch);
+        } else if (t == pub) {
+            onPublisherRtcp(b, off, len, nowNanos);
         }
     }
 
-    private static int getInt(byte[] b, int o) {
-        return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+    /** The publisher's sender reports (RFC 3550 6.4.1): kept for LSR/DLSR in our receiver reports. */
+    private void onPublisherRtcp(byte[] b, int off, int len, long nowNanos) {
+        rtcpIn.reset(b, off, len);
+        while (rtcpIn.next()) {
+            int p = rtcpIn.offset();
+            if (rtcpIn.type() == Rtcp.SR && SenderReport.isValid(b, p, rtcpIn.contentLength())) {
+                int i = indexOfSsrc(SenderReport.ssrc(b, p));
+                if (i >= 0) {
+                    ssrcTracks[i].onSenderReport(ssrcLayers[i], SenderReport.ntp(b, p), nowNanos / 1_000_000);
+                }
+            }
+        }
+    }
+
+    private void scheduleRtcp() {
+        if (!closed) {
+            room.loop().schedule(this::rtcpTick, PublisherFeedback.TICK_MS);
+        }
+    }
+
+    /** RTCP timers: publisher feedback every 50 ms, reports once a second. */
+    private void rtcpTick() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pub != null && pub.isConnected()) {
+            pubFeedback.tick(pubRtcpOut, ssrcTracks, ssrcLayers, ssrcCount, now, subscriberRttMs());
+        }
+        if (sub != null && sub.isConnected()) {
+            subRtcp.tick(subRtcpOut, downList, now, System.currentTimeMillis());
+        }
+        scheduleRtcp();
+    }
+
+    /** The same client's round trip as measured on its subscriber PC, or -1 when unknown. */
+    private long subscriberRttMs() {
+        long rtt = -1;
+        for (int i = 0, n = downList.size(); i < n; i++) {
+            rtt = Math.max(rtt, downList.get(i).rttMs);
+        }
+        return rtt;
+    }
+
+    private void sendPublisherRtcp(byte[] b, int off, int len) {
+        if (pub != null) {
+            pub.sendRtcp(b, off, len);
+        }
+    }
+
+    private void sendSubscriberRtcp(byte[] b, int off, int len) {
+        if (sub != null) {
+            sub.sendRtcp(b, off, len);
+        }
     }
 
     // ---- common -------------------------------------------------------------------------------
@@ -591,6 +639,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             d.up.downs.remove(d);
         }
         downs.clear();
+        downList.clear();
         if (pub != null) {
             pub.close();
         }
