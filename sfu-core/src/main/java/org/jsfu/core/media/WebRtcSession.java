@@ -16,6 +16,7 @@ import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.SenderReport;
 import org.jsfu.core.rtp.RtpPacket;
+import org.jsfu.core.rtp.Rtx;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
 import org.jsfu.core.sdp.MediaKind;
@@ -28,6 +29,7 @@ import org.jsfu.core.sdp.SdpNegotiator;
 import org.jsfu.core.sdp.SubscriberAnswerInfo;
 import org.jsfu.core.sdp.SubscriberOffer;
 import org.jsfu.core.transport.PeerTransport;
+import org.jsfu.core.transport.UdpMux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,13 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private int ssrcCount;
     private int midExtId = -1;
     private int ridExtId = -1;
+    private int repairedRidExtId = -1;
+    /** RTX SSRCs (RFC 4588) and the primary SSRC each repairs. */
+    private final int[] rtxKeys = new int[MAX_SSRCS];
+    private final int[] rtxPrimary = new int[MAX_SSRCS];
+    private int rtxCount;
+    private final RtpPacket rtxIn = new RtpPacket();
+    private final byte[] rtxBuf = new byte[UdpMux.MAX_DATAGRAM + PeerTransport.TAG_ROOM];
     private final RtpPacket in = new RtpPacket();
     private final RtcpIterator rtcpIn = new RtcpIterator();
     private final byte[] rtcpOut = new byte[64];
@@ -189,6 +198,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 if (m.extensionIds().rid() > 0) {
                     ridExtId = m.extensionIds().rid();
                 }
+                if (m.extensionIds().repairedRid() > 0) {
+                    repairedRidExtId = m.extensionIds().repairedRid();
+                }
                 if (m.extensionIds().transportCc() > 0) {
                     pubFeedback.setTransportCcExtension(m.extensionIds().transportCc());
                 }
@@ -229,12 +241,81 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         int ssrc = in.ssrc();
         int i = indexOfSsrc(ssrc);
         if (i < 0) {
+            int r = indexOfRtx(ssrc);
+            if (r >= 0) {
+                onRtx(r, nowNanos);
+                return;
+            }
             i = resolveSsrc(ssrc);
             if (i < 0) {
+                r = indexOfRtx(ssrc); // mapped just now as an RTX stream
+                if (r >= 0) {
+                    onRtx(r, nowNanos);
+                }
                 return;
             }
         }
         ssrcTracks[i].onRtp(in, ssrcLayers[i], nowNanos, router.scratch);
+    }
+
+    private int indexOfRtx(int ssrc) {
+        for (int i = 0; i < rtxCount; i++) {
+            if (rtxKeys[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * RFC 4588 4: an RTX packet carries the original sequence number (OSN) in its first two payload
+     * bytes. The original is rebuilt (primary SSRC, the codec's payload type, OSN, the rest of the
+     * payload, no padding) and handled as a late packet of its stream: it fills the gap our NACK asked
+     * for, and subscribers get it in its reserved place. Padding-only RTX (bandwidth probes) is dropped.
+     */
+    private void onRtx(int r, long nowNanos) {
+        int j = indexOfSsrc(rtxPrimary[r]);
+        if (j < 0) {
+            return;
+        }
+        UpTrack up = ssrcTracks[j];
+        int len = Rtx.unwrap(in, rtxPrimary[r], up.codec.pt(), rtxBuf);
+        if (len > 0 && rtxIn.wrap(rtxBuf, 0, len)) {
+            up.onRtp(rtxIn, ssrcLayers[j], nowNanos, router.scratch);
+        }
+    }
+
+    /**
+     * Maps an RTX SSRC to the primary it repairs: the offer's FID group, else (rid simulcast) the layer
+     * named by the repaired-rid extension. Returns -1 until that primary is mapped itself.
+     */
+    private int resolveRtx(int ssrc, PubMedia pm) {
+        if (rtxCount >= MAX_SSRCS || pm.up == null) {
+            return -1;
+        }
+        int primary;
+        if (pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+            primary = (int) pm.media.ssrcs().primary();
+        } else {
+            int layer = 0;
+            if (!pm.media.rids().isEmpty()) {
+                String rrid = extString(repairedRidExtId);
+                if (rrid == null) {
+                    return -1;
+                }
+                layer = layerOf(rrid, pm.media.rids());
+            }
+            primary = pm.up.layerSsrc(layer);
+        }
+        int i = indexOfSsrc(primary);
+        if (i < 0 || ssrcTracks[i] != pm.up) {
+            return -1;
+        }
+        rtxKeys[rtxCount] = ssrc;
+        rtxPrimary[rtxCount] = primary;
+        log.debug("rtx ssrc mapped room={} identity={} track={} rtx={} primary={}", room.name(),
+                participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, primary & 0xffffffffL);
+        return rtxCount++;
     }
 
     private int indexOfSsrc(int ssrc) {
@@ -261,11 +342,15 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 }
             }
         }
-        if (pm == null || in.payloadType() == pm.media.rtxPt() || in.payloadType() == pm.media.redPt()
-                && pm.media.codec().pt() != pm.media.redPt()) {
+        if (pm == null) {
             return -1;
         }
-        if (pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+        if (in.payloadType() == pm.media.rtxPt()
+                || pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+            resolveRtx(ssrc, pm);
+            return -1;
+        }
+        if (in.payloadType() == pm.media.redPt() && pm.media.codec().pt() != pm.media.redPt()) {
             return -1;
         }
         int layer = 0;
@@ -358,6 +443,15 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             ssrcTracks[i] = null;
         }
         ssrcCount = w;
+        int k = 0;
+        for (int r = 0; r < rtxCount; r++) {
+            if (indexOfSsrc(rtxPrimary[r]) >= 0) {
+                rtxKeys[k] = rtxKeys[r];
+                rtxPrimary[k] = rtxPrimary[r];
+                k++;
+            }
+        }
+        rtxCount = k;
     }
 
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */

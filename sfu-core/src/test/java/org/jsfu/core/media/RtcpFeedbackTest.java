@@ -301,6 +301,40 @@ class RtcpFeedbackTest {
         assertEquals(0, none.packets.size(), "nothing new, no feedback");
     }
 
+    @Test
+    void aRetransmissionFromThePublisherFillsTheSubscribersGap() {
+        up.addLayer(0, 42);
+        down.negotiated = true;
+        up.downs.add(down);
+        int[] seqs = {100, 101, 103};
+        for (int i = 0; i < seqs.length; i++) {
+            up.onRtp(wrap(rtp(111, seqs[i], 960L * seqs[i], 42, payload(seqs[i]), 0)), 0, T0 + i * 20_000_000L,
+                    scratch);
+        }
+        assertEquals(3, sent.packets.size());
+        // RFC 4588: RTX (pt 97, ssrc 43) carrying OSN 102
+        byte[] rtxPayload = new byte[2 + 4];
+        rtxPayload[0] = 0;
+        rtxPayload[1] = 102;
+        System.arraycopy(payload(102), 0, rtxPayload, 2, 4);
+        byte[] dst = new byte[1500];
+        int len = org.jsfu.core.rtp.Rtx.unwrap(wrap(rtp(97, 9000, 960L * 102, 43, rtxPayload, 0)), 42, 111, dst);
+        RtpPacket original = new RtpPacket();
+        assertTrue(original.wrap(dst, 0, len));
+        up.onRtp(original, 0, T0 + 70_000_000L, scratch);
+        assertEquals(4, sent.packets.size());
+        byte[] late = sent.packets.get(3);
+        assertEquals(7002, RtpHeader.sequence(late, 0), "the reserved output sequence number");
+        assertEquals(90_000L + 2 * 960, RtpHeader.timestamp(late, 0));
+        assertArrayEquals(payload(102), Arrays.copyOfRange(late, 12, late.length));
+        PublisherFeedback fb = new PublisherFeedback(1, CNAME);
+        Rtcps out = new Rtcps();
+        fb.tick(out, new UpTrack[] {up}, new int[] {0}, 1, T0 + 200_000_000L, 10);
+        for (byte[] p : out.packets) {
+            assertTrue(!Nack.isNack(p, 0, p.length), "nothing left to NACK");
+        }
+    }
+
     /** Replaces the test packet's one-byte extension (id 1, 1 byte) with transport-cc {@code id}, 2 bytes. */
     static byte[] withTransportSeq(byte[] pkt, int id, int tseq) {
         pkt[16] = (byte) ((id << 4) | 1);
