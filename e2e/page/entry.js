@@ -139,6 +139,31 @@ async function setMicMuted(muted) {
   return pub.isMuted;
 }
 
+/**
+ * The camera sender's view of the publisher PC: Chrome's send-side bandwidth estimate
+ * (candidate-pair availableOutgoingBitrate, fed by the server's transport-cc feedback) and, per
+ * simulcast layer, frame size, bytes sent, target bitrate and why quality is limited.
+ */
+async function publisherStats() {
+  const pub = room?.localParticipant.getTrackPublication(Track.Source.Camera);
+  const sender = pub?.track?.sender;
+  if (!sender) return null;
+  const report = await sender.getStats();
+  let availableOutgoingBitrate = 0;
+  const layers = [];
+  report.forEach((s) => {
+    if (s.type === 'candidate-pair' && s.availableOutgoingBitrate) {
+      availableOutgoingBitrate = Math.max(availableOutgoingBitrate, s.availableOutgoingBitrate);
+    }
+    if (s.type === 'outbound-rtp' && s.kind === 'video') {
+      layers.push({ rid: s.rid ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
+        targetBitrate: s.targetBitrate ?? 0, qualityLimitationReason: s.qualityLimitationReason ?? '',
+        nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
+    }
+  });
+  return { availableOutgoingBitrate, layers };
+}
+
 /** opts: { reliable (default true), topic, destinationIdentities } */
 async function sendData(text, opts = {}) {
   await room.localParticipant.publishData(new TextEncoder().encode(text), {
@@ -155,4 +180,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, setMicMuted, sendData, leave, loopback };
+window.lk = { sdkVersion, join, stats, publisherStats, setMicMuted, sendData, leave, loopback };

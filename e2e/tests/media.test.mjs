@@ -9,6 +9,7 @@ import { joinToken, pageLk, sawEvent, serverFromEnv, tracksFrom, uniqueRoom } fr
 const TONE_HZ = 440;
 const FREQ_TOLERANCE_HZ = 15;
 const MIN_RMS = 0.02;
+const BWE_TARGET_BPS = 500_000;
 
 const hearsTone = (a) => a && a.rms > MIN_RMS && Math.abs(a.peakHz - TONE_HZ) <= FREQ_TOLERANCE_HZ;
 const seesVideo = (v, moreThan = 0) => v && v.framesDecoded > moreThan && v.frameWidth > 0 && v.frameHeight > 0;
@@ -56,6 +57,23 @@ describe('media plane: one publisher, two subscribers', () => {
     const n = tracksFrom(first, 'A').video.framesDecoded;
     await pollUntil(() => pageLk.stats(B), (s) => seesVideo(tracksFrom(s, 'A').video, n + 15),
       { what: 'framesDecoded growing at B' });
+  }));
+
+  // Chrome starts its send-side estimate near 300 kbps and raises it only on transport-cc feedback
+  // (which the server sends for A's publisher PC); the h360 camera wants ~600 kbps (450k + 150k layers).
+  test("A's send-side estimate rises on the server's transport-cc feedback; B gets the 640x360 layer", () => withConsole(async () => {
+    const t0 = Date.now();
+    const seen = [];
+    const a = await pollUntil(async () => {
+      const s = await pageLk.publisherStats(A);
+      const sample = `${Math.round((Date.now() - t0) / 1000)}s:${Math.round((s?.availableOutgoingBitrate ?? 0) / 1000)}k`;
+      if (!seen.length || seen[seen.length - 1].split(':')[0] !== sample.split(':')[0]) seen.push(sample);
+      return s;
+    }, (s) => s && s.availableOutgoingBitrate > BWE_TARGET_BPS,
+    { what: `A's availableOutgoingBitrate above ${BWE_TARGET_BPS / 1000} kbps`, timeoutMs: 30000 });
+    console.log('bwe', seen.join(' '), JSON.stringify(a.layers));
+    await pollUntil(() => pageLk.stats(B), (s) => tracksFrom(s, 'A').video?.frameWidth === 640,
+      { what: "B decoding A's 640x360 layer", timeoutMs: 10000 });
   }));
 
   test('C joins late and gets audio and video', () => withConsole(async () => {
