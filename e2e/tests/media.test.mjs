@@ -74,6 +74,14 @@ describe('media plane: one publisher, two subscribers', () => {
     console.log('bwe', seen.join(' '), JSON.stringify(a.layers));
     await pollUntil(() => pageLk.stats(B), (s) => tracksFrom(s, 'A').video?.frameWidth === 640,
       { what: "B decoding A's 640x360 layer", timeoutMs: 10000 });
+    // B's browser parsed the server's sender reports for both tracks (remote-outbound-rtp stats)
+    const b = await pollUntil(() => pageLk.stats(B), (s) => {
+      const t = tracksFrom(s, 'A');
+      return t.video?.rtp?.srReportsSent > 1 && t.audio?.rtp?.srReportsSent > 1;
+    }, { what: 'remote-outbound-rtp (from our SRs) at B for audio and video', timeoutMs: 10000 });
+    const { audio, video } = tracksFrom(b, 'A');
+    console.log('sr', JSON.stringify({ audio: audio.rtp, video: video.rtp }));
+    assert.ok(video.rtp.srPacketsSent >= video.rtp.packetsReceived * 0.9, 'SR packet count matches what B received');
   }));
 
   test('C joins late and gets audio and video', () => withConsole(async () => {

@@ -148,9 +148,12 @@ public final class UpTrack {
         }
     }
 
-    /** Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. */
+    /**
+     * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only the
+     * forwarded layer is repaired: a retransmission of another would be dropped.
+     */
     int collectNacks(int layer, long nowMs, long rttMs, int[] out) {
-        return nacks[layer] == null ? 0 : nacks[layer].collect(nowMs, rttMs, out);
+        return nacks[layer] == null || layer != active ? 0 : nacks[layer].collect(nowMs, rttMs, out);
     }
 
     int layerSsrc(int layer) {

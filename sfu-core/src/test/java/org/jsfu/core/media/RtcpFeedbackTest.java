@@ -335,6 +335,30 @@ class RtcpFeedbackTest {
         }
     }
 
+    @Test
+    void onlyTheForwardedSimulcastLayerIsNacked() {
+        UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        video.addLayer(0, 100);
+        video.addLayer(2, 300);
+        byte[] key = ForwardingTest.vp8(true);
+        // layer 0 flows (keyframe first, so it becomes active); layer 2 has sent before but idles
+        video.onRtp(wrap(rtp(96, 50, 0, 300, ForwardingTest.vp8(false), 0)), 2, T0 - 3_000_000_000L, scratch);
+        video.onRtp(wrap(rtp(96, 1, 0, 100, key, 0)), 0, T0, scratch);
+        video.onRtp(wrap(rtp(96, 3, 3000, 100, ForwardingTest.vp8(false), 0)), 0, T0 + 1_000_000, scratch);
+        video.onRtp(wrap(rtp(96, 60, 3000, 300, ForwardingTest.vp8(false), 0)), 2, T0 - 2_000_000_000L, scratch);
+        assertEquals(100, video.activeSsrc());
+        PublisherFeedback fb = new PublisherFeedback(1, CNAME);
+        Rtcps out = new Rtcps();
+        fb.tick(out, new UpTrack[] {video, video}, new int[] {0, 2}, 2, T0 + 100_000_000L, 10);
+        List<Integer> nacked = new ArrayList<>();
+        for (byte[] p : out.packets) {
+            if (Nack.isNack(p, 0, p.length)) {
+                nacked.add(Rtcp.mediaSsrc(p, 0));
+            }
+        }
+        assertEquals(List.of(100), nacked, "seq 2 of the forwarded layer, not 51..59 of the idle one");
+    }
+
     /** Replaces the test packet's one-byte extension (id 1, 1 byte) with transport-cc {@code id}, 2 bytes. */
     static byte[] withTransportSeq(byte[] pkt, int id, int tseq) {
         pkt[16] = (byte) ((id << 4) | 1);
