@@ -161,6 +161,19 @@ public final class UpTrack {
     }
 
     /**
+     * A retransmission (an unwrapped RTX packet, RFC 4588) of {@code layer}: handled like any packet
+     * when it repairs a gap of the forwarded layer. Copies the ring already holds are dropped here:
+     * Chrome also sends recent packets again over RTX as bandwidth probes, and an old keyframe packet
+     * must not start a new subscriber behind the live edge.
+     */
+    void onRepair(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
+        if (layer != active || ring.find(seq[layer].peek(p.sequence())) >= 0) {
+            return;
+        }
+        onRtp(p, layer, nowNanos, scratch);
+    }
+
+    /**
      * Layer choice: the highest layer that has sent within the idle window. Moving to another layer
      * waits for a keyframe on it (one is requested), so subscribers never get undecodable frames.
      */

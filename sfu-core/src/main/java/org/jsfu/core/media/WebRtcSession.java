@@ -281,7 +281,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         UpTrack up = ssrcTracks[j];
         int len = Rtx.unwrap(in, rtxPrimary[r], up.codec.pt(), rtxBuf);
         if (len > 0 && rtxIn.wrap(rtxBuf, 0, len)) {
-            up.onRtp(rtxIn, ssrcLayers[j], nowNanos, router.scratch);
+            up.onRepair(rtxIn, ssrcLayers[j], nowNanos, router.scratch);
         }
     }
 

@@ -321,8 +321,10 @@ class RtcpFeedbackTest {
         int len = org.jsfu.core.rtp.Rtx.unwrap(wrap(rtp(97, 9000, 960L * 102, 43, rtxPayload, 0)), 42, 111, dst);
         RtpPacket original = new RtpPacket();
         assertTrue(original.wrap(dst, 0, len));
-        up.onRtp(original, 0, T0 + 70_000_000L, scratch);
+        up.onRepair(original, 0, T0 + 70_000_000L, scratch);
         assertEquals(4, sent.packets.size());
+        up.onRepair(original, 0, T0 + 75_000_000L, scratch);
+        assertEquals(4, sent.packets.size(), "a second copy is dropped");
         byte[] late = sent.packets.get(3);
         assertEquals(7002, RtpHeader.sequence(late, 0), "the reserved output sequence number");
         assertEquals(90_000L + 2 * 960, RtpHeader.timestamp(late, 0));
@@ -357,6 +359,23 @@ class RtcpFeedbackTest {
             }
         }
         assertEquals(List.of(100), nacked, "seq 2 of the forwarded layer, not 51..59 of the idle one");
+    }
+
+    @Test
+    void anRtxProbeOfAnOldKeyframeDoesNotStartANewSubscriber() {
+        UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        video.addLayer(0, 100);
+        DownTrack vd = new DownTrack("TR_v", "2", video, sent, 96, 0x0F0F0F0F, 0, 0);
+        video.downs.add(vd);
+        byte[] key = rtp(96, 1, 0, 100, ForwardingTest.vp8(true), 0);
+        video.onRtp(wrap(key), 0, T0, scratch);
+        video.onRtp(wrap(rtp(96, 2, 0, 100, ForwardingTest.vp8(false), 0)), 0, T0 + 1_000_000, scratch);
+        vd.negotiated = true; // the subscriber's answer arrives
+        video.onRepair(wrap(key.clone()), 0, T0 + 2_000_000, scratch); // Chrome re-sends seq 1 as a probe
+        video.onRtp(wrap(rtp(96, 3, 3000, 100, ForwardingTest.vp8(false), 0)), 0, T0 + 3_000_000, scratch);
+        assertEquals(0, sent.packets.size(), "still waiting for a fresh keyframe");
+        video.onRtp(wrap(rtp(96, 4, 6000, 100, ForwardingTest.vp8(true), 0)), 0, T0 + 4_000_000, scratch);
+        assertEquals(1, sent.packets.size());
     }
 
     /** Replaces the test packet's one-byte extension (id 1, 1 byte) with transport-cc {@code id}, 2 bytes. */
