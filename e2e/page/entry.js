@@ -151,6 +151,14 @@ async function publisherStats() {
   const report = await sender.getStats();
   let availableOutgoingBitrate = 0;
   const layers = [];
+  const receiverReports = []; // remote-inbound-rtp: built by the browser from the server's RRs
+  report.forEach((s) => {
+    if (s.type === 'remote-inbound-rtp') {
+      receiverReports.push({ ssrc: s.ssrc, packetsLost: s.packetsLost ?? 0, fractionLost: s.fractionLost ?? 0,
+        jitter: s.jitter ?? 0, roundTripTime: s.roundTripTime ?? 0,
+        roundTripTimeMeasurements: s.roundTripTimeMeasurements ?? 0 });
+    }
+  });
   report.forEach((s) => {
     if (s.type === 'candidate-pair' && s.availableOutgoingBitrate) {
       availableOutgoingBitrate = Math.max(availableOutgoingBitrate, s.availableOutgoingBitrate);
@@ -161,7 +169,7 @@ async function publisherStats() {
         nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
     }
   });
-  return { availableOutgoingBitrate, layers };
+  return { availableOutgoingBitrate, layers, receiverReports };
 }
 
 /** opts: { reliable (default true), topic, destinationIdentities } */

@@ -72,6 +72,11 @@ describe('media plane: one publisher, two subscribers', () => {
     }, (s) => s && s.availableOutgoingBitrate > BWE_TARGET_BPS,
     { what: `A's availableOutgoingBitrate above ${BWE_TARGET_BPS / 1000} kbps`, timeoutMs: 30000 });
     console.log('bwe', seen.join(' '), JSON.stringify(a.layers));
+    // A's browser parsed the server's receiver reports: loss and a round trip from LSR/DLSR per layer
+    const rr = await pollUntil(() => pageLk.publisherStats(A),
+      (s) => s.receiverReports.length >= 2 && s.receiverReports.every((r) => r.roundTripTimeMeasurements > 0),
+      { what: "remote-inbound-rtp (from our RRs) with round trips at A's camera", timeoutMs: 10000 });
+    console.log('rr', JSON.stringify(rr.receiverReports));
     await pollUntil(() => pageLk.stats(B), (s) => tracksFrom(s, 'A').video?.frameWidth === 640,
       { what: "B decoding A's 640x360 layer", timeoutMs: 10000 });
     // B's browser parsed the server's sender reports for both tracks (remote-outbound-rtp stats)
