@@ -329,7 +329,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     /** Maps a new SSRC to its track by the mid header extension or the offer's a=ssrc lines. */
     private int resolveSsrc(int ssrc) {
-        if (ssrcCount >= MAX_SSRCS) {
+        // Padding-only packets (bandwidth probes, often on an RTX SSRC) carry nothing to forward; an SSRC
+        // is mapped on its first real packet, so probes never pay for the lookup.
+        if (ssrcCount >= MAX_SSRCS || in.payloadLength() == 0) {
             return -1;
         }
         String mid = extString(midExtId);
