@@ -16,7 +16,6 @@ import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.SenderReport;
 import org.jsfu.core.rtp.RtpPacket;
-import org.jsfu.core.rtp.Rtx;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
 import org.jsfu.core.sdp.MediaKind;
@@ -29,7 +28,6 @@ import org.jsfu.core.sdp.SdpNegotiator;
 import org.jsfu.core.sdp.SubscriberAnswerInfo;
 import org.jsfu.core.sdp.SubscriberOffer;
 import org.jsfu.core.transport.PeerTransport;
-import org.jsfu.core.transport.UdpMux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +63,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private int midExtId = -1;
     private int ridExtId = -1;
     private int repairedRidExtId = -1;
-    /** RTX SSRCs (RFC 4588) and the primary SSRC each repairs. */
-    private final int[] rtxKeys = new int[MAX_SSRCS];
-    private final int[] rtxPrimary = new int[MAX_SSRCS];
-    private int rtxCount;
-    private final RtpPacket rtxIn = new RtpPacket();
-    private final byte[] rtxBuf = new byte[UdpMux.MAX_DATAGRAM + PeerTransport.TAG_ROOM];
+    private final RtxStreams rtx = new RtxStreams(MAX_SSRCS);
     private final RtpPacket in = new RtpPacket();
     private final RtcpIterator rtcpIn = new RtcpIterator();
     private final byte[] rtcpOut = new byte[64];
@@ -241,14 +234,14 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         int ssrc = in.ssrc();
         int i = indexOfSsrc(ssrc);
         if (i < 0) {
-            int r = indexOfRtx(ssrc);
+            int r = rtx.indexOf(ssrc);
             if (r >= 0) {
                 onRtx(r, nowNanos);
                 return;
             }
             i = resolveSsrc(ssrc);
             if (i < 0) {
-                r = indexOfRtx(ssrc); // mapped just now as an RTX stream
+                r = rtx.indexOf(ssrc); // mapped just now as an RTX stream
                 if (r >= 0) {
                     onRtx(r, nowNanos);
                 }
@@ -258,15 +251,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         ssrcTracks[i].onRtp(in, ssrcLayers[i], nowNanos, router.scratch);
     }
 
-    private int indexOfRtx(int ssrc) {
-        for (int i = 0; i < rtxCount; i++) {
-            if (rtxKeys[i] == ssrc) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /**
      * RFC 4588 4: an RTX packet carries the original sequence number (OSN) in its first two payload
      * bytes. The original is rebuilt (primary SSRC, the codec's payload type, OSN, the rest of the
@@ -274,14 +258,14 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
      * for, and subscribers get it in its reserved place. Padding-only RTX (bandwidth probes) is dropped.
      */
     private void onRtx(int r, long nowNanos) {
-        int j = indexOfSsrc(rtxPrimary[r]);
+        int j = indexOfSsrc(rtx.primary(r));
         if (j < 0) {
             return;
         }
         UpTrack up = ssrcTracks[j];
-        int len = Rtx.unwrap(in, rtxPrimary[r], up.codec.pt(), rtxBuf);
-        if (len > 0 && rtxIn.wrap(rtxBuf, 0, len)) {
-            up.onRepair(rtxIn, ssrcLayers[j], nowNanos, router.scratch);
+        RtpPacket original = rtx.unwrap(in, rtx.primary(r), up.codec.pt());
+        if (original != null) {
+            up.onRepair(original, ssrcLayers[j], nowNanos, router.scratch);
         }
     }
 
@@ -290,7 +274,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
      * named by the repaired-rid extension. Returns -1 until that primary is mapped itself.
      */
     private int resolveRtx(int ssrc, PubMedia pm) {
-        if (rtxCount >= MAX_SSRCS || pm.up == null) {
+        if (pm.up == null) {
             return -1;
         }
         int primary;
@@ -311,11 +295,12 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (i < 0 || ssrcTracks[i] != pm.up) {
             return -1;
         }
-        rtxKeys[rtxCount] = ssrc;
-        rtxPrimary[rtxCount] = primary;
-        log.debug("rtx ssrc mapped room={} identity={} track={} rtx={} primary={}", room.name(),
-                participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, primary & 0xffffffffL);
-        return rtxCount++;
+        int r = rtx.add(ssrc, primary);
+        if (r >= 0) {
+            log.debug("rtx ssrc mapped room={} identity={} track={} rtx={} primary={}", room.name(),
+                    participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, primary & 0xffffffffL);
+        }
+        return r;
     }
 
     private int indexOfSsrc(int ssrc) {
@@ -445,15 +430,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             ssrcTracks[i] = null;
         }
         ssrcCount = w;
-        int k = 0;
-        for (int r = 0; r < rtxCount; r++) {
-            if (indexOfSsrc(rtxPrimary[r]) >= 0) {
-                rtxKeys[k] = rtxKeys[r];
-                rtxPrimary[k] = rtxPrimary[r];
-                k++;
-            }
-        }
-        rtxCount = k;
+        rtx.retainPrimaries(ssrcKeys, ssrcCount);
     }
 
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */
