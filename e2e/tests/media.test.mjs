@@ -1,6 +1,8 @@
 // Media plane against a running server (LK_URL, LK_API_KEY, LK_API_SECRET): real livekit-client in
 // Chromium. A publishes mic (a 440 Hz tone) and camera; B hears the tone and decodes the video; C joins
-// late and gets both; A mutes and unmutes; A leaves. (Data channels: data.test.mjs.)
+// late and gets both; A mutes and unmutes; A leaves. RTCP: A's send-side estimate rises on the server's
+// transport-cc feedback, A's browser reads our receiver reports and B's our sender reports.
+// (Data channels: data.test.mjs.)
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
