@@ -27,6 +27,7 @@ export async function joinToken(server, room, identity, grant = {}, ttl = '10m')
 export const pageLk = {
   join: (page, url, token, opts = {}) => page.evaluate(([u, t, o]) => window.lk.join(u, t, o), [url, token, opts]),
   stats: (page) => page.evaluate(() => window.lk.stats()),
+  publisherStats: (page) => page.evaluate(() => window.lk.publisherStats()),
   setMicMuted: (page, muted) => page.evaluate((m) => window.lk.setMicMuted(m), muted),
   sendData: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendData(t, o), [text, opts]),
   registerEcho: (page, method) => page.evaluate((m) => window.lk.registerEcho(m), method),

@@ -142,6 +142,39 @@ async function setMicMuted(muted) {
   return pub.isMuted;
 }
 
+/**
+ * The camera sender's view of the publisher PC: Chrome's send-side bandwidth estimate
+ * (candidate-pair availableOutgoingBitrate, fed by the server's transport-cc feedback) and, per
+ * simulcast layer, frame size, bytes sent, target bitrate and why quality is limited.
+ */
+async function publisherStats() {
+  const pub = room?.localParticipant.getTrackPublication(Track.Source.Camera);
+  const sender = pub?.track?.sender;
+  if (!sender) return null;
+  const report = await sender.getStats();
+  let availableOutgoingBitrate = 0;
+  const layers = [];
+  const receiverReports = []; // remote-inbound-rtp: built by the browser from the server's RRs
+  report.forEach((s) => {
+    if (s.type === 'remote-inbound-rtp') {
+      receiverReports.push({ ssrc: s.ssrc, packetsLost: s.packetsLost ?? 0, fractionLost: s.fractionLost ?? 0,
+        jitter: s.jitter ?? 0, roundTripTime: s.roundTripTime ?? 0,
+        roundTripTimeMeasurements: s.roundTripTimeMeasurements ?? 0 });
+    }
+  });
+  report.forEach((s) => {
+    if (s.type === 'candidate-pair' && s.availableOutgoingBitrate) {
+      availableOutgoingBitrate = Math.max(availableOutgoingBitrate, s.availableOutgoingBitrate);
+    }
+    if (s.type === 'outbound-rtp' && s.kind === 'video') {
+      layers.push({ rid: s.rid ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
+        targetBitrate: s.targetBitrate ?? 0, qualityLimitationReason: s.qualityLimitationReason ?? '',
+        nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
+    }
+  });
+  return { availableOutgoingBitrate, layers, receiverReports };
+}
+
 /** opts: { reliable (default true), topic, destinationIdentities } */
 async function sendData(text, opts = {}) {
   await room.localParticipant.publishData(new TextEncoder().encode(text), {
@@ -184,4 +217,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback };
+window.lk = { sdkVersion, join, stats, publisherStats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback };

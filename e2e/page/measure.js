@@ -65,10 +65,14 @@ export async function inboundRtp(receiver) {
   if (!receiver) return null;
   const report = await receiver.getStats();
   let found = null;
+  const remote = new Map();
   report.forEach((s) => {
     if (s.type === 'inbound-rtp') found = s;
+    if (s.type === 'remote-outbound-rtp') remote.set(s.id, s);
   });
   if (!found) return null;
+  // built by the browser from the server's RTCP sender reports (RFC 3550 6.4.1)
+  const sr = remote.get(found.remoteId);
   return {
     kind: found.kind,
     packetsReceived: found.packetsReceived ?? 0,
@@ -79,6 +83,10 @@ export async function inboundRtp(receiver) {
     frameWidth: found.frameWidth ?? 0,
     frameHeight: found.frameHeight ?? 0,
     jitter: found.jitter ?? 0,
+    nackCount: found.nackCount ?? 0,
+    srPacketsSent: sr?.packetsSent ?? 0,
+    srBytesSent: sr?.bytesSent ?? 0,
+    srReportsSent: sr?.reportsSent ?? 0,
   };
 }
 

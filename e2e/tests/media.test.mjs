@@ -1,6 +1,8 @@
 // Media plane against a running server (LK_URL, LK_API_KEY, LK_API_SECRET): real livekit-client in
 // Chromium. A publishes mic (a 440 Hz tone) and camera; B hears the tone and decodes the video; C joins
-// late and gets both; A mutes and unmutes; A leaves. (Data channels: data.test.mjs.)
+// late and gets both; A mutes and unmutes; A leaves. RTCP: A's send-side estimate rises on the server's
+// transport-cc feedback, A's browser reads our receiver reports and B's our sender reports.
+// (Data channels: data.test.mjs.)
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
@@ -9,6 +11,7 @@ import { joinToken, pageLk, sawEvent, serverFromEnv, tracksFrom, uniqueRoom } fr
 const TONE_HZ = 440;
 const FREQ_TOLERANCE_HZ = 15;
 const MIN_RMS = 0.02;
+const BWE_TARGET_BPS = 500_000;
 
 const hearsTone = (a) => a && a.rms > MIN_RMS && Math.abs(a.peakHz - TONE_HZ) <= FREQ_TOLERANCE_HZ;
 const seesVideo = (v, moreThan = 0) => v && v.framesDecoded > moreThan && v.frameWidth > 0 && v.frameHeight > 0;
@@ -56,6 +59,40 @@ describe('media plane: one publisher, two subscribers', () => {
     const n = tracksFrom(first, 'A').video.framesDecoded;
     await pollUntil(() => pageLk.stats(B), (s) => seesVideo(tracksFrom(s, 'A').video, n + 15),
       { what: 'framesDecoded growing at B' });
+  }));
+
+  // Chrome starts its send-side estimate near 300 kbps and raises it only on transport-cc feedback
+  // (which the server sends for A's publisher PC); the h360 camera wants ~600 kbps (450k + 150k layers).
+  test("A's send-side estimate rises on the server's transport-cc feedback; B gets the 640x360 layer", () => withConsole(async () => {
+    const t0 = Date.now();
+    const seen = [];
+    const a = await pollUntil(async () => {
+      const s = await pageLk.publisherStats(A);
+      const sample = `${Math.round((Date.now() - t0) / 1000)}s:${Math.round((s?.availableOutgoingBitrate ?? 0) / 1000)}k`;
+      if (!seen.length || seen[seen.length - 1].split(':')[0] !== sample.split(':')[0]) seen.push(sample);
+      return s;
+    }, (s) => s && s.availableOutgoingBitrate > BWE_TARGET_BPS,
+    { what: `A's availableOutgoingBitrate above ${BWE_TARGET_BPS / 1000} kbps`, timeoutMs: 30000 });
+    console.log('bwe', seen.join(' '), JSON.stringify(a.layers));
+    // A's browser parsed the server's receiver reports: loss and a round trip from LSR/DLSR per layer
+    const rr = await pollUntil(() => pageLk.publisherStats(A),
+      (s) => s.receiverReports.length >= 2 && s.receiverReports.every((r) => r.roundTripTimeMeasurements > 0),
+      { what: "remote-inbound-rtp (from our RRs) with round trips at A's camera", timeoutMs: 10000 });
+    console.log('rr', JSON.stringify(rr.receiverReports));
+    await pollUntil(() => pageLk.stats(B), (s) => tracksFrom(s, 'A').video?.frameWidth === 640,
+      { what: "B decoding A's 640x360 layer", timeoutMs: 10000 });
+    // B's browser parsed the server's sender reports for both tracks (remote-outbound-rtp stats)
+    const b = await pollUntil(() => pageLk.stats(B), (s) => {
+      const t = tracksFrom(s, 'A');
+      return t.video?.rtp?.srReportsSent > 1 && t.audio?.rtp?.srReportsSent > 1;
+    }, { what: 'remote-outbound-rtp (from our SRs) at B for audio and video', timeoutMs: 10000 });
+    const { audio, video } = tracksFrom(b, 'A');
+    console.log('sr', JSON.stringify({ audio: audio.rtp, video: video.rtp }));
+    for (const t of [audio, video]) {
+      // an SR counts what was sent up to its time, at most a second before what B counts now
+      assert.ok(t.rtp.srPacketsSent > 0 && t.rtp.srPacketsSent <= t.rtp.packetsReceived, `${t.rtp.kind}: SR packet count`);
+      assert.ok(t.rtp.srBytesSent > 0 && t.rtp.srBytesSent <= t.rtp.bytesReceived, `${t.rtp.kind}: SR octet count`);
+    }
   }));
 
   test('C joins late and gets audio and video', () => withConsole(async () => {

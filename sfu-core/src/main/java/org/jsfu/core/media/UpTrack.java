@@ -2,6 +2,9 @@ package org.jsfu.core.media;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jsfu.core.rtcp.NackGenerator;
+import org.jsfu.core.rtcp.ReceiveStats;
+import org.jsfu.core.rtcp.ReportBlock;
 import org.jsfu.core.rtp.H264;
 import org.jsfu.core.rtp.PacketRing;
 import org.jsfu.core.rtp.RtpPacket;
@@ -37,6 +40,9 @@ public final class UpTrack {
     private final long[] layerLastNanos = new long[MAX_LAYERS];
     private final SeqUnwrapper[] seq = new SeqUnwrapper[MAX_LAYERS];
     private final TsUnwrapper[] ts = new TsUnwrapper[MAX_LAYERS];
+    /** Per layer reception statistics (RFC 3550 A.1, A.3, A.8) and missing packets to NACK (RFC 4585). */
+    private final ReceiveStats[] stats = new ReceiveStats[MAX_LAYERS];
+    private final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
     private int active = -1;
     private int pendingLayer = -1;
     private long lastPliNanos;
@@ -70,6 +76,8 @@ public final class UpTrack {
         }
         layerSsrc[layer] = ssrc;
         layerKnown[layer] = true;
+        stats[layer] = new ReceiveStats(ssrc, codec.clockRate());
+        nacks[layer] = new NackGenerator(video ? 512 : 128, 10, 10, 20);
         return true;
     }
 
@@ -101,6 +109,10 @@ public final class UpTrack {
         packets++;
         long extSeq = seq[layer].unwrap(p.sequence());
         long extTs = ts[layer].unwrap(p.timestamp());
+        if (stats[layer] != null) {
+            stats[layer].onPacket(p.sequence(), p.timestamp(), nowNanos);
+            nacks[layer].onPacket(extSeq, nowNanos / 1_000_000);
+        }
         layerLastNanos[layer] = nowNanos;
         boolean key = video && p.payloadLength() > 0 && isKeyframe(p);
         chooseLayer(layer, key, nowNanos);
@@ -122,6 +134,48 @@ public final class UpTrack {
                 taps.get(i).onRtp(p.buffer(), p.payloadOffset(), p.payloadLength(), extTs, extSeq, nowNanos);
             }
         }
+    }
+
+    /** Fills a reception report block for {@code layer}; false when nothing was received on it. */
+    boolean fillReportBlock(int layer, ReportBlock rb, long nowMs) {
+        ReceiveStats s = stats[layer];
+        if (s == null || !s.started()) {
+            return false;
+        }
+        s.fillReportBlock(rb, nowMs);
+        return true;
+    }
+
+    /** The publisher's sender report for {@code layer}, for LSR/DLSR in our reports (RFC 3550 6.4.1). */
+    void onSenderReport(int layer, long ntp, long nowMs) {
+        if (stats[layer] != null) {
+            stats[layer].onSenderReport(ntp, nowMs);
+        }
+    }
+
+    /**
+     * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only the
+     * forwarded layer is repaired: a retransmission of another would be dropped.
+     */
+    int collectNacks(int layer, long nowMs, long rttMs, int[] out) {
+        return nacks[layer] == null || layer != active ? 0 : nacks[layer].collect(nowMs, rttMs, out);
+    }
+
+    int layerSsrc(int layer) {
+        return layerSsrc[layer];
+    }
+
+    /**
+     * A retransmission (an unwrapped RTX packet, RFC 4588) of {@code layer}: handled like any packet
+     * when it repairs a gap of the forwarded layer. Copies the ring already holds are dropped here:
+     * Chrome also sends recent packets again over RTX as bandwidth probes, and an old keyframe packet
+     * must not start a new subscriber behind the live edge.
+     */
+    void onRepair(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
+        if (layer != active || ring.find(seq[layer].peek(p.sequence())) >= 0) {
+            return;
+        }
+        onRtp(p, layer, nowNanos, scratch);
     }
 
     /**

@@ -12,6 +12,9 @@ import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.rtcp.Rtcp;
+import org.jsfu.core.rtcp.RtcpIterator;
+import org.jsfu.core.rtcp.SenderReport;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
@@ -61,12 +64,21 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private int ssrcCount;
     private int midExtId = -1;
     private int ridExtId = -1;
+    private int repairedRidExtId = -1;
+    private final RtxStreams rtx = new RtxStreams(MAX_SSRCS);
     private final RtpPacket in = new RtpPacket();
+    private final RtcpIterator rtcpIn = new RtcpIterator();
     private final byte[] rtcpOut = new byte[64];
+    private final PublisherFeedback pubFeedback;
+    private final SubscriberRtcp subRtcp;
+    private final RtcpOut pubRtcpOut = this::sendPublisherRtcp;
+    private final RtcpOut subRtcpOut = this::sendSubscriberRtcp;
 
     // subscriber side
     private final List<OutgoingMedia> outMedia = new ArrayList<>();
     private final Map<String, DownTrack> downs = new HashMap<>();
+    /** The same DownTracks, for allocation-free iteration on RTCP. */
+    private final List<DownTrack> downList = new ArrayList<>();
     private int nextMid = 1;
     private int offerId;
     private long offerVersion;
@@ -93,6 +105,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         this.participant = participant;
         this.cname = participant.sid();
         this.data = new SessionDataChannels(participant, room.loop());
+        byte[] cnameUtf8 = cname.getBytes(StandardCharsets.UTF_8);
+        this.pubFeedback = new PublisherFeedback(RANDOM.nextInt() | 1, cnameUtf8);
+        this.subRtcp = new SubscriberRtcp(cnameUtf8);
     }
 
     @Override
@@ -102,6 +117,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             negotiate();
         }
         scheduleTick();
+        scheduleRtcp();
     }
 
     /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
@@ -180,6 +196,12 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 if (m.extensionIds().rid() > 0) {
                     ridExtId = m.extensionIds().rid();
                 }
+                if (m.extensionIds().repairedRid() > 0) {
+                    repairedRidExtId = m.extensionIds().repairedRid();
+                }
+                if (m.extensionIds().transportCc() > 0) {
+                    pubFeedback.setTransportCcExtension(m.extensionIds().transportCc());
+                }
                 if (old == null || !sameTrack(old.media, m)) {
                     if (old != null && old.up != null) {
                         unpublish(old);
@@ -213,15 +235,77 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (t != pub || !in.wrap(b, off, len)) {
             return;
         }
+        pubFeedback.onRtp(in, nowNanos);
         int ssrc = in.ssrc();
         int i = indexOfSsrc(ssrc);
         if (i < 0) {
+            int r = rtx.indexOf(ssrc);
+            if (r >= 0) {
+                onRtx(r, nowNanos);
+                return;
+            }
             i = resolveSsrc(ssrc);
             if (i < 0) {
+                r = rtx.indexOf(ssrc); // mapped just now as an RTX stream
+                if (r >= 0) {
+                    onRtx(r, nowNanos);
+                }
                 return;
             }
         }
         ssrcTracks[i].onRtp(in, ssrcLayers[i], nowNanos, router.scratch);
+    }
+
+    /**
+     * RFC 4588 4: an RTX packet carries the original sequence number (OSN) in its first two payload
+     * bytes. The original is rebuilt (primary SSRC, the codec's payload type, OSN, the rest of the
+     * payload, no padding) and handled as a late packet of its stream: it fills the gap our NACK asked
+     * for, and subscribers get it in its reserved place. Padding-only RTX (bandwidth probes) is dropped.
+     */
+    private void onRtx(int r, long nowNanos) {
+        int j = indexOfSsrc(rtx.primary(r));
+        if (j < 0) {
+            return;
+        }
+        UpTrack up = ssrcTracks[j];
+        RtpPacket original = rtx.unwrap(in, rtx.primary(r), up.codec.pt());
+        if (original != null) {
+            up.onRepair(original, ssrcLayers[j], nowNanos, router.scratch);
+        }
+    }
+
+    /**
+     * Maps an RTX SSRC to the primary it repairs: the offer's FID group, else (rid simulcast) the layer
+     * named by the repaired-rid extension. Returns -1 until that primary is mapped itself.
+     */
+    private int resolveRtx(int ssrc, PubMedia pm) {
+        if (pm.up == null) {
+            return -1;
+        }
+        int primary;
+        if (pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+            primary = (int) pm.media.ssrcs().primary();
+        } else {
+            int layer = 0;
+            if (!pm.media.rids().isEmpty()) {
+                String rrid = extString(repairedRidExtId);
+                if (rrid == null) {
+                    return -1;
+                }
+                layer = layerOf(rrid, pm.media.rids());
+            }
+            primary = pm.up.layerSsrc(layer);
+        }
+        int i = indexOfSsrc(primary);
+        if (i < 0 || ssrcTracks[i] != pm.up) {
+            return -1;
+        }
+        int r = rtx.add(ssrc, primary);
+        if (r >= 0) {
+            log.debug("rtx ssrc mapped room={} identity={} track={} rtx={} primary={}", room.name(),
+                    participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, primary & 0xffffffffL);
+        }
+        return r;
     }
 
     private int indexOfSsrc(int ssrc) {
@@ -235,7 +319,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     /** Maps a new SSRC to its track by the mid header extension or the offer's a=ssrc lines. */
     private int resolveSsrc(int ssrc) {
-        if (ssrcCount >= MAX_SSRCS) {
+        // Padding-only packets (bandwidth probes, often on an RTX SSRC) carry nothing to forward; an SSRC
+        // is mapped on its first real packet, so probes never pay for the lookup.
+        if (ssrcCount >= MAX_SSRCS || in.payloadLength() == 0) {
             return -1;
         }
         String mid = extString(midExtId);
@@ -249,11 +335,15 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 }
             }
         }
-        if (pm == null || in.payloadType() == pm.media.rtxPt() || in.payloadType() == pm.media.redPt()
-                && pm.media.codec().pt() != pm.media.redPt()) {
+        if (pm == null) {
             return -1;
         }
-        if (pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+        if (in.payloadType() == pm.media.rtxPt()
+                || pm.media.ssrcs() != null && pm.media.ssrcs().rtx() == (ssrc & 0xffffffffL)) {
+            resolveRtx(ssrc, pm);
+            return -1;
+        }
+        if (in.payloadType() == pm.media.redPt() && pm.media.codec().pt() != pm.media.redPt()) {
             return -1;
         }
         int layer = 0;
@@ -356,6 +446,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             ssrcTracks[i] = null;
         }
         ssrcCount = w;
+        rtx.retainPrimaries(ssrcKeys, ssrcCount);
     }
 
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */
@@ -400,6 +491,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         DownTrack d = new DownTrack(track.sid(), mid, up, this, c.pt(), ssrc, RANDOM.nextInt(0x8000),
                 RANDOM.nextInt() & 0x7fffffffL);
         downs.put(track.sid(), d);
+        downList.add(d);
         up.downs.add(d);
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
@@ -426,6 +518,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (d == null) {
             return;
         }
+        downList.remove(d);
         d.up.downs.remove(d);
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
@@ -521,39 +614,67 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
-        if (t != sub) {
-            return;
-        }
-        // RFC 3550 6.4 compound packet: walk each packet by its length field.
-        int end = off + len;
-        int p = off;
-        while (p + 4 <= end) {
-            int first = b[p] & 0xff;
-            if ((first >>> 6) != 2) {
-                return;
-            }
-            int fmt = first & 0x1f;
-            int type = b[p + 1] & 0xff;
-            int words = ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
-            int plen = (words + 1) * 4;
-            if (p + plen > end) {
-                return;
-            }
-            // RFC 4585 6.3.1 PLI (PSFB fmt 1), RFC 5104 4.3.1 FIR (PSFB fmt 4): media SSRC at +8 / FCI.
-            if (type == 206 && (fmt == 1 || fmt == 4) && plen >= 12) {
-                int mediaSsrc = fmt == 1 ? getInt(b, p + 8) : (plen >= 20 ? getInt(b, p + 12) : 0);
-                for (DownTrack d : downs.values()) {
-                    if (d.outSsrc == mediaSsrc) {
-                        d.up.requestKeyframe(nowNanos);
-                    }
-                }
-            }
-            p += plen;
+        if (t == sub) {
+            subRtcp.onRtcp(b, off, len, downList, nowNanos, System.currentTimeMillis(), router.scratch);
+        } else if (t == pub) {
+            onPublisherRtcp(b, off, len, nowNanos);
         }
     }
 
-    private static int getInt(byte[] b, int o) {
-        return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+    /** The publisher's sender reports (RFC 3550 6.4.1): kept for LSR/DLSR in our receiver reports. */
+    private void onPublisherRtcp(byte[] b, int off, int len, long nowNanos) {
+        rtcpIn.reset(b, off, len);
+        while (rtcpIn.next()) {
+            int p = rtcpIn.offset();
+            if (rtcpIn.type() == Rtcp.SR && SenderReport.isValid(b, p, rtcpIn.contentLength())) {
+                int i = indexOfSsrc(SenderReport.ssrc(b, p));
+                if (i >= 0) {
+                    ssrcTracks[i].onSenderReport(ssrcLayers[i], SenderReport.ntp(b, p), nowNanos / 1_000_000);
+                }
+            }
+        }
+    }
+
+    private void scheduleRtcp() {
+        if (!closed) {
+            room.loop().schedule(this::rtcpTick, PublisherFeedback.TICK_MS);
+        }
+    }
+
+    /** RTCP timers: publisher feedback every 50 ms, reports once a second. */
+    private void rtcpTick() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pub != null && pub.isConnected()) {
+            pubFeedback.tick(pubRtcpOut, ssrcTracks, ssrcLayers, ssrcCount, now, subscriberRttMs());
+        }
+        if (sub != null && sub.isConnected()) {
+            subRtcp.tick(subRtcpOut, downList, now, System.currentTimeMillis());
+        }
+        scheduleRtcp();
+    }
+
+    /** The same client's round trip as measured on its subscriber PC, or -1 when unknown. */
+    private long subscriberRttMs() {
+        long rtt = -1;
+        for (int i = 0, n = downList.size(); i < n; i++) {
+            rtt = Math.max(rtt, downList.get(i).rttMs);
+        }
+        return rtt;
+    }
+
+    private void sendPublisherRtcp(byte[] b, int off, int len) {
+        if (pub != null) {
+            pub.sendRtcp(b, off, len);
+        }
+    }
+
+    private void sendSubscriberRtcp(byte[] b, int off, int len) {
+        if (sub != null) {
+            sub.sendRtcp(b, off, len);
+        }
     }
 
     // ---- common -------------------------------------------------------------------------------
@@ -627,6 +748,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         downs.clear();
         data.close();
+        downList.clear();
         if (pub != null) {
             pub.close();
         }
