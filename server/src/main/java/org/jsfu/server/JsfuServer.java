@@ -3,6 +3,7 @@ package org.jsfu.server;
 import java.io.IOException;
 import java.util.function.LongSupplier;
 import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.room.MediaLoops;
@@ -28,6 +29,7 @@ public final class JsfuServer implements AutoCloseable {
     private final int port;
     private MediaPlane media;
     private UdpMux mux;
+    private TcpMux tcp;
 
     private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, WebhookNotifier webhooks,
                        int port) {
@@ -41,17 +43,33 @@ public final class JsfuServer implements AutoCloseable {
     /** Starts with the WebRTC media plane on the rtc section's UDP ports. */
     public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
         UdpMux mux = RtcSetup.openUdp(cfg.rtc());
+        TcpMux tcp = null;
         MediaPlane plane;
         try {
-            plane = RtcSetup.mediaPlane(cfg, mux);
+            tcp = RtcSetup.openTcp(cfg.rtc());
+            plane = RtcSetup.mediaPlane(cfg, mux, tcp);
         } catch (IOException | RuntimeException e) {
             mux.close();
+            if (tcp != null) {
+                tcp.close();
+            }
             throw e;
         }
-        JsfuServer server = start(cfg, plane);
+        JsfuServer server;
+        try {
+            server = start(cfg, plane);
+        } catch (Exception e) { // precise rethrow; also a sneaky BindException from the listener
+            plane.close();
+            mux.close();
+            if (tcp != null) {
+                tcp.close();
+            }
+            throw e;
+        }
         server.rooms.addListener(plane);
         server.media = plane;
         server.mux = mux;
+        server.tcp = tcp;
         return server;
     }
 
@@ -121,6 +139,9 @@ public final class JsfuServer implements AutoCloseable {
         loops.close();
         if (media != null) {
             media.close();
+        }
+        if (tcp != null) {
+            tcp.close();
         }
         if (mux != null) {
             mux.close();

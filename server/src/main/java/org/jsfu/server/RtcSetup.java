@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,11 @@ final class RtcSetup {
         int start = rtc.udpPort() > 0 ? rtc.udpPort() : rtc.portRangeStart();
         int end = rtc.udpPort() > 0 ? Math.max(rtc.udpPort(), rtc.udpPortEnd()) : rtc.portRangeEnd();
         return new UdpMux(null, start, end);
+    }
+
+    /** The ICE-TCP listener on rtc.tcp_port (passive candidates, RFC 6544), or null when it is 0. */
+    static TcpMux openTcp(ServerConfig.Rtc rtc) throws IOException {
+        return rtc.tcpPort() > 0 ? new TcpMux(null, rtc.tcpPort()) : null;
     }
 
     /**
@@ -61,11 +67,11 @@ final class RtcSetup {
         return out;
     }
 
-    static MediaPlane mediaPlane(ServerConfig cfg, UdpMux mux) throws IOException {
+    static MediaPlane mediaPlane(ServerConfig cfg, UdpMux mux, TcpMux tcp) throws IOException {
         List<InetAddress> addrs = advertisedAddresses(cfg);
-        log.info("rtc candidates addresses={} iceLite=true", addrs);
+        log.info("rtc candidates addresses={} tcpPort={} iceLite=true", addrs, tcp == null ? 0 : tcp.port());
         // ICE-lite always: the server only answers checks, so the browser must be the controlling
         // agent on both peer connections, including the subscriber PC where the server offers.
-        return new MediaPlane(mux, addrs, true);
+        return new MediaPlane(mux, tcp, addrs, true);
     }
 }

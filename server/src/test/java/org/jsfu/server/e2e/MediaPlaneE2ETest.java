@@ -50,7 +50,7 @@ class MediaPlaneE2ETest {
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n"
                 + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.getAddress().getPort() + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg);
