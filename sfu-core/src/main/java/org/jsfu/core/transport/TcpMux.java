@@ -332,7 +332,7 @@ public final class TcpMux implements AutoCloseable {
                 return;
             }
             c.decoder.feed(readBuf.array(), 0, n, c.sink);
-            if (c.decoder.framesSkipped() > 0) {
+            if (c.isOpen() && c.decoder.framesSkipped() > 0) {
                 reject(c, "frame too long");
                 return;
             }
@@ -379,6 +379,9 @@ public final class TcpMux implements AutoCloseable {
     }
 
     private void reject(Connection c, String why) {
+        if (!c.isOpen()) {
+            return;
+        }
         rejected.incrementAndGet();
         log.debug("rtc tcp connection rejected remote={} reason={}", c.remote, why);
         c.close();
