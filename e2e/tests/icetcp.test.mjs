@@ -44,7 +44,7 @@ describe('ICE over TCP: a browser without UDP', () => {
       const a = await pageLk.stats(A);
       assert.equal(a.publisherPair?.protocol, 'tcp', `A's publisher pair ${JSON.stringify(a.publisherPair)}`);
     } catch (e) {
-      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
+      console.error(`browser console (tail):\n${h.consoleTail(80)}`);
       throw e;
     }
   });

@@ -180,17 +180,18 @@ public final class PeerTransport {
         int n = ice.handleStun(b, off, len, from, nowNanos / 1_000_000, stunOut);
         if (n <= 0) {
             if (conn != null && !conn.validated) {
-                conn.close(); // RFC 6544 bound a connection to us only after an authenticated check
+                conn.close(); // its first check did not authenticate (RFC 8445 7.3): not our peer
             }
             return;
         }
         lastStunNanos = nowNanos;
-        if (conn != null) {
+        boolean valid = ice.isValid(from); // false after a 487 Role Conflict answer
+        if (conn != null && valid) {
             conn.validated = true; // before the response: the browser's next frames may be DTLS
         }
         via.send(stunOut, 0, n);
-        if (!ice.isValid(from)) {
-            return; // 487 role conflict: nothing validated
+        if (!valid) {
+            return;
         }
         PacketPath known = paths.put(from, via);
         if (known != via && known instanceof TcpMux.Connection old && old != path) {
