@@ -66,6 +66,21 @@ function onUnsubscribed(track, publication) {
 }
 
 let tcpOnlyInstalled = false;
+const tcpOnlyPcs = [];
+
+/** Diagnostics of the peer connections seen by the tcpOnly filter: states and candidate pairs. */
+async function pcStates() {
+  const out = [];
+  for (const pc of tcpOnlyPcs) {
+    const pairs = [];
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'candidate-pair') pairs.push({ state: s.state, nominated: s.nominated, sent: s.bytesSent, recv: s.bytesReceived });
+    });
+    out.push({ conn: pc.connectionState, ice: pc.iceConnectionState, dtls: pc.sctp?.transport?.state
+      ?? pc.getReceivers()[0]?.transport?.state ?? null, signaling: pc.signalingState, pairs });
+  }
+  return out;
+}
 
 /**
  * Makes this page's peer connections ignore the server's UDP candidates (in the remote SDP and
@@ -80,6 +95,13 @@ function installTcpOnly() {
   const P = RTCPeerConnection.prototype;
   const setRemote = P.setRemoteDescription;
   P.setRemoteDescription = function (desc, ...rest) {
+    if (!tcpOnlyPcs.includes(this)) {
+      const pc = this;
+      const n = tcpOnlyPcs.push(pc);
+      const t = () => Math.round(performance.now() - t0);
+      pc.addEventListener('connectionstatechange', () => console.log(`pc${n} ${t()}ms conn=${pc.connectionState}`));
+      pc.addEventListener('iceconnectionstatechange', () => console.log(`pc${n} ${t()}ms ice=${pc.iceConnectionState}`));
+    }
     if (desc && desc.sdp) {
       desc = { type: desc.type, sdp: desc.sdp.split('\r\n').filter((l) => !isUdp(l)).join('\r\n') };
     }
@@ -189,4 +211,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, setMicMuted, sendData, leave, loopback };
+window.lk = { sdkVersion, join, stats, setMicMuted, sendData, leave, loopback, pcStates };

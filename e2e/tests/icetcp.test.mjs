@@ -44,6 +44,10 @@ describe('ICE over TCP: a browser without UDP', () => {
       const a = await pageLk.stats(A);
       assert.equal(a.publisherPair?.protocol, 'tcp', `A's publisher pair ${JSON.stringify(a.publisherPair)}`);
     } catch (e) {
+      for (const [name, p] of [['A', A], ['B', B]]) {
+        const st = await p.evaluate(() => window.lk.pcStates()).catch((x) => x.message);
+        console.error(`${name} peer connections: ${JSON.stringify(st)}`);
+      }
       console.error(`browser console (tail):\n${h.consoleTail(80)}`);
       throw e;
     }

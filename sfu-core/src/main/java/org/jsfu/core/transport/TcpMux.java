@@ -130,8 +130,7 @@ public final class TcpMux implements AutoCloseable {
             try {
                 channel.write(out);
             } catch (IOException e) {
-                out.clear();
-                close(); // reentrant: the caller holds this lock
+                close(); // reentrant: the caller holds this lock; the buffer is never used again
                 return false;
             } finally {
                 out.compact();
