@@ -57,6 +57,12 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private final LongSupplier clock;
     private final JoinValidator.Result join;
     private volatile Participant participant;
+    /**
+     * Requests that arrive after the JoinResponse went out but before the join future completed here
+     * (the client may send its publisher offer at once); replayed in order. Guarded by this.
+     */
+    private List<Consumer<Participant>> early = new ArrayList<>();
+    private static final int MAX_EARLY = 64;
     private volatile boolean json;
     private volatile boolean leaveReceived;
     private volatile boolean closedByServer;
@@ -94,7 +100,13 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                 close();
                 return;
             }
-            participant = p;
+            synchronized (this) {
+                for (Consumer<Participant> fn : early) {
+                    post(p, fn);
+                }
+                early = null;
+                participant = p; // last: the fast path in onLoop must not overtake the replay
+            }
             if (!channel.isActive()) {
                 p.room().loop().post(() -> p.disconnect(DisconnectReason.SIGNAL_CLOSE, false));
                 return;
@@ -208,13 +220,26 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         p.updateMetadata(m.getName().isEmpty() ? null : m.getName(), m.getMetadata(), m.getAttributesMap());
     }
 
-    /** Runs {@code fn} on the participant's room loop once joined (messages before join are dropped). */
+    /** Runs {@code fn} on the participant's room loop; before the join completed here it is queued (bounded). */
     private void onLoop(Consumer<Participant> fn) {
         Participant p = participant;
         if (p == null) {
-            log.debug("signal message before join dropped identity={}", join.grants().identity());
-            return;
+            synchronized (this) {
+                p = participant;
+                if (p == null) {
+                    if (early != null && early.size() < MAX_EARLY) {
+                        early.add(fn);
+                    } else {
+                        log.debug("signal message before join dropped identity={}", join.grants().identity());
+                    }
+                    return;
+                }
+            }
         }
+        post(p, fn);
+    }
+
+    private static void post(Participant p, Consumer<Participant> fn) {
         p.room().loop().post(() -> {
             if (p.state() != ParticipantState.DISCONNECTED) {
                 fn.accept(p);
