@@ -1,7 +1,7 @@
 // Page script driven by Playwright: window.lk joins a LiveKit room with the real livekit-client and
 // reports what it receives. Everything returned is plain JSON so page.evaluate can carry it.
 import { Room, RoomEvent, Track, VideoPresets, version as sdkVersion } from 'livekit-client';
-import { attachAnalyser, attachVideoSink, inboundRtp, RAW_AUDIO } from './measure.js';
+import { attachAnalyser, attachVideoSink, inboundRtp, RAW_AUDIO, selectedPair } from './measure.js';
 import { loopback } from './loopback.js';
 
 const EVENTS = [
@@ -66,12 +66,62 @@ function onUnsubscribed(track, publication) {
   sinks.delete(publication.trackSid);
 }
 
+let tcpOnlyInstalled = false;
+const tcpOnlyPcs = [];
+
+/** Diagnostics of the peer connections seen by the tcpOnly filter: states and candidate pairs. */
+async function pcStates() {
+  const out = [];
+  for (const pc of tcpOnlyPcs) {
+    const pairs = [];
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'candidate-pair') pairs.push({ state: s.state, nominated: s.nominated, sent: s.bytesSent, recv: s.bytesReceived });
+    });
+    out.push({ conn: pc.connectionState, ice: pc.iceConnectionState, dtls: pc.sctp?.transport?.state
+      ?? pc.getReceivers()[0]?.transport?.state ?? null, signaling: pc.signalingState, pairs });
+  }
+  return out;
+}
+
+/**
+ * Makes this page's peer connections ignore the server's UDP candidates (in the remote SDP and
+ * trickled), so ICE can only pair with its passive TCP candidate (RFC 6544): a UDP-blocking network as
+ * seen from the browser. The server is ICE-lite and never checks first, so no peer-reflexive UDP
+ * candidate can appear either.
+ */
+function installTcpOnly() {
+  if (tcpOnlyInstalled) return;
+  tcpOnlyInstalled = true;
+  const isUdp = (line) => /^(a=)?candidate:\S+ \d+ udp /i.test(line);
+  const P = RTCPeerConnection.prototype;
+  const setRemote = P.setRemoteDescription;
+  P.setRemoteDescription = function (desc, ...rest) {
+    if (!tcpOnlyPcs.includes(this)) {
+      const pc = this;
+      const n = tcpOnlyPcs.push(pc);
+      const t = () => Math.round(performance.now() - t0);
+      pc.addEventListener('connectionstatechange', () => console.log(`pc${n} ${t()}ms conn=${pc.connectionState}`));
+      pc.addEventListener('iceconnectionstatechange', () => console.log(`pc${n} ${t()}ms ice=${pc.iceConnectionState}`));
+    }
+    if (desc && desc.sdp) {
+      desc = { type: desc.type, sdp: desc.sdp.split('\r\n').filter((l) => !isUdp(l)).join('\r\n') };
+    }
+    return setRemote.call(this, desc, ...rest);
+  };
+  const addCandidate = P.addIceCandidate;
+  P.addIceCandidate = function (c, ...rest) {
+    if (c && isUdp(c.candidate || '')) return Promise.resolve();
+    return addCandidate.call(this, c, ...rest);
+  };
+}
+
 /**
  * Joins a room. opts: { mic: bool, camera: bool, cameraResolution: {width,height,frameRate},
- * autoSubscribe: bool (default true) }. Room options follow the contract: adaptiveStream and dynacast off.
+ * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates) }. Room options follow the contract: adaptiveStream and dynacast off.
  */
 async function join(url, token, opts = {}) {
   if (room) throw new Error('already joined');
+  if (opts.tcpOnly) installTcpOnly();
   t0 = performance.now();
   events = [];
   received = [];
@@ -117,12 +167,18 @@ async function stats() {
   const video = [];
   for (const [trackSid, s] of sinks) {
     const rtp = await inboundRtp(s.track.receiver);
-    if (s.analyser) audio.push({ identity: s.identity, trackSid, ...s.analyser.measure(), rtp });
+    const pair = await selectedPair(s.track.receiver);
+    if (s.analyser) audio.push({ identity: s.identity, trackSid, ...s.analyser.measure(), rtp, pair });
     else video.push({ identity: s.identity, trackSid, framesDecoded: rtp?.framesDecoded ?? 0,
-      frameWidth: rtp?.frameWidth ?? 0, frameHeight: rtp?.frameHeight ?? 0, rtp });
+      frameWidth: rtp?.frameWidth ?? 0, frameHeight: rtp?.frameHeight ?? 0, rtp, pair });
+  }
+  let publisherPair = null;
+  for (const pub of room.localParticipant.trackPublications.values()) {
+    if (pub.track?.sender) publisherPair = await selectedPair(pub.track.sender);
   }
   return {
     state: room.state,
+    publisherPair,
     local: participantInfo(room.localParticipant),
     remote: [...room.remoteParticipants.values()].map(participantInfo),
     activeSpeakers: room.activeSpeakers.map((p) => p.identity),
@@ -217,4 +273,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, publisherStats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback };
+window.lk = { sdkVersion, join, stats, publisherStats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };

@@ -105,3 +105,19 @@ export function attachVideoSink(mediaStreamTrack) {
 
 /** getUserMedia audio with the processing off: a steady tone is otherwise attenuated. */
 export const RAW_AUDIO = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+
+/** The ICE candidate pair a receiver's transport selected: the remote candidate's protocol and port. */
+export async function selectedPair(receiver) {
+  if (!receiver) return null;
+  const report = await receiver.getStats();
+  const byId = new Map();
+  report.forEach((s) => byId.set(s.id, s));
+  let pair = null;
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId);
+  });
+  if (!pair) return null;
+  const remote = byId.get(pair.remoteCandidateId);
+  const local = byId.get(pair.localCandidateId);
+  return { protocol: remote?.protocol ?? null, remotePort: remote?.port ?? 0, localTcpType: local?.tcpType ?? null };
+}

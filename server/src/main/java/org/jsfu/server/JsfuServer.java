@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.room.MediaLoops;
@@ -30,6 +31,7 @@ public final class JsfuServer implements AutoCloseable {
     private final int port;
     private MediaPlane media;
     private UdpMux mux;
+    private TcpMux tcp;
 
     private JsfuServer(MediaLoops loops, RoomManager rooms, SignalingServer signaling, WebhookNotifier webhooks,
                        int port) {
@@ -44,17 +46,33 @@ public final class JsfuServer implements AutoCloseable {
     public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
         List<InetAddress> advertised = RtcSetup.advertisedAddresses(cfg);
         UdpMux mux = RtcSetup.openUdp(cfg.rtc(), advertised);
+        TcpMux tcp = null;
         MediaPlane plane;
         try {
-            plane = RtcSetup.mediaPlane(mux, advertised);
-        } catch (RuntimeException e) {
+            tcp = RtcSetup.openTcp(cfg.rtc());
+            plane = RtcSetup.mediaPlane(mux, tcp, advertised);
+        } catch (IOException | RuntimeException e) {
             mux.close();
+            if (tcp != null) {
+                tcp.close();
+            }
             throw e;
         }
-        JsfuServer server = start(cfg, plane);
+        JsfuServer server;
+        try {
+            server = start(cfg, plane);
+        } catch (Exception e) { // precise rethrow; also a sneaky BindException from the listener
+            plane.close();
+            mux.close();
+            if (tcp != null) {
+                tcp.close();
+            }
+            throw e;
+        }
         server.rooms.addListener(plane);
         server.media = plane;
         server.mux = mux;
+        server.tcp = tcp;
         return server;
     }
 
@@ -129,6 +147,9 @@ public final class JsfuServer implements AutoCloseable {
         loops.close();
         if (media != null) {
             media.close();
+        }
+        if (tcp != null) {
+            tcp.close();
         }
         if (mux != null) {
             mux.close();

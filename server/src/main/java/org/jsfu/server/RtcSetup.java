@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,11 @@ final class RtcSetup {
             }
         }
         return !addresses.isEmpty();
+    }
+
+    /** The ICE-TCP listener on rtc.tcp_port (passive candidates, RFC 6544), or null when it is 0. */
+    static TcpMux openTcp(ServerConfig.Rtc rtc) throws IOException {
+        return rtc.tcpPort() > 0 ? new TcpMux(null, rtc.tcpPort()) : null;
     }
 
     /**
@@ -75,10 +81,10 @@ final class RtcSetup {
         return out;
     }
 
-    static MediaPlane mediaPlane(UdpMux mux, List<InetAddress> addrs) {
-        log.info("rtc candidates addresses={} iceLite=true", addrs);
+    static MediaPlane mediaPlane(UdpMux mux, TcpMux tcp, List<InetAddress> addrs) {
+        log.info("rtc candidates addresses={} tcpPort={} iceLite=true", addrs, tcp == null ? 0 : tcp.port());
         // ICE-lite always: the server only answers checks, so the browser must be the controlling
         // agent on both peer connections, including the subscriber PC where the server offers.
-        return new MediaPlane(mux, addrs, true);
+        return new MediaPlane(mux, tcp, addrs, true);
     }
 }

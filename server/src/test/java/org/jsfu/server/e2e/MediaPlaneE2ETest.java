@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class MediaPlaneE2ETest {
     private static JsfuServer server;
+    private static int rtcTcpPort;
     private static HttpServer hook;
     private static final List<LivekitWebhook.WebhookEvent> events = new CopyOnWriteArrayList<>();
     private static final List<String> rejected = new CopyOnWriteArrayList<>();
@@ -47,10 +48,11 @@ class MediaPlaneE2ETest {
             ex.close();
         });
         hook.start();
+        rtcTcpPort = FreePorts.tcp();
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + rtcTcpPort + "\n  node_ip: 127.0.0.1\n"
                 + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.getAddress().getPort() + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg);
@@ -70,7 +72,14 @@ class MediaPlaneE2ETest {
         return NodeTestRunner.forE2e()
                 .env("LK_URL", "ws://127.0.0.1:" + server.port())
                 .env("LK_API_KEY", "devkey")
-                .env("LK_API_SECRET", "secret");
+                .env("LK_API_SECRET", "secret")
+                .env("LK_RTC_TCP_PORT", Integer.toString(rtcTcpPort));
+    }
+
+    /** Chromium without UDP (disable_non_proxied_udp) publishes and subscribes over ICE-TCP. */
+    @Test
+    void browserOverIceTcp() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");
     }
 
     @Test

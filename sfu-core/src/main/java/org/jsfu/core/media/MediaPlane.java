@@ -20,6 +20,7 @@ import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.LocalTransport;
 import org.jsfu.core.transport.PeerTransport;
+import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
 
 /**
@@ -29,6 +30,7 @@ import org.jsfu.core.transport.UdpMux;
  */
 public final class MediaPlane implements MediaSessionFactory, RoomListener, AutoCloseable {
     private final UdpMux mux;
+    private final TcpMux tcp;
     private final List<InetAddress> advertised;
     private final boolean iceLite;
     private final DtlsIdentity identity;
@@ -41,7 +43,15 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
      * @param iceLite    advertise ICE-lite (the browser then always takes the controlling role)
      */
     public MediaPlane(UdpMux mux, List<InetAddress> advertised, boolean iceLite) {
+        this(mux, null, advertised, iceLite);
+    }
+
+    /**
+     * @param tcp the ICE-TCP listener (rtc.tcp_port), or null: then only UDP candidates are offered
+     */
+    public MediaPlane(UdpMux mux, TcpMux tcp, List<InetAddress> advertised, boolean iceLite) {
         this.mux = mux;
+        this.tcp = tcp;
         this.advertised = List.copyOf(advertised);
         this.iceLite = iceLite;
         this.identity = DtlsIdentity.generate();
@@ -100,7 +110,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     }
 
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l) {
-        return new PeerTransport(name, mux, room.loop()::post, handshakePool, identity, l);
+        return new PeerTransport(name, mux, tcp, room.loop()::post, handshakePool, identity, l);
     }
 
     LocalTransport localTransport(PeerTransport t) {
@@ -108,6 +118,13 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
         int i = 0;
         for (InetAddress a : advertised) {
             candidates.add(IceCandidates.udpHost(a, t.localPort(), i++));
+        }
+        if (tcp != null) {
+            // RFC 6544 4.5: passive TCP host candidates; their priority is below every UDP host's.
+            int j = 0;
+            for (InetAddress a : advertised) {
+                candidates.add(IceCandidates.tcpPassiveHost(a, tcp.port(), j++));
+            }
         }
         return new LocalTransport(t.localIce().ufrag(), t.localIce().pwd(), identity.fingerprintSha256(),
                 candidates, iceLite);

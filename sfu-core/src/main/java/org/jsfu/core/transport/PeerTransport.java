@@ -1,7 +1,9 @@
 package org.jsfu.core.transport;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
@@ -17,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * One peer connection's transport: ICE (answering the browser's checks), DTLS (always the DTLS
  * server: we answer publisher offers with setup:passive and offer actpass on the subscriber PC, which
  * Chrome answers with active), SRTP/SRTCP. Everything but {@link #post} runs on the owning loop.
+ *
+ * <p>Packets arrive and leave on {@link PacketPath}s: UDP (socket + browser address) or ICE-TCP
+ * connections ({@link TcpMux}). Each validated pair's path is remembered; the nominated one (or,
+ * before nomination, the first validated one) carries DTLS and media.
  */
 public final class PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
@@ -47,6 +53,7 @@ public final class PeerTransport {
 
     private final String name;
     private final UdpMux mux;
+    private final TcpMux tcp;
     private final int port;
     private final Executor loop;
     private final Executor handshakePool;
@@ -59,18 +66,24 @@ public final class PeerTransport {
     private DtlsSession dtls;
     private SrtpSession srtpSend;
     private SrtpSession srtpRecv;
-    /** Where media goes: the peer's address and our socket (local address) that ICE validated it on. */
-    private record Route(InetSocketAddress to, UdpMux.Socket via) {}
-
-    private volatile Route route;
+    /** Validated pairs by browser address (at most IceAgent's bound; pruned with it). */
+    private final Map<InetSocketAddress, PacketPath> paths = new HashMap<>();
+    private volatile PacketPath path;
     private boolean connected;
     private boolean closed;
     private long lastStunNanos;
 
     public PeerTransport(String name, UdpMux mux, Executor loop, Executor handshakePool,
                          DtlsIdentity identity, Listener listener) {
+        this(name, mux, null, loop, handshakePool, identity, listener);
+    }
+
+    /** @param tcp the ICE-TCP listener, or null when rtc.tcp_port is off */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener) {
         this.name = name;
         this.mux = mux;
+        this.tcp = tcp;
         this.port = mux.assignPort();
         this.loop = loop;
         this.handshakePool = handshakePool;
@@ -79,6 +92,9 @@ public final class PeerTransport {
         this.ice = new IceAgent(localIce, null, null);
         this.listener = listener;
         mux.registerUfrag(localIce.ufrag(), this);
+        if (tcp != null) {
+            tcp.registerUfrag(localIce.ufrag(), this);
+        }
     }
 
     public IceCredentials localIce() {
@@ -87,6 +103,11 @@ public final class PeerTransport {
 
     public int localPort() {
         return port;
+    }
+
+    /** The path DTLS and media currently use, or null before the first valid check. */
+    public PacketPath path() {
+        return path;
     }
 
     public String fingerprint() {
@@ -114,20 +135,20 @@ public final class PeerTransport {
     }
 
     /** Any thread: copies the datagram and hands it to the loop. */
-    void post(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via) {
+    void post(byte[] b, int off, int len, PacketPath via) {
         byte[] copy = new byte[len + TAG_ROOM];
         System.arraycopy(b, off, copy, 0, len);
         long now = System.nanoTime();
-        loop.execute(() -> onDatagram(copy, 0, len, from, via, now));
+        loop.execute(() -> onDatagram(copy, 0, len, via, now));
     }
 
     /** On the loop. Exposed for tests that drive the transport without sockets. */
-    void onDatagram(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via, long nowNanos) {
+    void onDatagram(byte[] b, int off, int len, PacketPath via, long nowNanos) {
         if (closed) {
             return;
         }
         switch (PacketClass.of(b, off, len)) {
-            case STUN -> onStun(b, off, len, from, via, nowNanos);
+            case STUN -> onStun(b, off, len, via, nowNanos);
             case DTLS -> {
                 if (dtls != null) {
                     dtls.receive(b, off, len);
@@ -153,50 +174,70 @@ public final class PeerTransport {
         }
     }
 
-    private void onStun(byte[] b, int off, int len, InetSocketAddress from, UdpMux.Socket via, long nowNanos) {
+    private void onStun(byte[] b, int off, int len, PacketPath via, long nowNanos) {
+        InetSocketAddress from = via.remote();
+        TcpMux.Connection conn = via instanceof TcpMux.Connection c ? c : null;
         int n = ice.handleStun(b, off, len, from, nowNanos / 1_000_000, stunOut);
         if (n <= 0) {
+            if (conn != null && !conn.validated) {
+                conn.close(); // its first check did not authenticate (RFC 8445 7.3): not our peer
+            }
             return;
         }
         lastStunNanos = nowNanos;
-        mux.bindAddress(via, from, this);
-        // The first validated pair until a nomination; then the latest nominated pair (RFC 8445
-        // 7.3.1.5), with the socket it came in on so media leaves from the address the peer checked.
-        Route r = route;
-        if (ice.lastCheckNominated() ? r == null || !r.to().equals(from) || r.via() != via : r == null) {
-            log.info("ice route pc={} addr={} local={} nominated={}", name, from, via.localAddress(), ice.lastCheckNominated());
-            route = new Route(from, via);
+        boolean valid = ice.isValid(from); // false after a 487 Role Conflict answer
+        if (conn != null && valid) {
+            conn.validated = true; // before the response: the browser's next frames may be DTLS
         }
-        via.send(stunOut, 0, n, from); // from the socket the check arrived on (RFC 8445 7.3.1.3)
+        if (!valid) {
+            via.send(stunOut, 0, n);
+            return;
+        }
+        PacketPath known = paths.put(from, via);
+        if (known != via && known instanceof TcpMux.Connection old && old != path) {
+            old.close();
+        }
+        if (via instanceof UdpMux.UdpPath u) {
+            u.bind();
+        }
+        InetSocketAddress selected = ice.selectedAddress();
+        PacketPath next = selected != null ? paths.get(selected) : (path == null ? via : path);
+        if (next != null && next != path) {
+            log.info("ice path pc={} proto={} addr={} nominated={}", name, next.protocol(), next.remote(),
+                    selected != null);
+            path = next;
+        }
+        // The route is settled before the response, so the peer's next packets (DTLS) are answered
+        // on it; the response leaves by the path the check came in on (RFC 8445 7.3.1.3).
+        via.send(stunOut, 0, n);
     }
 
-    /** The socket (local address) media leaves from; null before a check was answered. For tests. */
+    /** The UDP socket (local address) media leaves from; null before a check or on TCP. For tests. */
     UdpMux.Socket routeSocket() {
-        Route r = route;
-        return r == null ? null : r.via();
+        return path instanceof UdpMux.UdpPath u ? u.socket : null;
     }
 
     /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */
     public void sendRtp(byte[] b, int off, int len) {
-        Route r = route;
-        if (srtpSend == null || r == null) {
+        PacketPath to = path;
+        if (srtpSend == null || to == null) {
             return;
         }
         int n = srtpSend.protectRtp(b, off, len);
         if (n > 0) {
-            r.via().send(b, off, n, r.to());
+            to.send(b, off, n);
         }
     }
 
     /** On the loop: encrypts in place and sends an RTCP compound packet. */
     public void sendRtcp(byte[] b, int off, int len) {
-        Route r = route;
-        if (srtpSend == null || r == null) {
+        PacketPath to = path;
+        if (srtpSend == null || to == null) {
             return;
         }
         int n = srtpSend.protectRtcp(b, off, len);
         if (n > 0) {
-            r.via().send(b, off, n, r.to());
+            to.send(b, off, n);
         }
     }
 
@@ -214,6 +255,7 @@ public final class PeerTransport {
         }
         long nowMs = nowNanos / 1_000_000;
         ice.expire(nowMs);
+        prunePaths();
         // Before the browser nominates a pair (DTLS may complete first), consent is judged on the
         // latest check from any validated address.
         boolean alive = ice.selectedAddress() != null
@@ -224,12 +266,40 @@ public final class PeerTransport {
         }
     }
 
+    /** Forgets paths whose pair ICE dropped (closing their TCP connections), keeping the current one. */
+    private void prunePaths() {
+        for (var it = paths.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue() != path && !ice.isValid(e.getKey())) {
+                it.remove();
+                if (e.getValue() instanceof TcpMux.Connection c) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Any thread: a TCP connection of ours was closed; its pair is gone. */
+    void onPathClosedAnyThread(PacketPath p) {
+        if (closed) {
+            return;
+        }
+        try {
+            loop.execute(() -> paths.values().removeIf(v -> v == p));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the loop is gone: so is this transport
+        }
+    }
+
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         mux.unregister(localIce.ufrag(), this);
+        if (tcp != null) {
+            tcp.unregister(localIce.ufrag(), this);
+        }
         if (dtls != null) {
             dtls.close();
         }
@@ -239,9 +309,9 @@ public final class PeerTransport {
     private final class DtlsGlue implements DtlsSession.Listener {
         @Override
         public void sendDatagram(byte[] b, int off, int len) {
-            Route r = route;
-            if (r != null) {
-                r.via().send(b, off, len, r.to());
+            PacketPath to = path;
+            if (to != null) {
+                to.send(b, off, len);
             }
         }
 
@@ -255,8 +325,9 @@ public final class PeerTransport {
                 srtpSend = SrtpSession.sender(profile, keys.localKey(), keys.localSalt());
                 srtpRecv = SrtpSession.receiver(profile, keys.remoteKey(), keys.remoteSalt());
                 connected = true;
-                Route r = route;
-                log.info("pc connected pc={} profile={} remote={}", name, profile, r == null ? null : r.to());
+                PacketPath p = path;
+                log.info("pc connected pc={} profile={} proto={} remote={}", name, profile,
+                        p == null ? null : p.protocol(), p == null ? null : p.remote());
                 listener.onConnected(PeerTransport.this);
             });
         }

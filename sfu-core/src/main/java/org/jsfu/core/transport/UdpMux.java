@@ -37,7 +37,7 @@ public final class UdpMux implements AutoCloseable {
         final DatagramChannel channel;
         final InetAddress local;
         final int port;
-        final Map<InetSocketAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
+        final Map<InetSocketAddress, UdpPath> byAddress = new ConcurrentHashMap<>();
 
         Socket(DatagramChannel channel, InetAddress local, int port) {
             this.channel = channel;
@@ -61,6 +61,39 @@ public final class UdpMux implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("udp send failed to={} err={}", to, e.toString());
             }
+        }
+    }
+
+    /** A UDP socket and one remote address: the path of a validated UDP candidate pair. */
+    static final class UdpPath implements PacketPath {
+        final Socket socket;
+        final InetSocketAddress remote;
+        final PeerTransport transport;
+
+        UdpPath(Socket socket, InetSocketAddress remote, PeerTransport transport) {
+            this.socket = socket;
+            this.remote = remote;
+            this.transport = transport;
+        }
+
+        @Override
+        public InetSocketAddress remote() {
+            return remote;
+        }
+
+        @Override
+        public void send(byte[] b, int off, int len) {
+            socket.send(b, off, len, remote);
+        }
+
+        @Override
+        public String protocol() {
+            return "udp";
+        }
+
+        /** Called by the transport once ICE validated this address: later datagrams route by it. */
+        void bind() {
+            socket.byAddress.put(remote, this);
         }
     }
 
@@ -147,16 +180,11 @@ public final class UdpMux implements AutoCloseable {
         byUfrag.put(localUfrag, t);
     }
 
-    /** Called by a transport once ICE validated {@code remote} on {@code socket}. */
-    void bindAddress(Socket socket, InetSocketAddress remote, PeerTransport t) {
-        socket.byAddress.put(remote, t);
-    }
-
     /** Removes every route to {@code t}. */
     public void unregister(String localUfrag, PeerTransport t) {
         byUfrag.remove(localUfrag, t);
         for (Socket s : sockets) {
-            s.byAddress.values().removeIf(v -> v == t);
+            s.byAddress.values().removeIf(v -> v.transport == t);
         }
     }
 
@@ -207,18 +235,19 @@ public final class UdpMux implements AutoCloseable {
             }
             int len = buf.position();
             byte[] b = buf.array();
-            PeerTransport t = s.byAddress.get(from);
-            if (t == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
+            UdpPath path = s.byAddress.get(from);
+            if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
                 String ufrag = StunMessage.localUfrag(b, 0, len);
-                if (ufrag != null) {
-                    t = byUfrag.get(ufrag);
+                PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+                if (t != null) {
+                    path = new UdpPath(s, from, t); // a check from a new address: not yet bound
                 }
             }
-            if (t == null) {
+            if (path == null) {
                 dropped.incrementAndGet();
                 continue;
             }
-            t.post(b, 0, len, from, s);
+            path.transport.post(b, 0, len, path);
         }
     }
 
