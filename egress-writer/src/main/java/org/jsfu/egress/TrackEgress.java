@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class TrackEgress implements RtpTap {
     private static final Logger log = LoggerFactory.getLogger(TrackEgress.class);
     private static final long TICK_MS = 20;
+    /** How long the first packets are held to find the least delayed one (the start anchor). */
+    static final long ANCHOR_WINDOW_NANOS = 500_000_000L;
 
     private final EgressManager manager;
     private final MediaLoop loop;
@@ -37,6 +39,7 @@ final class TrackEgress implements RtpTap {
     private final ByteArrayOutputStream mem = new ByteArrayOutputStream(16 * 1024);
     private final TrackRecorder recorder;
     private boolean keyed;
+    private final StartupBuffer startup = new StartupBuffer();
     private boolean finished;
     private ScheduledFuture<?> ticker;
 
@@ -82,8 +85,12 @@ final class TrackEgress implements RtpTap {
             if (finished) {
                 return;
             }
+            long now = manager.utcNanos(System.nanoTime());
+            if (startup.holding() && now - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
+                replayStartup();
+            }
             try {
-                recorder.tick(manager.utcNanos(System.nanoTime()));
+                recorder.tick(now);
             } catch (IOException e) {
                 // memory stream: not reachable
             }
@@ -97,8 +104,34 @@ final class TrackEgress implements RtpTap {
         if (finished) {
             return;
         }
+        long arrival = manager.utcNanos(nowNanos);
+        if (!startup.done()) {
+            startup.add(b, off, len, extTimestamp, extSeq, arrival);
+            if (arrival - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
+                replayStartup();
+            }
+            return;
+        }
+        feed(b, off, len, extTimestamp, extSeq, arrival);
+    }
+
+    /**
+     * The first packets often arrive in a burst after the connection is set up, the first one late. The
+     * file is anchored on the least delayed packet of the first 500 ms: the first packet is replayed with
+     * the earliest arrival consistent with the RTP timestamps of the others.
+     */
+    private void replayStartup() {
+        StartupBuffer s = startup;
+        long anchor = s.anchorArrival();
+        for (int i = 0; i < s.count(); i++) {
+            feed(s.payload(i), 0, s.payload(i).length, s.ts(i), s.seq(i), i == 0 ? anchor : s.arrival(i));
+        }
+        s.release();
+    }
+
+    private void feed(byte[] b, int off, int len, long extTimestamp, long extSeq, long arrival) {
         try {
-            recorder.onRtp(b, off, len, extTimestamp, extSeq, manager.utcNanos(nowNanos));
+            recorder.onRtp(b, off, len, extTimestamp, extSeq, arrival);
         } catch (IOException e) {
             return;
         }
@@ -111,7 +144,7 @@ final class TrackEgress implements RtpTap {
             try {
                 key = FilepathTemplate.resolve(template, v, extension);
             } catch (IllegalArgumentException e) {
-                finishOnLoop(manager.utcNanos(nowNanos), null, e.getMessage());
+                finishOnLoop(arrival, null, e.getMessage());
                 return;
             }
             io.execute(() -> begin(key, start));
@@ -141,6 +174,9 @@ final class TrackEgress implements RtpTap {
     void finishOnLoop(long endUtc, String reason, String error) {
         if (finished) {
             return;
+        }
+        if (startup.holding() && error == null) {
+            replayStartup();
         }
         finished = true;
         if (ticker != null) {
