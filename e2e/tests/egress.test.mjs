@@ -1,5 +1,5 @@
 // Track egress scenario driven for EgressE2ETest (Java asserts on the files): the room (EGRESS_ROOM) was
-// created with AutoTrackEgress. A publishes the 440 Hz tone; B joins 3 s later and publishes too; both
+// created with AutoTrackEgress. A publishes the 440 Hz tone and a camera (no file expected); B joins 3 s later and publishes too; both
 // mute at the same instant for 4 s (the shared edge lets the test check that the files align by key
 // time); both leave ~12 s after A started. Wall-clock instants go to EGRESS_TIMELINE as JSON.
 import { describe, test, before, after } from 'node:test';
@@ -32,7 +32,7 @@ describe('track egress: two publishers, a shared mute', () => {
   test('publish, mute together, leave', async () => {
     const t = {};
     t.aJoinStart = Date.now();
-    await pageLk.join(A, server.url, await joinToken(server, room, 'alice'), { mic: true });
+    await pageLk.join(A, server.url, await joinToken(server, room, 'alice'), { mic: true, camera: true });
     t.aPublished = Date.now();
     await sleep(3000);
     t.bJoinStart = Date.now();

@@ -256,7 +256,7 @@ class EgressE2ETest {
         for (Result<Item> r : minio.listObjects(ListObjectsArgs.builder().bucket(BUCKET).recursive(true).build())) {
             keys.add(r.get().objectName());
         }
-        assertEquals(4, keys.size(), keys.toString());
+        assertEquals(4, keys.size(), "two .ogg, two manifests, nothing for the camera: " + keys);
         Map<String, Double> offAbs = new java.util.HashMap<>();
         Map<String, Double> onAbs = new java.util.HashMap<>();
         for (LivekitWebhook.WebhookEvent e : ended) {
@@ -267,6 +267,14 @@ class EgressE2ETest {
             assertTrue(keys.contains(key), key + " in " + keys);
             String manifestKey = key.substring(0, key.lastIndexOf('/') + 1) + info.getEgressId() + ".json";
             assertTrue(keys.contains(manifestKey), manifestKey);
+            try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(manifestKey).build())) {
+                org.jsfu.egress.Manifest mf = org.jsfu.egress.Manifest.fromJson(in.readAllBytes());
+                assertEquals(info.getEgressId(), mf.egressId());
+                assertEquals(key, mf.files().get(0).filename());
+                assertEquals(f.getLocation(), mf.files().get(0).location());
+                assertEquals(room, mf.roomName());
+            }
+            assertEquals(s3.endpoint() + "/" + BUCKET + "/" + key, f.getLocation());
             Matcher m = KEY.matcher(key);
             assertTrue(m.matches(), key);
             assertEquals(room, m.group("room"));
