@@ -2,10 +2,13 @@ package org.jsfu.server;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jsfu.conf.EgressConfig;
 import org.jsfu.conf.EgressConfigLoader;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.egress.EgressSinks;
+import org.jsfu.signaling.webhook.WebhookNotifier;
 
 /** Track egress defaults from egress.yaml: default S3 upload and local folder (./recordings without one). */
 final class EgressSetup {
@@ -25,6 +28,18 @@ final class EgressSetup {
         }
         Path spool = Path.of(System.getProperty("java.io.tmpdir"), "jsfu-egress-spool");
         return EgressSinks.standard(local, s3, spool);
+    }
+
+    /**
+     * Completes when the notifier has nothing queued or in flight (so egress_ended, another notifier key,
+     * reaches the receiver before room_finished), or at {@code deadlineMs}.
+     */
+    static CompletableFuture<Void> whenDelivered(WebhookNotifier n, long deadlineMs) {
+        if (n.pending() == 0 || System.currentTimeMillis() >= deadlineMs) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
+                .thenCompose(v -> whenDelivered(n, deadlineMs));
     }
 
     /** egress.yaml when EGRESS_CONFIG_FILE or EGRESS_CONFIG_BODY is set, else null. */

@@ -111,7 +111,9 @@ public final class JsfuServer implements AutoCloseable {
             }
             webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret);
             if (egress != null) {
-                rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid()),
+                WebhookNotifier n = webhooks;
+                rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
+                        .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + 10_000)),
                         EgressSetup.ROOM_FINISHED_MAX_WAIT_MS));
                 egress.addListener(new EgressWebhooks(webhooks::enqueue, clock));
             } else {

@@ -249,14 +249,15 @@ class EgressE2ETest {
             }
         }
         assertEquals(2, ended.size(), "one auto egress per audio track: " + ended);
-        assertEquals(3, events.stream().filter(e -> e.getEvent().equals("egress_started")).count());
+        assertEquals(3, events.stream().filter(e -> e.getEvent().equals("egress_started")
+                && e.getEgressInfo().getRoomName().equals(room)).count());
 
         // ---- the bucket: one .ogg and one manifest per audio track, nothing else ----
         List<String> keys = new ArrayList<>();
         for (Result<Item> r : minio.listObjects(ListObjectsArgs.builder().bucket(BUCKET).recursive(true).build())) {
             keys.add(r.get().objectName());
         }
-        assertEquals(4, keys.size(), "two .ogg, two manifests, nothing for the camera: " + keys);
+        assertEquals(4, keys.size(), "two .ogg, two manifests: " + keys);
         Map<String, Double> offAbs = new java.util.HashMap<>();
         Map<String, Double> onAbs = new java.util.HashMap<>();
         for (LivekitWebhook.WebhookEvent e : ended) {
@@ -332,6 +333,45 @@ class EgressE2ETest {
         System.out.printf("egress alignment by key time: mute edge %.1f ms, unmute edge %.1f ms%n", offDelta, onDelta);
         assertTrue(offDelta <= 20, "mute edges align within 20 ms: " + offDelta);
         assertTrue(onDelta <= 20, "unmute edges align within 20 ms: " + onDelta);
+    }
+
+    @Test
+    void deadS3GivesFailedEgressAndRoomFinishedStillFollows() throws Exception {
+        String room = "egress-dead-" + Long.toString(System.currentTimeMillis(), 36);
+        int dead = FreePorts.tcp(); // nothing listens there
+        String create = "{\"name\":\"" + room + "\",\"empty_timeout\":20,\"departure_timeout\":1,\"egress\":{\"tracks\":{"
+                + "\"filepath\":\"livekit/{room_name}/{publisher_identity}-{time}\",\"s3\":{\"access_key\":\"k\","
+                + "\"secret\":\"s\",\"region\":\"us-east-1\",\"endpoint\":\"http://127.0.0.1:" + dead
+                + "\",\"bucket\":\"dead-bucket\",\"force_path_style\":true}}}}";
+        HttpResponse<String> created = twirp("livekit.RoomService/CreateRoom", create, token(false, true));
+        assertEquals(200, created.statusCode(), created.body());
+        Path timeline = Files.createTempFile("egress-timeline", ".json");
+        NodeTestRunner.forE2e().env("LK_URL", "ws://127.0.0.1:" + server.port())
+                .env("LK_API_KEY", "devkey").env("LK_API_SECRET", "secret").env("EGRESS_SCENARIO", "short")
+                .env("EGRESS_ROOM", room).env("EGRESS_TIMELINE", timeline.toString())
+                .timeout(Duration.ofSeconds(60)).runAndAssertPass("tests/egress.test.mjs");
+        long until = System.currentTimeMillis() + 40_000;
+        while (System.currentTimeMillis() < until && indexOf("room_finished", room) < 0) {
+            Thread.sleep(100);
+        }
+        int finished = indexOf("room_finished", room);
+        assertTrue(finished >= 0, "room_finished webhook");
+        int endedAt = -1;
+        for (int i = 0; i < events.size(); i++) {
+            LivekitWebhook.WebhookEvent e = events.get(i);
+            if (e.getEvent().equals("egress_ended") && e.getEgressInfo().getRoomName().equals(room)) {
+                endedAt = i;
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_FAILED, e.getEgressInfo().getStatus());
+                assertTrue(!e.getEgressInfo().getError().isEmpty(), "error text");
+                System.out.println("egress dead-S3 error: " + e.getEgressInfo().getError());
+            }
+        }
+        assertTrue(endedAt >= 0 && endedAt < finished, "egress_ended FAILED before room_finished");
+        assertEquals(1, events.stream().filter(e -> e.getEvent().equals("egress_started")
+                && e.getEgressInfo().getRoomName().equals(room)).count(), "no egress for the camera");
+        assertTrue(events.stream().anyMatch(e -> e.getEvent().equals("track_published")
+                && e.getRoom().getName().equals(room) && e.getTrack().getType() == LivekitModels.TrackType.VIDEO),
+                "the camera was published");
     }
 
     private static int indexOf(String event, String room) {
