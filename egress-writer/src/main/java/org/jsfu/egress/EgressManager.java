@@ -55,6 +55,9 @@ public final class EgressManager implements RoomListener {
         public Code code() { return code; }
     }
 
+    /** Finished egresses stay listed this long. */
+    static final long HISTORY_NANOS = 24L * 3600 * 1_000_000_000L;
+
     private final RoomManager rooms;
     private final TapAttacher taps;
     private final EgressSinks.Factory sinks;
@@ -123,6 +126,7 @@ public final class EgressManager implements RoomListener {
     /** Runs on the room loop. Returns null when no tap could be attached. */
     private TrackEgress start(Room room, Participant p, TrackInfo t, EgressOutput output, String template,
                               boolean auto) {
+        prune(HISTORY_NANOS);
         String id = Sids.random("EG_");
         long now = utcNanos(System.nanoTime());
         EgressInfo info = new EgressInfo(id, room.sid(), room.name(), t.sid(), p.identity(), EgressStatus.STARTING,
