@@ -29,6 +29,7 @@ public final class OggOpusWriter implements Closeable {
     private long granule;
     private long pageStartGranule;
     private long packets;
+    private long lastPacketSamples;
     private boolean finished;
 
     public OggOpusWriter(OutputStream out, int channels, int preSkip, int serial) throws IOException {
@@ -110,6 +111,7 @@ public final class OggOpusWriter implements Closeable {
             pageStartGranule = granule;
         }
         pages.addPacket(opus, off, len, granuleAfter);
+        lastPacketSamples = granuleAfter - granule;
         granule = granuleAfter;
         packets++;
     }
@@ -136,6 +138,9 @@ public final class OggOpusWriter implements Closeable {
      */
     public long finish(long trimSamples) throws IOException {
         if (finished) return granule;
+        // RFC 7845 section 4.4: end trimming applies to the last packet only; trimming more than it holds
+        // (e.g. when the caller's end time falls inside an earlier packet) is capped to that packet.
+        trimSamples = Math.min(trimSamples, lastPacketSamples - 1);
         if (trimSamples > 0 && pages.pendingPageCompletesPacket() && granule - trimSamples >= pageStartGranule
                 && granule - trimSamples >= preSkip) {
             granule -= trimSamples;

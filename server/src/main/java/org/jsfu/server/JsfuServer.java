@@ -11,8 +11,13 @@ import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.room.MediaLoops;
 import org.jsfu.core.room.MediaSessionFactory;
 import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomListener;
 import org.jsfu.core.room.RoomManager;
+import org.jsfu.conf.EgressConfig;
+import org.jsfu.egress.EgressManager;
+import org.jsfu.signaling.EgressWebhooks;
 import org.jsfu.signaling.RoomWebhooks;
+import org.jsfu.signaling.twirp.EgressServiceApi;
 import org.jsfu.signaling.SignalingServer;
 import org.jsfu.signaling.SignalingSettings;
 import org.jsfu.signaling.TokenAuthenticator;
@@ -30,6 +35,7 @@ public final class JsfuServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final int port;
     private MediaPlane media;
+    private EgressManager egress;
     private UdpMux mux;
     private TcpMux tcp;
 
@@ -44,6 +50,14 @@ public final class JsfuServer implements AutoCloseable {
 
     /** Starts with the WebRTC media plane on the rtc section's UDP ports. */
     public static JsfuServer start(ServerConfig cfg) throws InterruptedException, IOException {
+        return start(cfg, (EgressConfig) null);
+    }
+
+    /**
+     * Starts with the WebRTC media plane and track egress; {@code egress} (egress.yaml, may be null) gives
+     * the default upload target and local folder for requests that do not name one.
+     */
+    public static JsfuServer start(ServerConfig cfg, EgressConfig egress) throws InterruptedException, IOException {
         List<InetAddress> advertised = RtcSetup.advertisedAddresses(cfg);
         UdpMux mux = RtcSetup.openUdp(cfg.rtc(), advertised);
         TcpMux tcp = null;
@@ -60,7 +74,7 @@ public final class JsfuServer implements AutoCloseable {
         }
         JsfuServer server;
         try {
-            server = start(cfg, plane);
+            server = start(cfg, plane, plane, egress);
         } catch (Exception e) { // precise rethrow; also a sneaky BindException from the listener
             plane.close();
             mux.close();
@@ -69,7 +83,6 @@ public final class JsfuServer implements AutoCloseable {
             }
             throw e;
         }
-        server.rooms.addListener(plane);
         server.media = plane;
         server.mux = mux;
         server.tcp = tcp;
@@ -88,6 +101,15 @@ public final class JsfuServer implements AutoCloseable {
 
     /** Starts with the given media plane (tests may pass their own). */
     public static JsfuServer start(ServerConfig cfg, MediaSessionFactory media) throws InterruptedException {
+        try {
+            return start(cfg, media, null, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static JsfuServer start(ServerConfig cfg, MediaSessionFactory media, MediaPlane plane, EgressConfig ecfg)
+            throws InterruptedException, IOException {
         LongSupplier clock = System::currentTimeMillis;
         MediaLoops loops = MediaLoops.perCore();
         ServerConfig.Room rc = cfg.room();
@@ -95,6 +117,17 @@ public final class JsfuServer implements AutoCloseable {
                 new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
                 media, clock);
         rooms.setDataPacketRouter(new org.jsfu.signaling.proto.DataPackets());
+        if (plane != null) {
+            rooms.addListener(plane);
+        } else if (media instanceof RoomListener l) {
+            rooms.addListener(l);
+        }
+        EgressManager.TapAttacher taps = plane != null ? plane::addTap
+                : media instanceof EgressManager.TapAttacher t ? t : null;
+        EgressManager egress = taps == null ? null : new EgressManager(rooms, taps, EgressSetup.sinks(ecfg));
+        if (egress != null) {
+            rooms.addListener(egress);
+        }
         WebhookNotifier webhooks = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
@@ -103,9 +136,20 @@ public final class JsfuServer implements AutoCloseable {
                 throw new IllegalArgumentException("webhook.api_key is not one of the configured keys");
             }
             webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret);
-            rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
+            if (egress != null) {
+                WebhookNotifier n = webhooks;
+                rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
+                        .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + 10_000)),
+                        EgressSetup.ROOM_FINISHED_MAX_WAIT_MS));
+                egress.addListener(new EgressWebhooks(webhooks::enqueue, clock));
+            } else {
+                rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
+            }
         }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
+        if (egress != null) {
+            signaling.addTwirpMethods(new EgressServiceApi(egress).methods());
+        }
         int port;
         try {
             port = signaling.start();
@@ -118,7 +162,9 @@ public final class JsfuServer implements AutoCloseable {
             throw e;
         }
         log.info("jsfu started port={} loops={} webhookUrls={}", port, loops.all().size(), cfg.webhook().urls().size());
-        return new JsfuServer(loops, rooms, signaling, webhooks, port);
+        JsfuServer server = new JsfuServer(loops, rooms, signaling, webhooks, port);
+        server.egress = egress;
+        return server;
     }
 
     static SignalingSettings settings(ServerConfig cfg) {
@@ -140,9 +186,15 @@ public final class JsfuServer implements AutoCloseable {
 
     public RoomManager rooms() { return rooms; }
 
+    /** Track egress, or null without the media plane. */
+    public EgressManager egress() { return egress; }
+
     @Override
     public void close() {
         rooms.close();      // SERVER_SHUTDOWN leave to every participant, room_finished webhooks
+        if (egress != null) {
+            egress.awaitAll(java.time.Duration.ofSeconds(30));
+        }
         signaling.close();
         loops.close();
         if (media != null) {

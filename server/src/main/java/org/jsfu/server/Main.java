@@ -16,8 +16,10 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         ServerConfig cfg;
+        org.jsfu.conf.EgressConfig egress;
         try {
             cfg = ConfigLoader.load(args, System.getenv());
+            egress = EgressSetup.load(System.getenv());
         } catch (ConfigException e) {
             System.err.println("config error: " + e.getMessage());
             System.exit(2);
@@ -27,7 +29,7 @@ public final class Main {
         cfg.warnings().forEach(w -> log.warn("config warning: {}", w));
         JsfuServer server;
         try {
-            server = JsfuServer.start(cfg);
+            server = JsfuServer.start(cfg, egress);
         } catch (Exception e) {
             log.error("cannot start: {}", e.toString());
             System.exit(1);

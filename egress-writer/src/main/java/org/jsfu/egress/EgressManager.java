@@ -1,0 +1,256 @@
+package org.jsfu.egress;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jsfu.core.media.RtpTap;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.room.RoomEgress;
+import org.jsfu.core.room.RoomListener;
+import org.jsfu.core.room.RoomManager;
+import org.jsfu.core.room.Sids;
+import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.room.TrackType;
+import org.jsfu.egress.template.FilepathTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Track egress of this node: StartTrackEgress / ListEgress / StopEgress and the rooms' AutoTrackEgress.
+ * Add it as a RoomListener after the media plane. Thread-safe; room state is only read on room loops.
+ */
+public final class EgressManager implements RoomListener {
+    private static final Logger log = LoggerFactory.getLogger(EgressManager.class);
+
+    /** Attaches a tap to a published track on the room's loop (MediaPlane::addTap). */
+    @FunctionalInterface
+    public interface TapAttacher {
+        boolean addTap(Room room, String trackSid, RtpTap tap);
+    }
+
+    /** Status changes, in order per egress, on the egress's I/O thread; must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void onEgressUpdate(EgressInfo info);
+    }
+
+    /** Why a start was refused. */
+    public static final class EgressException extends RuntimeException {
+        public enum Code { NOT_FOUND, INVALID, UNSUPPORTED }
+
+        private final Code code;
+
+        public EgressException(Code code, String msg) {
+            super(msg, null, false, false);
+            this.code = code;
+        }
+
+        public Code code() { return code; }
+    }
+
+    /** Finished egresses stay listed this long. */
+    static final long HISTORY_NANOS = 24L * 3600 * 1_000_000_000L;
+
+    private final RoomManager rooms;
+    private final TapAttacher taps;
+    private final EgressSinks.Factory sinks;
+    private final long utcOffsetNanos;
+    private final Map<String, TrackEgress> byId = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
+        this.rooms = rooms;
+        this.taps = taps;
+        this.sinks = sinks;
+        Instant now = Instant.now();
+        this.utcOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
+    public void addListener(Listener l) { listeners.add(l); }
+
+    EgressSinks.Factory sinks() { return sinks; }
+
+    /** System.nanoTime() to UTC epoch ns, with one offset captured at construction. */
+    long utcNanos(long nanoTime) { return nanoTime + utcOffsetNanos; }
+
+    void notifyListeners(EgressInfo info) {
+        for (Listener l : listeners) {
+            try {
+                l.onEgressUpdate(info);
+            } catch (RuntimeException e) {
+                log.warn("egress listener failed egressId={}", info.egressId(), e);
+            }
+        }
+    }
+
+    /**
+     * StartTrackEgress: records the published audio track {@code trackSid} of {@code roomName}. Fails with
+     * EgressException (NOT_FOUND for the room or track, UNSUPPORTED for video) or RoomException.
+     */
+    public CompletableFuture<EgressInfo> startTrackEgress(String roomName, String trackSid, EgressOutput output) {
+        if (trackSid == null || trackSid.isEmpty()) {
+            return CompletableFuture.failedFuture(new EgressException(EgressException.Code.INVALID, "track_id is required"));
+        }
+        Room room = rooms.room(roomName);
+        if (room == null) {
+            return CompletableFuture.failedFuture(new EgressException(EgressException.Code.NOT_FOUND, "room not found"));
+        }
+        return room.loop().submit(() -> {
+            if (room.closed()) {
+                throw new EgressException(EgressException.Code.NOT_FOUND, "room not found");
+            }
+            Participant p = room.publisherOf(trackSid);
+            if (p == null) {
+                throw new EgressException(EgressException.Code.NOT_FOUND, "track not found");
+            }
+            TrackInfo t = p.publishedTrack(trackSid);
+            if (t.type() != TrackType.AUDIO) {
+                throw new EgressException(EgressException.Code.UNSUPPORTED, "only audio track egress is supported");
+            }
+            TrackEgress e = start(room, p, t, output, output.filepath(), false);
+            if (e == null) {
+                throw new EgressException(EgressException.Code.NOT_FOUND, "track has no media");
+            }
+            return e.info();
+        });
+    }
+
+    /** Runs on the room loop. Returns null when no tap could be attached. */
+    private TrackEgress start(Room room, Participant p, TrackInfo t, EgressOutput output, String template,
+                              boolean auto) {
+        prune(HISTORY_NANOS);
+        String id = Sids.random("EG_");
+        long now = utcNanos(System.nanoTime());
+        EgressInfo info = new EgressInfo(id, room.sid(), room.name(), t.sid(), p.identity(), EgressStatus.STARTING,
+                0, 0, now, "", "", output, auto, null);
+        FilepathTemplate.Values v = new FilepathTemplate.Values(room.name(), room.sid(), t.sid(), t.type().name(),
+                t.source().name(), p.identity(), 0, 0);
+        TrackEgress e = new TrackEgress(this, room.loop(), info, v, template, t.mimeType(),
+                t.type().name().toLowerCase(java.util.Locale.ROOT), t.source().name());
+        if (!taps.addTap(room, t.sid(), e)) {
+            log.warn("egress not started, no media for track room={} track={}", room.name(), t.sid());
+            return null;
+        }
+        byId.put(id, e);
+        e.done.whenComplete((i, err) -> log.info("egress ended egressId={} status={}", id, i == null ? null : i.status()));
+        log.info("egress starting egressId={} room={} identity={} track={} auto={}", id, room.name(), p.identity(),
+                t.sid(), auto);
+        e.start();
+        return e;
+    }
+
+    /** StopEgress: ends the recording now; answers the ENDING info (NOT_FOUND when unknown or finished). */
+    public CompletableFuture<EgressInfo> stopEgress(String egressId) {
+        TrackEgress e = byId.get(egressId);
+        if (e == null || e.info().status().terminal()) {
+            return CompletableFuture.failedFuture(new EgressException(EgressException.Code.NOT_FOUND, "egress not found"));
+        }
+        Room room = rooms.room(e.info().roomName());
+        long end = utcNanos(System.nanoTime());
+        Runnable stop = () -> e.finishOnLoop(end, "StopEgress API", null);
+        CompletableFuture<Void> posted = room == null ? CompletableFuture.runAsync(stop)
+                : room.loop().submit(() -> {
+                    stop.run();
+                    return null;
+                });
+        return posted.thenApply(x -> {
+            EgressInfo i = e.info();
+            return i.status().terminal() ? i : i.with(EgressStatus.ENDING, end).withDetails("StopEgress API");
+        });
+    }
+
+    /** ListEgress: filters are optional (null or empty = any). */
+    public List<EgressInfo> list(String roomName, String egressId, boolean activeOnly) {
+        List<EgressInfo> out = new ArrayList<>();
+        for (TrackEgress e : byId.values()) {
+            EgressInfo i = e.info();
+            if (roomName != null && !roomName.isEmpty() && !roomName.equals(i.roomName())) {
+                continue;
+            }
+            if (egressId != null && !egressId.isEmpty() && !egressId.equals(i.egressId())) {
+                continue;
+            }
+            if (activeOnly && i.status().terminal()) {
+                continue;
+            }
+            out.add(i);
+        }
+        out.sort((a, b) -> a.egressId().compareTo(b.egressId()));
+        return out;
+    }
+
+    /** Completes when every egress of the room has ended (uploaded, failed or aborted). */
+    public CompletableFuture<Void> roomDone(String roomSid) {
+        List<CompletableFuture<EgressInfo>> fs = new ArrayList<>();
+        for (TrackEgress e : byId.values()) {
+            if (e.info().roomId().equals(roomSid)) {
+                fs.add(e.done);
+            }
+        }
+        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
+    }
+
+    // ---- RoomListener (room loop) ----
+
+    @Override
+    public void onTrackPublished(Room room, Participant publisher, TrackInfo track) {
+        RoomEgress eg = room.egress();
+        if (eg == null || eg.tracks() == null || track.type() != TrackType.AUDIO) {
+            return;   // video: nothing is written, no egress, no manifest
+        }
+        if (publisher.hidden() || publisher.permission().recorder() || "egress".equals(publisher.info().kind())) {
+            return;
+        }
+        Set<String> seen = autoStarted.computeIfAbsent(room.sid(), k -> new HashSet<>());
+        if (!seen.add(publisher.identity() + "\n" + track.sid())) {
+            return;
+        }
+        RoomEgress.AutoTrackEgress a = eg.tracks();
+        EgressOutput out = new EgressOutput(a.filepath(), a.disableManifest(), a.s3());
+        try {
+            start(room, publisher, track, out, FilepathTemplate.insertTrackIdForAutoEgress(a.filepath()), true);
+        } catch (IllegalArgumentException e) {
+            log.warn("auto egress not started room={} track={} error={}", room.name(), track.sid(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onRoomFinished(Room room) {
+        autoStarted.remove(room.sid());
+        long now = utcNanos(System.nanoTime());
+        for (TrackEgress e : byId.values()) {
+            if (e.info().roomId().equals(room.sid())) {
+                e.finishOnLoop(now, "Source closed", null);
+            }
+        }
+    }
+
+    /** Waits (at most {@code max}) for every egress to end; for shutdown. */
+    public void awaitAll(java.time.Duration max) {
+        List<CompletableFuture<EgressInfo>> fs = new ArrayList<>();
+        for (TrackEgress e : byId.values()) {
+            fs.add(e.done);
+        }
+        try {
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+                    .get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("egress still running at shutdown error={}", e.toString());
+        }
+    }
+
+    /** Forgets finished egresses older than {@code maxAgeNanos} (ListEgress keeps recent history). */
+    public void prune(long maxAgeNanos) {
+        long now = utcNanos(System.nanoTime());
+        byId.values().removeIf(e -> e.info().status().terminal() && now - e.info().updatedAt() > maxAgeNanos);
+    }
+
+}

@@ -1,0 +1,64 @@
+package org.jsfu.egress;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jsfu.core.room.RoomEgress;
+import org.jsfu.egress.sink.LocalFolderSink;
+import org.jsfu.egress.sink.RecordingSink;
+import org.jsfu.egress.sink.S3Sink;
+
+/**
+ * Opens the sink of an egress: the request's S3 upload, else the configured default S3 (egress.yaml
+ * storage.s3), else the local folder. Called on the egress I/O thread (may block).
+ */
+public final class EgressSinks {
+    /** Opens a sink for an output. */
+    @FunctionalInterface
+    public interface Factory {
+        RecordingSink open(EgressOutput out) throws IOException;
+    }
+
+    private EgressSinks() {}
+
+    /**
+     * @param localRoot  folder for files without S3 (created when missing)
+     * @param defaultS3  egress.yaml storage.s3, or null
+     * @param spoolDir   where S3 uploads are spooled while recording
+     */
+    public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {
+        return out -> {
+            RoomEgress.S3Target s3 = out.s3() != null ? out.s3() : defaultS3;
+            if (s3 == null) {
+                return new LocalFolderSink(localRoot);
+            }
+            return new S3Sink(s3Config(s3), spoolDir, 5, Thread::sleep);
+        };
+    }
+
+    public static S3Sink.Config s3Config(RoomEgress.S3Target t) {
+        return new S3Sink.Config(t.endpoint(), t.region(), t.bucket(), t.accessKey(), t.secret(), t.sessionToken(),
+                t.forcePathStyle(), t.contentDisposition(), t.metadata(), tagging(t.tagging()));
+    }
+
+    /** S3Upload.tagging is URL-query encoded ({@code k1=v1&k2=v2}). */
+    static Map<String, String> tagging(String s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (s == null || s.isEmpty()) {
+            return m;
+        }
+        for (String kv : s.split("&")) {
+            if (kv.isEmpty()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            String k = eq < 0 ? kv : kv.substring(0, eq);
+            String v = eq < 0 ? "" : kv.substring(eq + 1);
+            m.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,307 @@
+package org.jsfu.egress;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import org.jsfu.core.media.RtpTap;
+import org.jsfu.core.room.MediaLoop;
+import org.jsfu.egress.sink.RecordingSink;
+import org.jsfu.egress.template.FilepathTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One track egress. The {@link TrackRecorder} runs on the room's loop (it is fed by the tap there) and
+ * writes to memory; completed Ogg pages are handed to this egress's own I/O thread, which owns the sink's
+ * upload, changes the status and notifies the listener (so status events of one egress are ordered).
+ */
+final class TrackEgress implements RtpTap {
+    private static final Logger log = LoggerFactory.getLogger(TrackEgress.class);
+    private static final long TICK_MS = 20;
+    /** How long the first packets are held to find the least delayed one (the start anchor). */
+    static final long ANCHOR_WINDOW_NANOS = 500_000_000L;
+
+    private final EgressManager manager;
+    private final MediaLoop loop;
+    private final FilepathTemplate.Values values;
+    private final String template;
+    private final String extension;
+    private final String trackKind;
+    private final String trackSource;
+    private final ExecutorService io;
+    final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
+
+    // room-loop state
+    private final ByteArrayOutputStream mem = new ByteArrayOutputStream(16 * 1024);
+    private final TrackRecorder recorder;
+    private boolean keyed;
+    private final StartupBuffer startup = new StartupBuffer();
+    private boolean finished;
+    private ScheduledFuture<?> ticker;
+
+    // I/O-thread state
+    private volatile EgressInfo info;
+    private RecordingSink sink;
+    private RecordingSink.Upload upload;
+    private boolean failed;
+
+    TrackEgress(EgressManager manager, MediaLoop loop, EgressInfo initial, FilepathTemplate.Values values,
+                String template, String mimeType, String trackKind, String trackSource) {
+        this.manager = manager;
+        this.loop = loop;
+        this.info = initial;
+        this.values = values;
+        this.template = template;
+        this.extension = FilepathTemplate.extensionFor(mimeType);
+        this.trackKind = trackKind;
+        this.trackSource = trackSource;
+        TrackRecorder.Options o = new TrackRecorder.Options();
+        o.padToWholeSecond = true;
+        o.red = mimeType != null && mimeType.toLowerCase(java.util.Locale.ROOT).endsWith("/red");
+        this.recorder = new TrackRecorder(mem, o, initial.egressId());
+        this.io = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "egress-" + initial.egressId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    EgressInfo info() { return info; }
+
+    String egressId() { return info.egressId(); }
+
+    /** On the room loop, after the tap is attached: announces STARTING and starts the tick timer. */
+    void start() {
+        io.execute(() -> manager.notifyListeners(info));
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        ticker = loop.schedule(() -> {
+            if (finished) {
+                return;
+            }
+            long now = manager.utcNanos(System.nanoTime());
+            if (startup.holding() && now - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
+                replayStartup();
+            }
+            try {
+                recorder.tick(now);
+            } catch (IOException e) {
+                // memory stream: not reachable
+            }
+            drain();
+            scheduleTick();
+        }, TICK_MS);
+    }
+
+    @Override
+    public void onRtp(byte[] b, int off, int len, long extTimestamp, long extSeq, long nowNanos) {
+        if (finished) {
+            return;
+        }
+        long arrival = manager.utcNanos(nowNanos);
+        if (!startup.done()) {
+            startup.add(b, off, len, extTimestamp, extSeq, arrival);
+            if (arrival - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
+                replayStartup();
+            }
+            return;
+        }
+        feed(b, off, len, extTimestamp, extSeq, arrival);
+    }
+
+    /**
+     * The first packets often arrive in a burst after the connection is set up, the first one late. The
+     * file is anchored on the least delayed packet of the first 500 ms: the first packet is replayed with
+     * the earliest arrival consistent with the RTP timestamps of the others.
+     */
+    private void replayStartup() {
+        StartupBuffer s = startup;
+        long anchor = s.anchorArrival();
+        for (int i = 0; i < s.count(); i++) {
+            feed(s.payload(i), 0, s.payload(i).length, s.ts(i), s.seq(i), i == 0 ? anchor : s.arrival(i));
+        }
+        s.release();
+    }
+
+    private void feed(byte[] b, int off, int len, long extTimestamp, long extSeq, long arrival) {
+        try {
+            recorder.onRtp(b, off, len, extTimestamp, extSeq, arrival);
+        } catch (IOException e) {
+            return;
+        }
+        if (!keyed && recorder.started()) {
+            keyed = true;
+            long start = recorder.fileStartWallClockNanos();
+            FilepathTemplate.Values v = new FilepathTemplate.Values(values.roomName(), values.roomId(),
+                    values.trackId(), values.trackType(), values.trackSource(), values.publisherIdentity(), start, 0);
+            String key;
+            try {
+                key = FilepathTemplate.resolve(template, v, extension);
+            } catch (IllegalArgumentException e) {
+                finishOnLoop(arrival, null, e.getMessage());
+                return;
+            }
+            io.execute(() -> begin(key, start));
+        }
+        drain();
+    }
+
+    @Override
+    public void onMute(boolean muted, long nowNanos) {
+        if (finished) {
+            return;
+        }
+        try {
+            recorder.onMute(muted, manager.utcNanos(nowNanos));
+        } catch (IOException ignored) {
+            // memory stream
+        }
+        drain();
+    }
+
+    @Override
+    public void onClose(long nowNanos) {
+        finishOnLoop(manager.utcNanos(nowNanos), "Source closed", null);
+    }
+
+    /** Ends the recording at {@code endUtc}; on the room loop. {@code error} non-null fails the egress. */
+    void finishOnLoop(long endUtc, String reason, String error) {
+        if (finished) {
+            return;
+        }
+        if (startup.holding() && error == null) {
+            replayStartup();
+        }
+        finished = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        boolean started = keyed;
+        if (started && error == null) {
+            try {
+                recorder.close(endUtc);
+            } catch (IOException ignored) {
+                // memory stream
+            }
+            drain();
+        }
+        long samples = recorder.playableSamples();
+        io.execute(() -> end(started, endUtc, samples, reason, error));
+    }
+
+    private void drain() {
+        if (mem.size() == 0 || !keyed) {
+            return;
+        }
+        byte[] chunk = mem.toByteArray();
+        mem.reset();
+        io.execute(() -> append(chunk));
+    }
+
+    // ---- I/O thread ----
+
+    private void begin(String key, long startUtc) {
+        try {
+            sink = manager.sinks().open(info.output());
+            upload = sink.begin(key);
+        } catch (IOException | RuntimeException e) {
+            fail("cannot start upload: " + e.getMessage());
+            return;
+        }
+        info = info.withFile(new EgressInfo.FileResult(key, "", 0, startUtc, 0, 0))
+                .withTimes(startUtc, 0).with(EgressStatus.ACTIVE, manager.utcNanos(System.nanoTime()));
+        log.info("egress active egressId={} key={}", info.egressId(), key);
+        manager.notifyListeners(info);
+    }
+
+    private void append(byte[] chunk) {
+        if (failed || upload == null) {
+            return;
+        }
+        try {
+            upload.stream().write(chunk);
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage());
+        }
+    }
+
+    private void fail(String error) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        if (upload != null) {
+            upload.abort();
+        }
+        log.warn("egress failed egressId={} error={}", info.egressId(), error);
+        info = info.withError(error);
+    }
+
+    private void end(boolean started, long endUtc, long samples, String reason, String error) {
+        try {
+            if (error != null) {
+                fail(error);
+            }
+            if (!failed && started) {
+                info = info.withDetails(reason).with(EgressStatus.ENDING, now());
+                manager.notifyListeners(info);
+                complete(endUtc, samples);
+            }
+            EgressInfo last;
+            if (failed) {
+                last = info.withTimes(info.startedAt(), endUtc).with(EgressStatus.FAILED, now());
+            } else if (!started) {
+                last = info.withDetails(reason == null ? "ended before any media" : reason + " before any media")
+                        .withTimes(info.startedAt(), endUtc).with(EgressStatus.ABORTED, now());
+            } else {
+                last = info;
+            }
+            info = last;
+            manager.notifyListeners(last);
+        } finally {
+            done.complete(info);
+            io.shutdown();
+        }
+    }
+
+    private void complete(long endUtc, long samples) {
+        EgressInfo.FileResult f = info.file();
+        String location;
+        try {
+            location = upload.commit("audio/ogg");
+        } catch (IOException | RuntimeException e) {
+            fail("upload failed: " + e.getMessage());
+            return;
+        }
+        long duration = samples * 1_000_000_000L / 48_000;
+        EgressInfo.FileResult fr = new EgressInfo.FileResult(f.filename(), location, upload.size(), f.startedAt(),
+                endUtc, duration);
+        info = info.withFile(fr).withTimes(info.startedAt(), endUtc);
+        if (!info.output().disableManifest()) {
+            String mkey = Manifest.keyBeside(f.filename(), info.egressId());
+            Manifest m = new Manifest(info.egressId(), info.roomId(), info.roomName(), info.startedAt(), endUtc,
+                    info.publisherIdentity(), info.trackSid(), trackKind, trackSource,
+                    List.of(new Manifest.FileEntry(f.filename(), location)));
+            try {
+                sink.put(mkey, m.toJson(), "application/json");
+            } catch (IOException | RuntimeException e) {
+                // the file is there; the egress still reports it, with the manifest error
+                log.warn("manifest upload failed egressId={} error={}", info.egressId(), e.toString());
+                info = info.withError("manifest upload failed: " + e.getMessage());
+            }
+        }
+        info = info.with(EgressStatus.COMPLETE, now());
+        log.info("egress complete egressId={} key={} size={} durationMs={}", info.egressId(), f.filename(),
+                fr.size(), duration / 1_000_000);
+    }
+
+    private long now() {
+        return manager.utcNanos(System.nanoTime());
+    }
+}

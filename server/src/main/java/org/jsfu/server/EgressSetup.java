@@ -1,0 +1,54 @@
+package org.jsfu.server;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.conf.EgressConfig;
+import org.jsfu.conf.EgressConfigLoader;
+import org.jsfu.core.room.RoomEgress;
+import org.jsfu.egress.EgressSinks;
+import org.jsfu.signaling.webhook.WebhookNotifier;
+
+/** Track egress defaults from egress.yaml: default S3 upload and local folder (./recordings without one). */
+final class EgressSetup {
+    /** Longest time room_finished waits for the room's egress uploads. */
+    static final long ROOM_FINISHED_MAX_WAIT_MS = 60_000;
+
+    private EgressSetup() {}
+
+    static EgressSinks.Factory sinks(EgressConfig cfg) {
+        Path local = Path.of(cfg != null && cfg.storageDir() != null && !cfg.storageDir().isEmpty()
+                ? cfg.storageDir() : "recordings");
+        RoomEgress.S3Target s3 = null;
+        if (cfg != null && cfg.storage() != null && cfg.storage().s3() != null) {
+            EgressConfig.S3 c = cfg.storage().s3();
+            s3 = new RoomEgress.S3Target(c.accessKey(), c.secret(), c.sessionToken(), c.region(), c.endpoint(),
+                    c.bucket(), c.forcePathStyle(), Map.of(), "", "");
+        }
+        Path spool = Path.of(System.getProperty("java.io.tmpdir"), "jsfu-egress-spool");
+        return EgressSinks.standard(local, s3, spool);
+    }
+
+    /**
+     * Completes when the notifier has nothing queued or in flight (so egress_ended, another notifier key,
+     * reaches the receiver before room_finished), or at {@code deadlineMs}.
+     */
+    static CompletableFuture<Void> whenDelivered(WebhookNotifier n, long deadlineMs) {
+        if (n.pending() == 0 || System.currentTimeMillis() >= deadlineMs) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
+                .thenCompose(v -> whenDelivered(n, deadlineMs));
+    }
+
+    /** egress.yaml when EGRESS_CONFIG_FILE or EGRESS_CONFIG_BODY is set, else null. */
+    static EgressConfig load(Map<String, String> env) {
+        String file = env.get("EGRESS_CONFIG_FILE");
+        String body = env.get("EGRESS_CONFIG_BODY");
+        if ((file == null || file.isEmpty()) && (body == null || body.isBlank())) {
+            return null;
+        }
+        return EgressConfigLoader.load(new String[0], env);
+    }
+}
