@@ -79,6 +79,8 @@ final class RtcSetup {
         log.info("rtc candidates addresses={} iceLite=true", addrs);
         // ICE-lite always: the server only answers checks, so the browser must be the controlling
         // agent on both peer connections, including the subscriber PC where the server offers.
-        return new MediaPlane(mux, addrs, true);
+        MediaPlane plane = new MediaPlane(mux, addrs, true);
+        plane.warmUp(); // in the background: the first participant must not pay the cold DTLS stack
+        return plane;
     }
 }

@@ -1,6 +1,8 @@
 package org.jsfu.core.transport;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.jsfu.core.dtls.DtlsIdentity;
@@ -55,6 +57,14 @@ public final class PeerTransport {
     private final IceAgent ice;
     private final Listener listener;
     private final byte[] stunOut = new byte[512];
+    /**
+     * DTLS from the browser before its fingerprint is known (on the subscriber PC the browser's
+     * answer can arrive after its first ClientHello: its checks succeed, then it starts DTLS at once,
+     * RFC 5763 5); replayed when {@link #setRemote} starts the DTLS server instead of waiting for the
+     * browser's retransmission timer.
+     */
+    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    static final int EARLY_DTLS_LIMIT = 16;
 
     private DtlsSession dtls;
     private SrtpSession srtpSend;
@@ -110,6 +120,12 @@ public final class PeerTransport {
         if (dtls == null) {
             dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
+            if (!earlyDtls.isEmpty()) {
+                log.debug("dtls replaying early datagrams pc={} n={}", name, earlyDtls.size());
+            }
+            for (byte[] d; (d = earlyDtls.poll()) != null; ) {
+                dtls.receive(d, 0, d.length);
+            }
         }
     }
 
@@ -131,6 +147,8 @@ public final class PeerTransport {
             case DTLS -> {
                 if (dtls != null) {
                     dtls.receive(b, off, len);
+                } else if (earlyDtls.size() < EARLY_DTLS_LIMIT && ice.isValid(from)) {
+                    earlyDtls.add(Arrays.copyOfRange(b, off, off + len));
                 }
             }
             case RTP -> {
@@ -168,6 +186,11 @@ public final class PeerTransport {
             route = new Route(from, via);
         }
         via.send(stunOut, 0, n, from); // from the socket the check arrived on (RFC 8445 7.3.1.3)
+    }
+
+    /** DTLS datagrams held until the remote fingerprint is known. On the loop; for tests. */
+    int earlyDtlsQueued() {
+        return earlyDtls.size();
     }
 
     /** The socket (local address) media leaves from; null before a check was answered. For tests. */
@@ -229,6 +252,7 @@ public final class PeerTransport {
             return;
         }
         closed = true;
+        earlyDtls.clear();
         mux.unregister(localIce.ufrag(), this);
         if (dtls != null) {
             dtls.close();
@@ -263,7 +287,7 @@ public final class PeerTransport {
 
         @Override
         public void onApplicationData(byte[] b, int off, int len) {
-            byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+            byte[] copy = Arrays.copyOfRange(b, off, off + len);
             loop.execute(() -> {
                 if (!closed) {
                     listener.onApplicationData(PeerTransport.this, copy, 0, copy.length);
