@@ -65,6 +65,7 @@ public final class PeerTransport {
      */
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     static final int EARLY_DTLS_LIMIT = 16;
+    private long earlyDtlsFirstNanos;
 
     private DtlsSession dtls;
     private SrtpSession srtpSend;
@@ -121,7 +122,8 @@ public final class PeerTransport {
             dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
             if (!earlyDtls.isEmpty()) {
-                log.debug("dtls replaying early datagrams pc={} n={}", name, earlyDtls.size());
+                log.debug("dtls replaying early datagrams pc={} n={} heldMs={}", name, earlyDtls.size(),
+                        (System.nanoTime() - earlyDtlsFirstNanos) / 1_000_000);
             }
             for (byte[] d; (d = earlyDtls.poll()) != null; ) {
                 dtls.receive(d, 0, d.length);
@@ -148,6 +150,9 @@ public final class PeerTransport {
                 if (dtls != null) {
                     dtls.receive(b, off, len);
                 } else if (earlyDtls.size() < EARLY_DTLS_LIMIT && ice.isValid(from)) {
+                    if (earlyDtls.isEmpty()) {
+                        earlyDtlsFirstNanos = nowNanos;
+                    }
                     earlyDtls.add(Arrays.copyOfRange(b, off, off + len));
                 }
             }
