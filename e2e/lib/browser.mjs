@@ -14,6 +14,22 @@ const run = promisify(execFile);
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/**
+ * Opt-in debugging for flaky runs (all off by default): JSFU_E2E_CHROME_ARGS adds Chromium flags
+ * (e.g. "--enable-logging --log-file=/tmp/chrome.log --v=0"), JSFU_E2E_LK_DEBUG=1 sets
+ * livekit-client's log level to debug, JSFU_E2E_CONSOLE_FILE appends every page console line
+ * (scrubbed, timestamped) to that file.
+ */
+const DEBUG = {
+  chromeArgs: process.env.JSFU_E2E_CHROME_ARGS || '',
+  lkDebug: !!process.env.JSFU_E2E_LK_DEBUG,
+  consoleFile: process.env.JSFU_E2E_CONSOLE_FILE || '',
+};
+
+function debugChromiumArgs() {
+  return DEBUG.chromeArgs.split(' ').filter(Boolean);
+}
+
 /** The launch flags from docs/test-harness.md; wav (optional) becomes the fake microphone. */
 export function chromiumArgs(wav) {
   const args = [
@@ -97,7 +113,7 @@ export class Harness {
       h.context = await chromium.launchPersistentContext(path.join(h.tmp, 'profile'), {
         executablePath: CHROMIUM,
         headless: true,
-        args: [...chromiumArgs(h.wav), ...extraArgs],
+        args: [...chromiumArgs(h.wav), ...extraArgs, ...debugChromiumArgs()],
       });
       h.context.grantPermissions(['microphone', 'camera']).catch(() => {});
     } catch (e) {
@@ -119,9 +135,13 @@ export class Harness {
   /** Opens a page on the served bundle and waits for window.lk. */
   async openPage(label = `page${this.pages.length}`) {
     const page = await this.context.newPage();
-    page.on('console', (m) => this.consoleLines.push(scrub(`[${label}] ${m.type()}: ${m.text()}`)));
+    page.on('console', (m) => {
+      const line = scrub(`[${label}] ${m.type()}: ${m.text()}`);
+      this.consoleLines.push(line);
+      if (DEBUG.consoleFile) fs.appendFile(DEBUG.consoleFile, `${new Date().toISOString()} ${line}\n`).catch(() => {});
+    });
     page.on('pageerror', (e) => this.consoleLines.push(scrub(`[${label}] pageerror: ${e.message}`)));
-    await page.goto(this.server.url);
+    await page.goto(this.server.url + (DEBUG.lkDebug ? '?lkdebug=1' : ''));
     await page.waitForFunction(() => typeof window.lk === 'object', null, { timeout: 15000 });
     this.pages.push(page);
     return page;

@@ -1,8 +1,11 @@
 // Page script driven by Playwright: window.lk joins a LiveKit room with the real livekit-client and
 // reports what it receives. Everything returned is plain JSON so page.evaluate can carry it.
-import { Room, RoomEvent, Track, VideoPresets, version as sdkVersion } from 'livekit-client';
+import { Room, RoomEvent, Track, VideoPresets, setLogLevel, version as sdkVersion } from 'livekit-client';
 import { attachAnalyser, attachVideoSink, inboundRtp, RAW_AUDIO, selectedPair } from './measure.js';
 import { loopback } from './loopback.js';
+
+// ?lkdebug=1 (JSFU_E2E_LK_DEBUG in lib/browser.mjs): livekit-client debug logs in the console.
+if (new URLSearchParams(location.search).get('lkdebug')) setLogLevel('debug');
 
 const EVENTS = [
   RoomEvent.ParticipantConnected, RoomEvent.ParticipantDisconnected, RoomEvent.TrackPublished,

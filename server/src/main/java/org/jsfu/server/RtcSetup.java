@@ -85,6 +85,8 @@ final class RtcSetup {
         log.info("rtc candidates addresses={} tcpPort={} iceLite=true", addrs, tcp == null ? 0 : tcp.port());
         // ICE-lite always: the server only answers checks, so the browser must be the controlling
         // agent on both peer connections, including the subscriber PC where the server offers.
-        return new MediaPlane(mux, tcp, addrs, true);
+        MediaPlane plane = new MediaPlane(mux, tcp, addrs, true);
+        plane.warmUp(); // in the background: the first participant must not pay the cold DTLS stack
+        return plane;
     }
 }

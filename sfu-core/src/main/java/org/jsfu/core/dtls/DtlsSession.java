@@ -140,6 +140,7 @@ public final class DtlsSession {
     }
 
     private void handshake() {
+        long t0 = System.nanoTime();
         try {
             DTLSTransport t;
             if (client) {
@@ -164,7 +165,7 @@ public final class DtlsSession {
                 transport.pumpMode();
                 state = State.CONNECTED;
             }
-            log.debug("dtls connected client={} profile={}", client, profile);
+            log.debug("dtls connected client={} profile={} ms={}", client, profile, (System.nanoTime() - t0) / 1_000_000);
             listener.onConnected(profile, km);
             pump();
         } catch (Throwable e) {

@@ -4,12 +4,14 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.dtls.DtlsWarmUp;
 import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.room.MediaSessionFactory;
 import org.jsfu.core.room.Participant;
@@ -37,6 +39,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     private final ExecutorService handshakePool;
     private final Map<String, RoomRouter> routers = new ConcurrentHashMap<>();
     private final CodecPolicy codecPolicy;
+    private static final int WARM_UP_TIMEOUT_MS = 10_000;
 
     /**
      * @param advertised addresses put in host candidates (rtc.node_ip, or the machine's addresses)
@@ -62,6 +65,14 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
             return t;
         });
         this.codecPolicy = CodecPolicy.defaults();
+    }
+
+    /**
+     * Runs one in-memory DTLS handshake on the handshake pool so the first participant's handshakes
+     * run warm (see {@link DtlsWarmUp}); returns at once, the future completes when it is done.
+     */
+    public CompletableFuture<Boolean> warmUp() {
+        return DtlsWarmUp.start(handshakePool, WARM_UP_TIMEOUT_MS);
     }
 
     @Override

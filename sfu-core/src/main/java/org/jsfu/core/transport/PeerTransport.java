@@ -2,6 +2,8 @@ package org.jsfu.core.transport;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -62,6 +64,15 @@ public final class PeerTransport {
     private final IceAgent ice;
     private final Listener listener;
     private final byte[] stunOut = new byte[512];
+    /**
+     * DTLS from the browser before its fingerprint is known (on the subscriber PC the browser's
+     * answer can arrive after its first ClientHello: its checks succeed, then it starts DTLS at once,
+     * RFC 5763 5); replayed when {@link #setRemote} starts the DTLS server instead of waiting for the
+     * browser's retransmission timer.
+     */
+    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    static final int EARLY_DTLS_LIMIT = 16;
+    private long earlyDtlsFirstNanos;
 
     private DtlsSession dtls;
     private SrtpSession srtpSend;
@@ -131,6 +142,13 @@ public final class PeerTransport {
         if (dtls == null) {
             dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
+            if (!earlyDtls.isEmpty()) {
+                log.debug("dtls replaying early datagrams pc={} n={} heldMs={}", name, earlyDtls.size(),
+                        (System.nanoTime() - earlyDtlsFirstNanos) / 1_000_000);
+            }
+            for (byte[] d; (d = earlyDtls.poll()) != null; ) {
+                dtls.receive(d, 0, d.length);
+            }
         }
     }
 
@@ -152,6 +170,11 @@ public final class PeerTransport {
             case DTLS -> {
                 if (dtls != null) {
                     dtls.receive(b, off, len);
+                } else if (earlyDtls.size() < EARLY_DTLS_LIMIT && ice.isValid(via.remote())) {
+                    if (earlyDtls.isEmpty()) {
+                        earlyDtlsFirstNanos = nowNanos;
+                    }
+                    earlyDtls.add(Arrays.copyOfRange(b, off, off + len));
                 }
             }
             case RTP -> {
@@ -210,6 +233,11 @@ public final class PeerTransport {
         // The route is settled before the response, so the peer's next packets (DTLS) are answered
         // on it; the response leaves by the path the check came in on (RFC 8445 7.3.1.3).
         via.send(stunOut, 0, n);
+    }
+
+    /** DTLS datagrams held until the remote fingerprint is known. On the loop; for tests. */
+    int earlyDtlsQueued() {
+        return earlyDtls.size();
     }
 
     /** The UDP socket (local address) media leaves from; null before a check or on TCP. For tests. */
@@ -296,6 +324,7 @@ public final class PeerTransport {
             return;
         }
         closed = true;
+        earlyDtls.clear();
         mux.unregister(localIce.ufrag(), this);
         if (tcp != null) {
             tcp.unregister(localIce.ufrag(), this);
@@ -334,7 +363,7 @@ public final class PeerTransport {
 
         @Override
         public void onApplicationData(byte[] b, int off, int len) {
-            byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+            byte[] copy = Arrays.copyOfRange(b, off, off + len);
             loop.execute(() -> {
                 if (!closed) {
                     listener.onApplicationData(PeerTransport.this, copy, 0, copy.length);

@@ -82,6 +82,8 @@ class DtlsSessionTest {
         final Random rnd;
         volatile double loss;
         volatile double reorder;
+        /** Server datagrams this returns true for are dropped (before loss and reordering). */
+        volatile java.util.function.Predicate<byte[]> dropToClient = d -> false;
         DtlsSession client;
         DtlsSession server;
         private byte[] heldToServer;
@@ -126,6 +128,9 @@ class DtlsSessionTest {
         }
 
         private synchronized void forward(byte[] d, boolean toServerSide) {
+            if (!toServerSide && dropToClient.test(d)) {
+                return;
+            }
             if (lose(toServerSide)) {
                 return;
             }
@@ -202,6 +207,37 @@ class DtlsSessionTest {
             l.shutdown();
             link = null;
         }
+    }
+
+    /**
+     * The server's last flight (ChangeCipherSpec, Finished: RFC 6347 4.2.4, flight 6) is lost once.
+     * The server has finished and switched to pump mode, so only the record layer driven by
+     * {@link DtlsSession#receive} can answer the client's retransmitted flight 5 with flight 6 again;
+     * the client must still connect with the same keys.
+     */
+    @Test
+    void lostFinalServerFlightIsResentWhenTheClientRetransmits() throws Exception {
+        DtlsSession.Options o = DtlsSession.Options.defaults().withHandshakeTimeoutMs(30_000);
+        link = new Link(3, 0, 0);
+        java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        link.dropToClient = d -> {
+            boolean ccs = d[0] == 20;
+            boolean epoch1Handshake = d[0] == 22 && d.length > 5 && d[3] == 0 && d[4] == 1;
+            return (ccs || epoch1Handshake) && dropped.incrementAndGet() <= 2; // the first flight 6 only
+        };
+        link.client = new DtlsSession(CLIENT_ID, true, SERVER_ID.fingerprintSha256(), link.clientRec, handshakePool, o);
+        link.server = new DtlsSession(SERVER_ID, false, CLIENT_ID.fingerprintSha256(), link.serverRec, handshakePool, o);
+        link.server.start();
+        link.client.start();
+
+        assertNotNull(link.serverRec.profile.get(20, TimeUnit.SECONDS), "server done after sending flight 6");
+        assertNotNull(link.clientRec.profile.get(20, TimeUnit.SECONDS), "client done after the resent flight 6");
+        assertTrue(dropped.get() > 2, "flight 6 was sent again: " + dropped.get());
+        assertArrayEquals(link.clientRec.keyingMaterial, link.serverRec.keyingMaterial);
+        assertTrue(link.client.sendApplicationData(bytes("after resend"), 0, 12));
+        assertEquals("after resend", text(link.serverRec.appData.poll(5, TimeUnit.SECONDS)));
+        assertFalse(link.clientRec.failed.isDone());
+        assertFalse(link.serverRec.failed.isDone());
     }
 
     @Test

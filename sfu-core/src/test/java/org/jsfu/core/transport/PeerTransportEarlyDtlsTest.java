@@ -1,0 +1,161 @@
+package org.jsfu.core.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.dtls.DtlsSession;
+import org.jsfu.core.ice.StunMessage;
+import org.jsfu.core.srtp.SrtpProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On the subscriber PC the browser learns our fingerprint from our offer and starts DTLS as soon as
+ * a check succeeds, which can be before its answer (and so its fingerprint) reaches us. That first
+ * ClientHello must not be lost: it is held and fed to the DTLS server when the answer arrives. The
+ * ClientHello is sent exactly once here, so only the replay can make the server answer it.
+ */
+class PeerTransportEarlyDtlsTest {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    private UdpMux mux;
+    private ExecutorService loop;
+    private ExecutorService handshakes;
+    private PeerTransport transport;
+    private DatagramSocket browser;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
+            port = probe.getLocalPort();
+        }
+        mux = new UdpMux(List.of(LO), port, port);
+        loop = Executors.newSingleThreadExecutor();
+        handshakes = Executors.newCachedThreadPool();
+        transport = new PeerTransport("sub:t", mux, loop, handshakes, DtlsIdentity.generate(), new Quiet());
+        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
+        browser.setSoTimeout(5000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
+        loop.shutdownNow();
+        handshakes.shutdownNow();
+        mux.close();
+        browser.close();
+    }
+
+    @Test
+    void clientHelloBeforeTheAnswerIsReplayedWhenTheAnswerArrives() throws Exception {
+        InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
+        check(server);
+
+        DtlsIdentity browserId = DtlsIdentity.generate();
+        byte[] clientHello = firstFlightOf(browserId, transport.fingerprint());
+        browser.send(new DatagramPacket(clientHello, clientHello.length, server));
+        assertTrue(waitFor(() -> transport.earlyDtlsQueued() == 1), "ClientHello held before the answer");
+
+        loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", browserId.fingerprintSha256()))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(0, loop.submit(transport::earlyDtlsQueued).get(5, TimeUnit.SECONDS));
+
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(in); // the server's first flight (ServerHello...), only possible from the replay
+        assertTrue(DtlsSession.isDtls(in.getData(), 0, in.getLength()), "a DTLS record back");
+        assertEquals(22, in.getData()[0], "handshake content type (RFC 6347 4.1)");
+    }
+
+    @Test
+    void datagramsFromUncheckedAddressesAreNotHeld() throws Exception {
+        byte[] clientHello = firstFlightOf(DtlsIdentity.generate(), transport.fingerprint());
+        loop.submit(() -> transport.onDatagram(clientHello.clone(), 0, clientHello.length,
+                new UdpMux.UdpPath(mux.sockets().get(0), new InetSocketAddress(LO, 9), transport), System.nanoTime()))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(0, loop.submit(transport::earlyDtlsQueued).get(5, TimeUnit.SECONDS));
+    }
+
+    /** A real DTLS client's first datagram (its ClientHello); the client is closed afterwards. */
+    private byte[] firstFlightOf(DtlsIdentity id, String serverFingerprint) throws Exception {
+        CompletableFuture<byte[]> first = new CompletableFuture<>();
+        DtlsSession c = new DtlsSession(id, true, serverFingerprint, new DtlsSession.Listener() {
+            @Override
+            public void sendDatagram(byte[] b, int off, int len) {
+                first.complete(Arrays.copyOfRange(b, off, off + len));
+            }
+
+            @Override
+            public void onConnected(SrtpProfile profile, byte[] keyingMaterial) {}
+
+            @Override
+            public void onApplicationData(byte[] b, int off, int len) {}
+
+            @Override
+            public void onFailed(String reason, Throwable cause) {}
+        }, handshakes);
+        c.start();
+        try {
+            return first.get(10, TimeUnit.SECONDS);
+        } finally {
+            c.close();
+        }
+    }
+
+    /** A signed Binding request from the browser socket; waits for the success response. */
+    private void check(InetSocketAddress to) throws Exception {
+        byte[] tid = new byte[12];
+        tid[0] = 1;
+        StunMessage m = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                .username(transport.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(7);
+        byte[] b = new byte[300];
+        int n = m.encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
+        browser.send(new DatagramPacket(b, n, to));
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(in);
+        StunMessage resp = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
+        assertNotNull(resp);
+        assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
+    }
+
+    private boolean waitFor(java.util.concurrent.Callable<Boolean> c) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            if (loop.submit(c).get(5, TimeUnit.SECONDS)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    private static final class Quiet implements PeerTransport.Listener {
+        @Override
+        public void onConnected(PeerTransport t) {}
+
+        @Override
+        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
+
+        @Override
+        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
+
+        @Override
+        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
+
+        @Override
+        public void onFailed(PeerTransport t, String reason) {}
+    }
+}
