@@ -104,8 +104,9 @@ class DtlsSessionTest {
          * Which datagrams are lost is fixed by their index in each direction (chosen by the seed), not
          * drawn at send time: thread timing cannot turn a run into a long chain of retransmission
          * back-offs (1 s, 2 s, 4 s...), yet first flights and middle flights are lost.
-         * KNOWN BUG (open, see the session note): losing the client's fifth datagram (index 4, late in
-         * its second flight) stalls the handshake until the 45 s timeout; that pattern is not listed
+         * KNOWN BUG (open, see the session note): losing the client's fifth datagram (index 4: its
+         * CertificateVerify) stalls the handshake until the 45 s timeout (after the client retransmits,
+         * the BouncyCastle server keeps resending its ServerHello flight); that pattern is not listed
          * here until it is fixed.
          */
         private int sentToServer;
