@@ -27,16 +27,36 @@ public final class EgressSinks {
     /**
      * @param localRoot  folder for files without S3 (created when missing)
      * @param defaultS3  egress.yaml storage.s3, or null
-     * @param spoolDir   where S3 uploads are spooled while recording
+     * @param spoolDir   where S3 uploads are spooled and spool state files kept while recording (a stable
+     *                   folder: {@link org.jsfu.egress.sink.SinkRecovery} reads it at the next start)
      */
     public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {
         return out -> {
             RoomEgress.S3Target s3 = out.s3() != null ? out.s3() : defaultS3;
             if (s3 == null) {
-                return new LocalFolderSink(localRoot);
+                return new LocalFolderSink(localRoot, spoolDir);
             }
-            return new S3Sink(s3Config(s3), spoolDir, 5, Thread::sleep);
+            // keys that came with the request are not in the configuration: keep them in the spool state so
+            // SinkRecovery can finish the upload after a crash (configured keys are never written to disk)
+            return new S3Sink(s3Config(s3), spoolDir, 5, Thread::sleep)
+                    .storeCredentialsInSpool(out.s3() != null && !sameKeys(out.s3(), defaultS3));
         };
+    }
+
+    /** Credentials for recovery: the configured S3 keys when endpoint, region and bucket match, else null. */
+    public static org.jsfu.egress.sink.SinkRecovery.CredentialSource credentials(RoomEgress.S3Target configured) {
+        return (endpoint, region, bucket) -> configured != null && eq(configured.endpoint(), endpoint)
+                && eq(configured.region(), region) && eq(configured.bucket(), bucket) ? s3Config(configured) : null;
+    }
+
+    static boolean sameKeys(RoomEgress.S3Target a, RoomEgress.S3Target b) {
+        return b != null && eq(a.accessKey(), b.accessKey()) && eq(a.secret(), b.secret())
+                && eq(a.sessionToken(), b.sessionToken()) && eq(a.endpoint(), b.endpoint())
+                && eq(a.region(), b.region()) && eq(a.bucket(), b.bucket());
+    }
+
+    private static boolean eq(String a, String b) {
+        return (a == null ? "" : a).equals(b == null ? "" : b);
     }
 
     public static S3Sink.Config s3Config(RoomEgress.S3Target t) {

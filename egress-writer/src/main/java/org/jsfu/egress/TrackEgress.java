@@ -209,7 +209,7 @@ final class TrackEgress implements RtpTap {
     private void begin(String key, long startUtc) {
         try {
             sink = manager.sinks().open(info.output());
-            upload = sink.begin(key);
+            upload = sink.begin(key, "audio/ogg", info.egressId());
         } catch (IOException | RuntimeException e) {
             fail("cannot start upload: " + e.getMessage());
             return;

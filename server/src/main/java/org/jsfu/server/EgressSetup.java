@@ -18,16 +18,29 @@ final class EgressSetup {
     private EgressSetup() {}
 
     static EgressSinks.Factory sinks(EgressConfig cfg) {
-        Path local = Path.of(cfg != null && cfg.storageDir() != null && !cfg.storageDir().isEmpty()
+        return EgressSinks.standard(localRoot(cfg), defaultS3(cfg), spoolDir(cfg));
+    }
+
+    /** egress.yaml storage_dir, else ./recordings. */
+    static Path localRoot(EgressConfig cfg) {
+        return Path.of(cfg != null && cfg.storageDir() != null && !cfg.storageDir().isEmpty()
                 ? cfg.storageDir() : "recordings");
+    }
+
+    /** One stable spool folder for S3 spools and local .part states: read again by EgressRecovery at start. */
+    static Path spoolDir(EgressConfig cfg) {
+        return localRoot(cfg).resolve(".egress-spool");
+    }
+
+    /** egress.yaml storage.s3, or null. */
+    static RoomEgress.S3Target defaultS3(EgressConfig cfg) {
         RoomEgress.S3Target s3 = null;
         if (cfg != null && cfg.storage() != null && cfg.storage().s3() != null) {
             EgressConfig.S3 c = cfg.storage().s3();
             s3 = new RoomEgress.S3Target(c.accessKey(), c.secret(), c.sessionToken(), c.region(), c.endpoint(),
                     c.bucket(), c.forcePathStyle(), Map.of(), "", "");
         }
-        Path spool = Path.of(System.getProperty("java.io.tmpdir"), "jsfu-egress-spool");
-        return EgressSinks.standard(local, s3, spool);
+        return s3;
     }
 
     /**

@@ -146,6 +146,11 @@ public final class JsfuServer implements AutoCloseable {
                 rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
             }
         }
+        if (egress != null) {
+            EgressWebhooks ended = webhooks == null ? null : new EgressWebhooks(webhooks::enqueue, clock);
+            EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg),
+                    ended == null ? null : ended::onEgressUpdate);
+        }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
         if (egress != null) {
             signaling.addTwirpMethods(new EgressServiceApi(egress).methods());
