@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.livekit.server.AccessToken;
 import io.livekit.server.EgressServiceClient;
 import io.livekit.server.RoomCreate;
 import io.livekit.server.RoomServiceClient;
-import io.livekit.server.WebhookReceiver;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -19,12 +17,10 @@ import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import livekit.LivekitEgress;
@@ -46,6 +41,7 @@ import org.jsfu.conf.EgressConfigLoader;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
 import org.jsfu.server.testparts.FreePorts;
+import org.jsfu.server.testparts.WebhookSink;
 import org.jsfu.server.testparts.S3ProxyProcess;
 
 import org.junit.jupiter.api.AfterAll;
@@ -64,12 +60,12 @@ class EgressE2ETest {
     static final String BUCKET = "egress-e2e";
 
     private static JsfuServer server;
-    private static HttpServer hook;
+    private static WebhookSink hook;
     private static S3ProxyProcess s3;
     private static MinioClient minio;
     private static Path storage;
-    private static final List<LivekitWebhook.WebhookEvent> events = new CopyOnWriteArrayList<>();
-    private static final List<String> rejected = new CopyOnWriteArrayList<>();
+    private static List<LivekitWebhook.WebhookEvent> events;
+    private static List<String> rejected;
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,26 +73,15 @@ class EgressE2ETest {
         minio = MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1")
                 .credentials(s3.accessKey(), s3.secretKey()).build();
         minio.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
-        WebhookReceiver receiver = new WebhookReceiver("devkey", "secret");
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/hook", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            try {
-                events.add(receiver.receive(body, ex.getRequestHeaders().getFirst("Authorization")));
-                ex.sendResponseHeaders(200, -1);
-            } catch (Exception e) {
-                rejected.add(e.toString());
-                ex.sendResponseHeaders(401, -1);
-            }
-            ex.close();
-        });
-        hook.start();
+        hook = WebhookSink.start("devkey", "secret");
+        events = hook.events;
+        rejected = hook.rejected;
         storage = Files.createTempDirectory("jsfu-egress-local-").resolve("files");
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
                 + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
-                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.getAddress().getPort() + "/hook]\n";
+                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.port() + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg, EgressConfigLoader.parse("api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n", Map.of()));
     }
@@ -107,7 +92,7 @@ class EgressE2ETest {
             server.close();
         }
         if (hook != null) {
-            hook.stop(0);
+            hook.close();
         }
         if (s3 != null) {
             s3.close();

@@ -3,19 +3,15 @@ package org.jsfu.server.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import io.livekit.server.WebhookReceiver;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import livekit.LivekitWebhook;
 import org.jsfu.conf.ConfigLoader;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
 import org.jsfu.server.testparts.FreePorts;
+import org.jsfu.server.testparts.WebhookSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,32 +24,21 @@ import org.junit.jupiter.api.Test;
 class MediaPlaneE2ETest {
     private static JsfuServer server;
     private static int rtcTcpPort;
-    private static HttpServer hook;
-    private static final List<LivekitWebhook.WebhookEvent> events = new CopyOnWriteArrayList<>();
-    private static final List<String> rejected = new CopyOnWriteArrayList<>();
+    private static WebhookSink hook;
+    private static List<LivekitWebhook.WebhookEvent> events;
+    private static List<String> rejected;
 
     @BeforeAll
     static void startServer() throws Exception {
-        WebhookReceiver receiver = new WebhookReceiver("devkey", "secret");
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/hook", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            try {
-                events.add(receiver.receive(body, ex.getRequestHeaders().getFirst("Authorization")));
-                ex.sendResponseHeaders(200, -1);
-            } catch (Exception e) {
-                rejected.add(e.toString());
-                ex.sendResponseHeaders(401, -1);
-            }
-            ex.close();
-        });
-        hook.start();
+        hook = WebhookSink.start("devkey", "secret");
+        events = hook.events;
+        rejected = hook.rejected;
         rtcTcpPort = FreePorts.tcp();
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
                 + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + rtcTcpPort + "\n  node_ip: 127.0.0.1\n"
-                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.getAddress().getPort() + "/hook]\n";
+                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.port() + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg);
     }
@@ -64,7 +49,7 @@ class MediaPlaneE2ETest {
             server.close();
         }
         if (hook != null) {
-            hook.stop(0);
+            hook.close();
         }
     }
 

@@ -36,6 +36,11 @@ final class PublisherFeedback {
     long nacksSent;
     long reportsSent;
 
+    /** The SSRC our feedback to this publisher is sent from (RR, NACK, TWCC, PLI). */
+    int senderSsrc() {
+        return senderSsrc;
+    }
+
     PublisherFeedback(int senderSsrc, byte[] cnameUtf8) {
         this.senderSsrc = senderSsrc;
         this.cname = cnameUtf8;

@@ -15,6 +15,7 @@ import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.SenderReport;
+import org.jsfu.core.rtcp.Pli;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
@@ -455,21 +456,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (pub == null || !pub.isConnected()) {
             return;
         }
-        byte[] b = rtcpOut;
-        b[0] = (byte) 0x81; // V=2, FMT=1 (PLI)
-        b[1] = (byte) 206;  // PSFB
-        b[2] = 0;
-        b[3] = 2;           // length in 32-bit words minus one
-        putInt(b, 4, 1);    // sender SSRC
-        putInt(b, 8, mediaSsrc);
-        pub.sendRtcp(b, 0, 12);
-    }
-
-    private static void putInt(byte[] b, int o, int v) {
-        b[o] = (byte) (v >>> 24);
-        b[o + 1] = (byte) (v >>> 16);
-        b[o + 2] = (byte) (v >>> 8);
-        b[o + 3] = (byte) v;
+        int n = Pli.write(rtcpOut, 0, pubFeedback.senderSsrc(), mediaSsrc);
+        pub.sendRtcp(rtcpOut, 0, n);
     }
 
     // ---- subscriber PC ------------------------------------------------------------------------
