@@ -103,7 +103,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketDecoderConfig cfg = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.signalMessageSizeLimit())
                 .allowExtensions(true)
-                .closeOnProtocolViolation(true)
+                // SignalSession answers a violation itself (1009 for too big) and closes gracefully;
+                // the decoder then discards the rest of the oversized frame.
+                .closeOnProtocolViolation(false)
                 .build();
         WebSocketServerHandshakerFactory f = new WebSocketServerHandshakerFactory(
                 "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/rtc", null, cfg);

@@ -58,6 +58,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private final JoinValidator.Result join;
     private volatile Participant participant;
     private static final int MAX_EARLY_REQUESTS = 64;
+    private static final long REFUSE_LINGER_MS = 2000;
+    /** A protocol violation was answered with a close frame; the rest of the input is dropped. */
+    private boolean refused;
     /** Requests read before the join completed; event loop only. */
     private final java.util.ArrayDeque<Consumer<Participant>> early = new java.util.ArrayDeque<>();
     private boolean joinDone;
@@ -140,6 +143,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (refused) {
+            return; // closing after a protocol violation: read and drop until the peer closes
+        }
         if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             return;
@@ -267,9 +273,18 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (tooBig(cause)) {
+            if (refused) {
+                return;
+            }
+            refused = true;
             log.info("signal message too big, closing identity={}", join.grants().identity());
+            // RFC 6455 7.1.1: send the close frame, then wait for the peer to close. Closing at once
+            // while the client is still sending the oversized frame resets the connection, and the
+            // client would never see 1009; input is discarded meanwhile, bounded by a timer.
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
-                    .addListener(ChannelFutureListener.CLOSE);
+                    .addListener(f -> ctx.executor().schedule(() -> {
+                        ctx.close();
+                    }, REFUSE_LINGER_MS, TimeUnit.MILLISECONDS));
             return;
         }
         log.info("signal connection error identity={} error={}", join.grants().identity(), cause.toString());
