@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class EgressManager implements RoomListener {
     private static final Logger log = LoggerFactory.getLogger(EgressManager.class);
 
-    /** Attaches a tap to a published track on the room's loop (MediaPlane::addTap). */
-    @FunctionalInterface
+    /** Attaches and detaches taps on published tracks, on the room's loop (MediaPlane addTap/removeTap). */
     public interface TapAttacher {
         boolean addTap(Room room, String trackSid, RtpTap tap);
+
+        /** Detaches {@code tap}; false when the track (or room) has already gone. */
+        boolean removeTap(Room room, String trackSid, RtpTap tap);
     }
 
     /** Status changes, in order per egress, on the egress's I/O thread; must not block. */
@@ -135,7 +137,9 @@ public final class EgressManager implements RoomListener {
                 t.source().name(), p.identity(), 0, 0);
         TrackEgress e = new TrackEgress(this, room.loop(), info, v, template, t.mimeType(),
                 t.type().name().toLowerCase(java.util.Locale.ROOT), t.source().name());
-        if (!taps.addTap(room, t.sid(), e)) {
+        String trackSid = t.sid();
+        e.onDetach(() -> taps.removeTap(room, trackSid, e));
+        if (!taps.addTap(room, trackSid, e)) {
             log.warn("egress not started, no media for track room={} track={}", room.name(), t.sid());
             return null;
         }

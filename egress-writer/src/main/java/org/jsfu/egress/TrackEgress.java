@@ -42,6 +42,7 @@ final class TrackEgress implements RtpTap {
     private final StartupBuffer startup = new StartupBuffer();
     private boolean finished;
     private ScheduledFuture<?> ticker;
+    private Runnable detach = () -> { };
 
     // I/O-thread state
     private volatile EgressInfo info;
@@ -71,6 +72,9 @@ final class TrackEgress implements RtpTap {
     }
 
     EgressInfo info() { return info; }
+
+    /** What removes this tap from its track; run on the room loop when the egress ends. */
+    void onDetach(Runnable detach) { this.detach = detach; }
 
     String egressId() { return info.egressId(); }
 
@@ -182,6 +186,7 @@ final class TrackEgress implements RtpTap {
         if (ticker != null) {
             ticker.cancel(false);
         }
+        detach.run();
         boolean started = keyed;
         if (started && error == null) {
             try {
@@ -241,6 +246,13 @@ final class TrackEgress implements RtpTap {
         }
         log.warn("egress failed egressId={} error={}", info.egressId(), error);
         info = info.withError(error);
+        // stop recording and detach the tap; a no-op when the loop already finished this egress
+        long at = now();
+        try {
+            loop.post(() -> finishOnLoop(at, null, error));
+        } catch (RuntimeException loopClosed) {
+            // the room's loop is gone: so is the track and its tap
+        }
     }
 
     private void end(boolean started, long endUtc, long samples, String reason, String error) {

@@ -122,8 +122,17 @@ public final class JsfuServer implements AutoCloseable {
         } else if (media instanceof RoomListener l) {
             rooms.addListener(l);
         }
-        EgressManager.TapAttacher taps = plane != null ? plane::addTap
-                : media instanceof EgressManager.TapAttacher t ? t : null;
+        EgressManager.TapAttacher taps = plane != null ? new EgressManager.TapAttacher() {
+            @Override
+            public boolean addTap(org.jsfu.core.room.Room room, String trackSid, org.jsfu.core.media.RtpTap tap) {
+                return plane.addTap(room, trackSid, tap);
+            }
+
+            @Override
+            public boolean removeTap(org.jsfu.core.room.Room room, String trackSid, org.jsfu.core.media.RtpTap tap) {
+                return plane.removeTap(room, trackSid, tap);
+            }
+        } : media instanceof EgressManager.TapAttacher t ? t : null;
         EgressManager egress = taps == null ? null : new EgressManager(rooms, taps, EgressSetup.sinks(ecfg));
         if (egress != null) {
             rooms.addListener(egress);

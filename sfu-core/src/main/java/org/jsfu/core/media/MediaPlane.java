@@ -90,15 +90,33 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
 
     /** Egress: attaches a tap to a published track; must run on the room's loop. */
     public boolean addTap(Room room, String trackSid, RtpTap tap) {
-        UpTrack t = router(room).get(trackSid);
+        RoomRouter r = routers.get(room.sid()); // never re-create the router of a finished room
+        UpTrack t = r == null ? null : r.get(trackSid);
         if (t == null || t.closed) {
             return false;
         }
-        t.taps.add(tap);
+        t.addTap(tap);
         if (t.muted) {
             tap.onMute(true, System.nanoTime());
         }
         return true;
+    }
+
+    /**
+     * Egress: detaches a tap added with {@link #addTap}; must run on the room's loop. False when the room,
+     * the track or the tap is gone (an ended track has already dropped its taps).
+     */
+    public boolean removeTap(Room room, String trackSid, RtpTap tap) {
+        RoomRouter r = routers.get(room.sid());
+        UpTrack t = r == null ? null : r.get(trackSid);
+        return t != null && t.removeTap(tap);
+    }
+
+    /** Taps attached to a published track (0 when the track is unknown). */
+    public int tapCount(Room room, String trackSid) {
+        RoomRouter r = routers.get(room.sid());
+        UpTrack t = r == null ? null : r.get(trackSid);
+        return t == null ? 0 : t.tapCount();
     }
 
     @Override

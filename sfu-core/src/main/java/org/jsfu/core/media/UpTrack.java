@@ -32,7 +32,12 @@ public final class UpTrack {
     final TrackPublisher publisher;
     final int audioLevelExtId;
     final List<DownTrack> downs = new ArrayList<>();
-    final List<RtpTap> taps = new ArrayList<>();
+    /**
+     * Egress taps, copy-on-write: replaced (never changed in place) by {@link #addTap}/{@link #removeTap},
+     * so a tap may detach itself, or another, while the loop iterates a snapshot; no allocation per packet.
+     */
+    private RtpTap[] taps = NO_TAPS;
+    private static final RtpTap[] NO_TAPS = new RtpTap[0];
 
     // layers, indexed by quality (0 = q/low ... 2 = f/high; audio and non-simulcast video use 0)
     private final int[] layerSsrc = new int[MAX_LAYERS];
@@ -129,9 +134,10 @@ public final class UpTrack {
         for (int i = 0, n = downs.size(); i < n; i++) {
             downs.get(i).forward(p, extSeq, key, nowNanos, scratch);
         }
-        if (!taps.isEmpty() && p.payloadLength() > 0) {
-            for (int i = 0, n = taps.size(); i < n; i++) {
-                taps.get(i).onRtp(p.buffer(), p.payloadOffset(), p.payloadLength(), extTs, extSeq, nowNanos);
+        RtpTap[] ts = taps;
+        if (ts.length > 0 && p.payloadLength() > 0) {
+            for (RtpTap t : ts) {
+                t.onRtp(p.buffer(), p.payloadOffset(), p.payloadLength(), extTs, extSeq, nowNanos);
             }
         }
     }
@@ -228,6 +234,31 @@ public final class UpTrack {
         }
     }
 
+    void addTap(RtpTap tap) {
+        RtpTap[] n = java.util.Arrays.copyOf(taps, taps.length + 1);
+        n[taps.length] = tap;
+        taps = n;
+    }
+
+    /** Detaches {@code tap} (by identity); false when it was not attached. */
+    boolean removeTap(RtpTap tap) {
+        RtpTap[] ts = taps;
+        for (int i = 0; i < ts.length; i++) {
+            if (ts[i] == tap) {
+                RtpTap[] n = new RtpTap[ts.length - 1];
+                System.arraycopy(ts, 0, n, 0, i);
+                System.arraycopy(ts, i + 1, n, i, ts.length - i - 1);
+                taps = n.length == 0 ? NO_TAPS : n;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int tapCount() {
+        return taps.length;
+    }
+
     void setMuted(boolean m, long nowNanos) {
         muted = m;
         for (RtpTap t : taps) {
@@ -240,10 +271,11 @@ public final class UpTrack {
             return;
         }
         closed = true;
-        for (RtpTap t : taps) {
+        RtpTap[] ts = taps;
+        taps = NO_TAPS;
+        for (RtpTap t : ts) {
             t.onClose(nowNanos);
         }
-        taps.clear();
         for (DownTrack d : List.copyOf(downs)) {
             d.session.removeDownTrack(d.trackSid);
         }

@@ -79,7 +79,7 @@ class ForwardingTest {
         d.negotiated = true;
         up.downs.add(d);
         List<long[]> taps = new ArrayList<>();
-        up.taps.add(new RtpTap() {
+        up.addTap(new RtpTap() {
             @Override
             public void onRtp(byte[] b, int off, int len, long extTs, long extSeq, long now) {
                 taps.add(new long[] {extTs, extSeq, len, b[off]});

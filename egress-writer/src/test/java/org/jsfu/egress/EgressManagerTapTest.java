@@ -1,0 +1,195 @@
+package org.jsfu.egress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.core.media.RtpTap;
+import org.jsfu.core.room.AddTrack;
+import org.jsfu.core.room.ClientInfo;
+import org.jsfu.core.room.DisconnectReason;
+import org.jsfu.core.room.JoinRequest;
+import org.jsfu.core.room.MediaLoops;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.ParticipantMedia;
+import org.jsfu.core.room.Permission;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomManager;
+import org.jsfu.core.room.SignalSink;
+import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.room.TrackSource;
+import org.jsfu.core.room.TrackType;
+import org.jsfu.egress.sink.LocalFolderSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every way an egress ends detaches its tap from the track (no dead tap left on the room loop). */
+class EgressManagerTapTest {
+    @TempDir
+    Path dir;
+    private MediaLoops loops;
+    private RoomManager rooms;
+    private final FakeTaps taps = new FakeTaps();
+    private volatile boolean sinkFails;
+
+    /** Taps by track, like MediaPlane: delivers only to what is attached. */
+    static final class FakeTaps implements EgressManager.TapAttacher {
+        final List<RtpTap> attached = new ArrayList<>();
+        int removed;
+
+        @Override
+        public synchronized boolean addTap(Room room, String trackSid, RtpTap tap) {
+            assertTrue(room.loop().inLoop());
+            return attached.add(tap);
+        }
+
+        @Override
+        public synchronized boolean removeTap(Room room, String trackSid, RtpTap tap) {
+            assertTrue(room.loop().inLoop(), "removeTap runs on the room loop");
+            removed++;
+            return attached.remove(tap);
+        }
+
+        synchronized int count() { return attached.size(); }
+
+        synchronized List<RtpTap> snapshot() { return List.copyOf(attached); }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T nothing(Class<T> c) {
+        return (T) Proxy.newProxyInstance(c.getClassLoader(), new Class<?>[] {c}, (p, m, a) -> {
+            if (m.getReturnType() == boolean.class) return false;
+            if (m.getReturnType() == int.class || m.getReturnType() == long.class) return 0;
+            return null;
+        });
+    }
+
+    @BeforeEach
+    void setUp() {
+        loops = new MediaLoops(1);
+        rooms = new RoomManager(loops, new RoomDefaults(true, 300, 20, 0), (r, p) -> nothing(ParticipantMedia.class),
+                System::currentTimeMillis);
+    }
+
+    @AfterEach
+    void tearDown() {
+        rooms.close();
+        loops.close();
+    }
+
+    private EgressManager manager() {
+        EgressManager m = new EgressManager(rooms, taps, out -> {
+            if (sinkFails) throw new IOException("disk gone");
+            return new LocalFolderSink(dir);
+        });
+        rooms.addListener(m);
+        return m;
+    }
+
+    /** Joins {@code identity} to room {@code r} and publishes a microphone track; returns its sid. */
+    private String publish(String r, String identity) throws Exception {
+        Permission all = new Permission(true, true, true, List.of(), false, false, true, false);
+        JoinRequest req = new JoinRequest(identity, identity, "", Map.of(), "standard", all,
+                new ClientInfo("js", "2.23.0", 17, 2, "", "", true, false), null);
+        Participant p = rooms.join(r, req, nothing(SignalSink.class), true).get(5, TimeUnit.SECONDS);
+        return p.room().loop().submit(() -> {
+            TrackInfo t = p.addPendingTrack(new AddTrack("cid1", "mic", TrackType.AUDIO, 0, 0, false, false,
+                    TrackSource.MICROPHONE, false, false, false, "", 0));
+            assertNotNull(t);
+            return p.publishPendingTrack("cid1", "0", "audio/opus").sid();
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Feeds 40 packets (800 ms, past the startup window) through whatever is attached, on the loop. */
+    private void feed(Room room) throws Exception {
+        Publisher pub = new Publisher(960);
+        List<byte[]> pkts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) pkts.add(pub.next(true));
+        long t0 = System.nanoTime() - 800_000_000L;
+        room.loop().submit(() -> {
+            for (int i = 0; i < pkts.size(); i++) {
+                for (RtpTap tap : taps.snapshot()) {
+                    tap.onRtp(pkts.get(i), 0, pkts.get(i).length, 1000 + 960L * i, 7 + i, t0 + i * 20_000_000L);
+                }
+            }
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    private EgressInfo awaitEnd(EgressManager m, String id) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            EgressInfo info = m.list(null, id, false).get(0);
+            if (info.status().terminal()) return info;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("egress did not end");
+    }
+
+    @Test
+    void stopEgressDetachesTheTap() throws Exception {
+        EgressManager m = manager();
+        String track = publish("r1", "alice");
+        EgressInfo started = m.startTrackEgress("r1", track, new EgressOutput("out/{track_id}", true, null))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(1, taps.count());
+        feed(rooms.room("r1"));
+        m.stopEgress(started.egressId()).get(5, TimeUnit.SECONDS);
+        assertEquals(0, taps.count(), "StopEgress removes the tap");
+        feed(rooms.room("r1")); // nothing attached: nothing delivered
+        EgressInfo end = awaitEnd(m, started.egressId());
+        assertEquals(EgressStatus.COMPLETE, end.status(), String.valueOf(end.error()));
+        assertTrue(Files.size(Path.of(end.file().location())) > 0);
+    }
+
+    @Test
+    void sourceClosedAndRoomClosedDetachTheTap() throws Exception {
+        EgressManager m = manager();
+        String t1 = publish("r2", "bob");
+        EgressInfo e1 = m.startTrackEgress("r2", t1, new EgressOutput("", true, null)).get(5, TimeUnit.SECONDS);
+        Room room = rooms.room("r2");
+        RtpTap tap = taps.snapshot().get(0);
+        room.loop().submit(() -> {
+            tap.onClose(System.nanoTime()); // the track was unpublished
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(0, taps.count(), "track unpublished: the tap is removed");
+        assertEquals(EgressStatus.ABORTED, awaitEnd(m, e1.egressId()).status());
+
+        String t2 = publish("r3", "carol");
+        EgressInfo e2 = m.startTrackEgress("r3", t2, new EgressOutput("", true, null)).get(5, TimeUnit.SECONDS);
+        assertEquals(1, taps.count());
+        feed(rooms.room("r3"));
+        Room r3 = rooms.room("r3");
+        r3.loop().submit(() -> {
+            r3.close(DisconnectReason.ROOM_DELETED);
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(0, taps.count(), "room closed: the tap is removed");
+        assertEquals(EgressStatus.COMPLETE, awaitEnd(m, e2.egressId()).status());
+    }
+
+    @Test
+    void aFailedEgressDetachesTheTap() throws Exception {
+        EgressManager m = manager();
+        sinkFails = true;
+        String track = publish("r4", "dave");
+        EgressInfo e = m.startTrackEgress("r4", track, new EgressOutput("", true, null)).get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r4")); // the first packets make the key; opening the sink fails
+        EgressInfo end = awaitEnd(m, e.egressId());
+        assertEquals(EgressStatus.FAILED, end.status());
+        assertTrue(end.error().contains("disk gone"), end.error());
+        for (int i = 0; i < 100 && taps.count() > 0; i++) Thread.sleep(10);
+        assertEquals(0, taps.count(), "a failed egress removes its tap");
+    }
+}
