@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from EGRESS_CONFIG_BODY), a SimClient publishes Opus-shaped audio, StartTrackEgress records it, the server
  * is killed after ~5 s and started again on the same folder, and its startup recovery must leave a valid,
  * finished Ogg Opus file holding the recorded audio (>= elapsed - 3 s)
- * and send egress_ended (COMPLETE) to the webhook.
+ * and send egress_ended (COMPLETE, with room and track) to the webhook; ListEgress then shows it in its room.
  */
 class EgressCrashRecoveryTest {
     private static final Duration T = Duration.ofSeconds(15);
@@ -59,12 +59,13 @@ class EgressCrashRecoveryTest {
                 + hookServer.getAddress().getPort() + "/\"]\n";
         List<Process> started = new ArrayList<>();
         String egressId;
+        String trackSid;
+        String room = "crash-room";
         try {
             Process first = startServer(yaml, egressYaml, port, dir.resolve("server1.log"), started);
             long killedAt;
             long egressStart;
             try (ClientContext ctx = new ClientContext()) {
-                String room = "crash-room";
                 String ws = "ws://127.0.0.1:" + port;
                 SimClient pub = SimClient.connect(ctx, ws,
                         Tokens.join(InProcessServer.KEY, InProcessServer.SECRET, room, "pub", true, true), T);
@@ -78,6 +79,7 @@ class EgressCrashRecoveryTest {
                 assertEquals(200, resp.code(), "StartTrackEgress");
                 assertNotNull(resp.body());
                 egressId = resp.body().getEgressId();
+                trackSid = track.trackSid;
                 Thread.sleep(5_000);
                 assertTrue(track.source.sent() > 200, "audio was published: " + track.source.sent());
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit
@@ -122,6 +124,26 @@ class EgressCrashRecoveryTest {
             assertNotNull(ended, "egress_ended webhook after the restart");
             assertTrue(ended.contains(egressId) && ended.contains("EGRESS_COMPLETE") && ended.contains("crash/"),
                     "egress_ended reports the recovered file: " + ended);
+            // the spool state kept what the webhook needs: room, track, the file's start
+            livekit.LivekitWebhook.WebhookEvent.Builder ev = livekit.LivekitWebhook.WebhookEvent.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields().merge(ended, ev);
+            LivekitEgress.EgressInfo info = ev.getEgressInfo();
+            assertEquals(room, info.getRoomName(), "room_name in egress_ended: " + ended);
+            assertTrue(info.getRoomId().startsWith("RM_"), "room_id in egress_ended: " + ended);
+            assertEquals(trackSid, info.getTrack().getTrackId(), "track_id in egress_ended: " + ended);
+            assertEquals(1, info.getFileResultsCount());
+            assertTrue(info.getFileResults(0).getFilename().startsWith("crash/" + trackSid), ended);
+            assertTrue(info.getFileResults(0).getDuration() >= (long) ((elapsed - 3) * 1e9), ended);
+            // and ListEgress of the restarted server shows it, finished, in its room
+            EgressServiceClient eg2 = EgressServiceClient.createClient("http://127.0.0.1:" + port,
+                    InProcessServer.KEY, InProcessServer.SECRET);
+            var listed = eg2.listEgress(room).execute();
+            assertEquals(200, listed.code(), "ListEgress");
+            assertNotNull(listed.body());
+            assertEquals(1, listed.body().size(), "ListEgress after the restart: " + listed.body());
+            assertEquals(egressId, listed.body().get(0).getEgressId());
+            assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, listed.body().get(0).getStatus());
+            assertEquals(trackSid, listed.body().get(0).getTrack().getTrackId());
         } finally {
             hookServer.stop(0);
             for (Process p : started) { p.destroyForcibly(); p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS); }

@@ -65,6 +65,8 @@ public final class EgressManager implements RoomListener {
     private final EgressSinks.Factory sinks;
     private final long utcOffsetNanos;
     private final Map<String, TrackEgress> byId = new ConcurrentHashMap<>();
+    /** Egresses of a killed process finished by recovery at start (terminal; listed like the others). */
+    private final Map<String, EgressInfo> recovered = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -171,11 +173,29 @@ public final class EgressManager implements RoomListener {
         });
     }
 
+    /**
+     * A recording of a killed process that {@link org.jsfu.egress.sink.SinkRecovery} finished (or gave up
+     * on): kept for ListEgress (COMPLETE or FAILED, in its room) and announced to the listeners (egress_ended).
+     * Any thread; returns the EgressInfo, or null when the recording has no egress id.
+     */
+    public EgressInfo recovered(org.jsfu.egress.sink.SinkRecovery.Recovered r) {
+        if (r.owner() == null || r.owner().isEmpty()) {
+            return null;
+        }
+        EgressInfo info = RecoveredEgress.info(r, utcNanos(System.nanoTime()));
+        recovered.put(info.egressId(), info);
+        notifyListeners(info);
+        return info;
+    }
+
     /** ListEgress: filters are optional (null or empty = any). */
     public List<EgressInfo> list(String roomName, String egressId, boolean activeOnly) {
         List<EgressInfo> out = new ArrayList<>();
+        List<EgressInfo> all = new ArrayList<>(recovered.values());
         for (TrackEgress e : byId.values()) {
-            EgressInfo i = e.info();
+            all.add(e.info());
+        }
+        for (EgressInfo i : all) {
             if (roomName != null && !roomName.isEmpty() && !roomName.equals(i.roomName())) {
                 continue;
             }
@@ -255,6 +275,7 @@ public final class EgressManager implements RoomListener {
     public void prune(long maxAgeNanos) {
         long now = utcNanos(System.nanoTime());
         byId.values().removeIf(e -> e.info().status().terminal() && now - e.info().updatedAt() > maxAgeNanos);
+        recovered.values().removeIf(i -> now - i.updatedAt() > maxAgeNanos);
     }
 
 }

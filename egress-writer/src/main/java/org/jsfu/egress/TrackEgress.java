@@ -214,7 +214,8 @@ final class TrackEgress implements RtpTap {
     private void begin(String key, long startUtc) {
         try {
             sink = manager.sinks().open(info.output());
-            upload = sink.begin(key, "audio/ogg", info.egressId());
+            upload = sink.begin(key, "audio/ogg", info.egressId(),
+                    RecoveredEgress.ownerInfo(info, trackKind, trackSource, startUtc));
         } catch (IOException | RuntimeException e) {
             fail("cannot start upload: " + e.getMessage());
             return;

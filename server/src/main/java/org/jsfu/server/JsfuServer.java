@@ -155,10 +155,8 @@ public final class JsfuServer implements AutoCloseable {
                 rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
             }
         }
-        if (egress != null) {
-            EgressWebhooks ended = webhooks == null ? null : new EgressWebhooks(webhooks::enqueue, clock);
-            EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg),
-                    ended == null ? null : ended::onEgressUpdate);
+        if (egress != null) { // after the webhook listener: recovered egresses send egress_ended through it
+            EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg), egress::recovered);
         }
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
         if (egress != null) {

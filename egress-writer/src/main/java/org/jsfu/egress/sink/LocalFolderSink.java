@@ -8,6 +8,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jsfu.egress.template.FilepathTemplate;
 
@@ -59,10 +61,17 @@ public final class LocalFolderSink implements RecordingSink {
 
     @Override
     public Upload begin(String key, String contentType, String owner) throws IOException {
-        return begin(key, contentType, owner, true);
+        return begin(key, contentType, owner, null, true);
     }
 
-    private Upload begin(String key, String contentType, String owner, boolean durable) throws IOException {
+    @Override
+    public Upload begin(String key, String contentType, String owner, Map<String, String> ownerInfo)
+            throws IOException {
+        return begin(key, contentType, owner, ownerInfo, true);
+    }
+
+    private Upload begin(String key, String contentType, String owner, Map<String, String> ownerInfo,
+                         boolean durable) throws IOException {
         Path target = resolve(key);
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         Path part = target.resolveSibling("." + target.getFileName() + "." + id + ".part");
@@ -70,6 +79,7 @@ public final class LocalFolderSink implements RecordingSink {
         st.kind = SpoolState.KIND_LOCAL;
         st.key = root.relativize(target).toString();
         st.owner = owner;
+        st.ownerInfo = ownerInfo == null || ownerInfo.isEmpty() ? null : new TreeMap<>(ownerInfo);
         st.contentType = contentType;
         st.spool = part.toString();
         st.target = target.toString();
@@ -82,7 +92,7 @@ public final class LocalFolderSink implements RecordingSink {
 
     @Override
     public String put(String key, byte[] data, String contentType) throws IOException {
-        Upload u = begin(key, contentType, null, false); // small and written at once: no recovery state
+        Upload u = begin(key, contentType, null, null, false); // small and written at once: no recovery state
         try {
             u.stream().write(data);
         } catch (IOException e) {

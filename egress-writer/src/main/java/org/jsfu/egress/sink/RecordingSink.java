@@ -17,6 +17,16 @@ public interface RecordingSink {
         return begin(key);
     }
 
+    /**
+     * Like {@link #begin(String, String, String)}, with {@code ownerInfo}: what the owner needs to describe
+     * the recording after a crash (room, track, publisher, start time). Durable sinks keep it in the spool
+     * state and {@link SinkRecovery} returns it in {@link SinkRecovery.Recovered#ownerInfo()}; no secrets.
+     */
+    default Upload begin(String key, String contentType, String owner, java.util.Map<String, String> ownerInfo)
+            throws IOException {
+        return begin(key, contentType, owner);
+    }
+
     /** Stores a small object (the manifest) in one step; returns its location. */
     String put(String key, byte[] data, String contentType) throws IOException;
 

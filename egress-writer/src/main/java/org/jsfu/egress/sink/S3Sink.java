@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -102,12 +103,19 @@ public final class S3Sink implements RecordingSink {
 
     @Override
     public Upload begin(String key, String contentType, String owner) throws IOException {
+        return begin(key, contentType, owner, null);
+    }
+
+    @Override
+    public Upload begin(String key, String contentType, String owner, Map<String, String> ownerInfo)
+            throws IOException {
         String k = cleanKey(key);
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         SpoolState st = new SpoolState();
         st.kind = SpoolState.KIND_S3;
         st.key = k;
         st.owner = owner;
+        st.ownerInfo = ownerInfo == null || ownerInfo.isEmpty() ? null : new TreeMap<>(ownerInfo);
         st.contentType = contentType == null ? contentTypeFor(k) : contentType;
         st.spool = id + ".spool";
         SpoolState.stampProcess(st);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jsfu.ogg.OggRepair;
@@ -40,9 +41,14 @@ public final class SinkRecovery {
      * @param startedAtMillis when the recording's upload began (epoch ms)
      * @param complete true when the object is now complete at {@code location}
      * @param error why not, else null
+     * @param ownerInfo what the writer passed to {@link RecordingSink#begin(String, String, String, Map)}; empty if none
      */
     public record Recovered(String kind, String key, String owner, String location, long sizeBytes, long durationNanos,
-            long startedAtMillis, boolean complete, String error) {}
+            long startedAtMillis, boolean complete, String error, Map<String, String> ownerInfo) {
+        public Recovered {
+            ownerInfo = ownerInfo == null ? Map.of() : Map.copyOf(ownerInfo);
+        }
+    }
 
     /** The S3 settings with keys for a stored target (from the egress configuration); null when there are none. */
     public interface CredentialSource {
@@ -122,11 +128,12 @@ public final class SinkRecovery {
     }
 
     private static Recovered failed(SpoolState st, String why) {
-        return new Recovered(st.kind, st.key, st.owner, null, -1, -1, st.createdAtMillis, false, why);
+        return new Recovered(st.kind, st.key, st.owner, null, -1, -1, st.createdAtMillis, false, why, st.ownerInfo);
     }
 
     private static Recovered done(SpoolState st, String location, long size, long duration) {
-        return new Recovered(st.kind, st.key, st.owner, location, size, duration, st.createdAtMillis, true, null);
+        return new Recovered(st.kind, st.key, st.owner, location, size, duration, st.createdAtMillis, true, null,
+                st.ownerInfo);
     }
 
     private Recovered recoverLocal(SpoolState st, Path statePath) throws IOException {

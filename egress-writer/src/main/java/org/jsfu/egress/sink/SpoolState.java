@@ -34,6 +34,8 @@ final class SpoolState {
     public String key;
     /** Opaque id given by the caller (the egress id), returned by recovery. */
     public String owner;
+    /** What the owner stored to describe the recording after a crash (room, track, publisher...); no secrets. */
+    public Map<String, String> ownerInfo;
     public String contentType;
     /** S3: file name of the spool in the spool folder; local: absolute path of the .part file. */
     public String spool;

@@ -83,7 +83,8 @@ class LocalFolderSinkTest {
     void crashedLocalRecordingIsRepairedAndRenamed() throws Exception {
         Path root = tmp.resolve("store");
         LocalFolderSink sink = new LocalFolderSink(root);
-        RecordingSink.Upload u = sink.begin("livekit/room/crash.ogg", "audio/ogg", "EG_local");
+        RecordingSink.Upload u = sink.begin("livekit/room/crash.ogg", "audio/ogg", "EG_local",
+                java.util.Map.of("roomName", "room", "trackId", "TR_local", "publisherIdentity", "juan"));
         TrackRecorder rec = new TrackRecorder(u.stream(), new TrackRecorder.Options(), "TR_local");
         List<byte[]> sent = new ArrayList<>();
         Random rnd = new Random(5);
@@ -105,6 +106,8 @@ class LocalFolderSinkTest {
         assertTrue(r.complete(), r.toString());
         assertEquals("local", r.kind());
         assertEquals("EG_local", r.owner());
+        assertEquals(java.util.Map.of("roomName", "room", "trackId", "TR_local", "publisherIdentity", "juan"),
+                r.ownerInfo(), "the egress's description survives the crash");
         assertEquals(target.toRealPath().toString(), r.location());
         assertEquals(Files.size(target), r.sizeBytes());
         OggOpusReader.OggOpusFile f;

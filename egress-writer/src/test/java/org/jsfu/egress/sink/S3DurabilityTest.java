@@ -316,7 +316,8 @@ class S3DurabilityTest {
     @Test
     void noCredentialsKeepsTheFiles(@TempDir Path spool) throws Exception {
         S3Sink sink = new S3Sink(s3.config(), spool);
-        RecordingSink.Upload u = sink.begin("live/nocreds.ogg", "audio/ogg", "EG_nc");
+        RecordingSink.Upload u = sink.begin("live/nocreds.ogg", "audio/ogg", "EG_nc",
+                java.util.Map.of("roomName", "r-nc", "trackId", "TR_nc"));
         record(new TrackRecorder(u.stream(), new TrackRecorder.Options(), "TR_nc"), 200);
         String json = Files.readString(spool.resolve(onlyState(spool).spool.replace(".spool", ".json")));
         assertFalse(json.contains(S3ProxyServer.SK), "secret in the spool state");
@@ -324,6 +325,8 @@ class S3DurabilityTest {
         assertEquals(1, out.size());
         assertFalse(out.get(0).complete());
         assertTrue(out.get(0).error().contains("no S3 credentials"), out.get(0).error());
+        assertEquals(java.util.Map.of("roomName", "r-nc", "trackId", "TR_nc"), out.get(0).ownerInfo(),
+                "what the egress stored comes back");
         assertEquals(2, files(spool));
         // with keys stored on purpose (request-only credentials) recovery needs no configuration
         S3Sink keeping = new S3Sink(s3.config(), spool).storeCredentialsInSpool(true);

@@ -29,13 +29,14 @@ import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
 import org.jsfu.egress.sink.LocalFolderSink;
+import org.jsfu.egress.sink.SinkRecovery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every way an egress ends detaches its tap from the track (no dead tap left on the room loop). */
-class EgressManagerTapTest {
+/** EgressManager with a fake media plane: taps are detached whenever an egress ends; crash recovery reports. */
+class EgressManagerTest {
     @TempDir
     Path dir;
     private MediaLoops loops;
@@ -113,10 +114,14 @@ class EgressManagerTapTest {
 
     /** Feeds 40 packets (800 ms, past the startup window) through whatever is attached, on the loop. */
     private void feed(Room room) throws Exception {
+        feed(room, 40);
+    }
+
+    private void feed(Room room, int n) throws Exception {
         Publisher pub = new Publisher(960);
         List<byte[]> pkts = new ArrayList<>();
-        for (int i = 0; i < 40; i++) pkts.add(pub.next(true));
-        long t0 = System.nanoTime() - 800_000_000L;
+        for (int i = 0; i < n; i++) pkts.add(pub.next(true));
+        long t0 = System.nanoTime() - n * 20_000_000L;
         room.loop().submit(() -> {
             for (int i = 0; i < pkts.size(); i++) {
                 for (RtpTap tap : taps.snapshot()) {
@@ -191,5 +196,68 @@ class EgressManagerTapTest {
         assertTrue(end.error().contains("disk gone"), end.error());
         for (int i = 0; i < 100 && taps.count() > 0; i++) Thread.sleep(10);
         assertEquals(0, taps.count(), "a failed egress removes its tap");
+    }
+
+    @Test
+    void aRecoveredEgressIsDescribedInFullAndListedInItsRoom() throws Exception {
+        EgressManager m = manager();
+        String track = publish("r5", "erin");
+        EgressInfo e = m.startTrackEgress("r5", track, new EgressOutput("rec/{publisher_identity}", false, null))
+                .get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r5"), 150); // 3 s: a few Ogg pages reach the .part file
+        EgressInfo active = null;
+        for (int i = 0; i < 200 && (active == null || active.status() != EgressStatus.ACTIVE); i++) {
+            Thread.sleep(10);
+            active = m.list("r5", e.egressId(), true).get(0);
+        }
+        assertEquals(EgressStatus.ACTIVE, active.status());
+        Thread.sleep(200); // the I/O thread writes the pages
+        // the process "dies" here; the next one recovers the spool and tells its (new) manager
+        List<SinkRecovery.Recovered> rs = new SinkRecovery(dir.resolve(".egress-spool")).includeThisProcess(true)
+                .recover(null);
+        assertEquals(1, rs.size());
+        assertTrue(rs.get(0).complete(), rs.get(0).toString());
+        List<EgressInfo> announced = new ArrayList<>();
+        EgressManager restarted = new EgressManager(rooms, taps, out -> new LocalFolderSink(dir));
+        restarted.addListener(announced::add);
+        EgressInfo info = restarted.recovered(rs.get(0));
+
+        assertEquals(List.of(info), announced, "egress_ended goes to the listeners");
+        assertEquals(e.egressId(), info.egressId());
+        assertEquals(EgressStatus.COMPLETE, info.status());
+        assertEquals("r5", info.roomName());
+        assertEquals(rooms.room("r5").sid(), info.roomId());
+        assertEquals(track, info.trackSid());
+        assertEquals("erin", info.publisherIdentity());
+        assertEquals(RecoveredEgress.DETAILS, info.details());
+        assertEquals("rec/{publisher_identity}", info.output().filepath());
+        assertEquals(active.file().filename(), info.file().filename());
+        assertEquals(active.file().startedAt(), info.file().startedAt(), "the file's exact start is kept");
+        assertEquals(active.file().startedAt(), info.startedAt());
+        assertTrue(info.file().duration() >= 1_000_000_000L, "duration " + info.file().duration());
+        assertEquals(info.file().startedAt() + info.file().duration(), info.file().endedAt());
+        assertEquals(Files.size(Path.of(info.file().location())), info.file().size());
+
+        assertEquals(List.of(info), restarted.list("r5", null, false), "ListEgress shows it in its room");
+        assertEquals(List.of(info), restarted.list(null, e.egressId(), false));
+        assertEquals(List.of(), restarted.list("r5", null, true), "not active");
+        assertEquals(List.of(), restarted.list("other", null, false));
+        assertTrue(restarted.stopEgress(e.egressId()).isCompletedExceptionally(), "a recovered egress cannot be stopped");
+        restarted.prune(0);
+        assertEquals(List.of(), restarted.list("r5", null, false), "pruned like finished egresses");
+    }
+
+    @Test
+    void aRecordingFromBeforeOwnerInfoStillReports() {
+        EgressManager m = manager();
+        EgressInfo info = m.recovered(new SinkRecovery.Recovered("local", "a/b.ogg", "EG_old", null, -1, -1,
+                1_000L, false, "nothing recorded: no headers", null));
+        assertEquals(EgressStatus.FAILED, info.status());
+        assertEquals("nothing recorded: no headers", info.error());
+        assertEquals("", info.roomName());
+        assertEquals(1_000_000_000L, info.startedAt());
+        assertEquals(null, info.file());
+        assertEquals(null, m.recovered(new SinkRecovery.Recovered("local", "x.ogg", null, null, -1, -1, 0, false,
+                "x", null)), "no egress id: nothing to report");
     }
 }
