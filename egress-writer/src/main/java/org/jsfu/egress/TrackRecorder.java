@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * implies by more than {@code reanchorThresholdNanos} (100 ms), it is placed where its arrival time puts
  * it (relative to the first packet's arrival), but never over already written audio. Continuous audio is never cut;
  * sender clock drift is corrected at the next gap (with DTX there is one at every pause).</li>
+ * <li>Rule (c): the written audio never runs ahead of the wall clock by more than {@code maxLeadNanos}
+ * (20 ms). A packet placed later than its arrival time puts it plus that lead (packets of a stall arriving
+ * in one burst after {@link #tick} filled the stall with silence, an RTP jump slightly larger than the
+ * pause, a sender clock running fast) goes to its arrival place when that is not already written, and is
+ * dropped otherwise ({@link #overruns()}): the file's length stays the time recorded, and what is written
+ * stays the publisher's packets, unchanged and in order.</li>
  * <li>When no packet is pending, {@link #tick} fills silence up to {@code now - silenceFillDelay}
  * ({@code now - reorderWindow} while muted), so a mute without packets becomes silence in real time.</li>
  * <li>{@link #close} fills silence up to {@code now} and trims the end of the last frame, so the playable
@@ -52,6 +58,12 @@ public final class TrackRecorder {
         public long reorderWindowNanos = 100_000_000L;
         public long silenceFillDelayNanos = 200_000_000L;
         public long reanchorThresholdNanos = 100_000_000L;
+        /**
+         * How far the written audio may run ahead of the wall clock (rule 5): a packet is never placed more
+         * than this before the place its arrival time gives it. Below one packet (20 ms), so what is left at
+         * {@link #close} can be trimmed from the last packet.
+         */
+        public long maxLeadNanos = 20_000_000L;
         /** Subtracted from the first packet's capture-time estimate (network + pacing), default 0. */
         public long assumedTransitNanos = 0;
         public boolean padToWholeSecond = false;
@@ -99,6 +111,7 @@ public final class TrackRecorder {
     private long reanchors;
     private long recovered;
     private long skippedHoles;
+    private long overruns;
 
     public TrackRecorder(OutputStream out, Options options, String name) {
         this.out = Objects.requireNonNull(out, "out");
@@ -248,10 +261,23 @@ public final class TrackRecorder {
         long w = writer.granule();
         long e = base + (ts - firstTs) + adjust;
         long skew = arrival - predictedArrival(e, dur);
+        long ew = e + Math.round(skew * 48_000.0 / 1e9); // where the arrival time puts it
+        long ne = e;
         // rule (a): RTP behind what is written; rule (b): after a gap, RTP and wall clock disagree
         if (e < w - 120 || (e > w + 120 && Math.abs(skew) > opt.reanchorThresholdNanos)) {
-            long ew = e + Math.round(skew * 48_000.0 / 1e9); // where the arrival time puts it
-            long ne = Math.max(w, ew);
+            ne = Math.max(w, ew);
+        }
+        // rule (c): never ahead of the wall clock by more than maxLead (a late burst after a stall that tick
+        // filled with silence, an RTP jump a little larger than the pause, a sender clock running fast)
+        long maxLead = opt.maxLeadNanos * 48_000 / 1_000_000_000L;
+        if (ne > ew + maxLead) {
+            if (w > ew + maxLead) { // even right after what is written it would be early: drop it
+                overruns++;
+                return;
+            }
+            ne = Math.max(w, ew);
+        }
+        if (ne != e) {
             adjust += ne - e;
             e = ne;
             reanchors++;
@@ -320,8 +346,8 @@ public final class TrackRecorder {
         long over = writer.granule() - target;
         writer.finish(over);
         log.info("recording closed track={} packets={} silenceFrames={} duplicates={} late={} reanchors={} "
-                + "recoveredRed={} playableSamples={}", name, packetsWritten, silenceFrames, duplicates, late,
-                reanchors, recovered, writer.playableSamples());
+                + "overruns={} recoveredRed={} playableSamples={}", name, packetsWritten, silenceFrames, duplicates,
+                late, reanchors, overruns, recovered, writer.playableSamples());
     }
 
     public boolean started() { return started; }
@@ -341,4 +367,6 @@ public final class TrackRecorder {
     public long reanchors() { return reanchors; }
     public long recoveredFromRed() { return recovered; }
     public long skippedHoles() { return skippedHoles; }
+    /** Packets dropped because, written, they would have put the file ahead of the wall clock (rule c). */
+    public long overruns() { return overruns; }
 }
