@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.egress.sink.LocalFolderSink;
+import org.jsfu.egress.sink.PrefixedSink;
 import org.jsfu.egress.sink.RecordingSink;
 import org.jsfu.egress.sink.S3Sink;
 
@@ -31,6 +32,20 @@ public final class EgressSinks {
      *                   folder: {@link org.jsfu.egress.sink.SinkRecovery} reads it at the next start)
      */
     public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {
+        return standard(localRoot, defaultS3, spoolDir, "");
+    }
+
+    /**
+     * Like {@link #standard(Path, RoomEgress.S3Target, Path)}, every storage path under {@code prefix}
+     * (egress.yaml {@code storage.prefix}, applied to the request's S3, the configured S3 and the local
+     * folder alike, as LiveKit egress does; see {@link PrefixedSink}).
+     */
+    public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir, String prefix) {
+        Factory f = plain(localRoot, defaultS3, spoolDir);
+        return out -> PrefixedSink.wrap(f.open(out), prefix);
+    }
+
+    private static Factory plain(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {
         return out -> {
             RoomEgress.S3Target s3 = out.s3() != null ? out.s3() : defaultS3;
             if (s3 == null) {

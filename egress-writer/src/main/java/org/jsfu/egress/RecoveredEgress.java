@@ -19,6 +19,8 @@ public final class RecoveredEgress {
     static final String TRACK_SOURCE = "trackSource";
     static final String FILE_STARTED_AT = "fileStartedAtNanos";
     static final String FILEPATH = "filepath";
+    /** FileInfo.filename: the storage path without egress.yaml's storage.prefix (the spool keeps the full key). */
+    static final String FILENAME = "filename";
     static final String DISABLE_MANIFEST = "disableManifest";
     static final String AUTO = "auto";
     /** The {@code details} of a recovered egress. */
@@ -27,8 +29,10 @@ public final class RecoveredEgress {
     private RecoveredEgress() {}
 
     /** The description kept beside the recording; {@code fileStartUtc} = FileInfo.started_at (ns). */
-    static Map<String, String> ownerInfo(EgressInfo info, String trackKind, String trackSource, long fileStartUtc) {
+    static Map<String, String> ownerInfo(EgressInfo info, String filename, String trackKind, String trackSource,
+                                         long fileStartUtc) {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put(FILENAME, filename);
         m.put(ROOM_ID, info.roomId());
         m.put(ROOM_NAME, info.roomName());
         m.put(TRACK_ID, info.trackSid());
@@ -54,7 +58,7 @@ public final class RecoveredEgress {
         long duration = Math.max(0, r.durationNanos());
         long ended = r.complete() && r.durationNanos() >= 0 ? started + duration : nowUtcNanos;
         EgressInfo.FileResult file = r.complete()
-                ? new EgressInfo.FileResult(r.key(), r.location(), Math.max(0, r.sizeBytes()), started, ended, duration)
+                ? new EgressInfo.FileResult(m.getOrDefault(FILENAME, r.key()), r.location(), Math.max(0, r.sizeBytes()), started, ended, duration)
                 : null;
         EgressOutput out = new EgressOutput(m.getOrDefault(FILEPATH, r.key()),
                 Boolean.parseBoolean(m.getOrDefault(DISABLE_MANIFEST, "true")), null);

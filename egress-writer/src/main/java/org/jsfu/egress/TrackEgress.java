@@ -215,7 +215,7 @@ final class TrackEgress implements RtpTap {
         try {
             sink = manager.sinks().open(info.output());
             upload = sink.begin(key, "audio/ogg", info.egressId(),
-                    RecoveredEgress.ownerInfo(info, trackKind, trackSource, startUtc));
+                    RecoveredEgress.ownerInfo(info, key, trackKind, trackSource, startUtc));
         } catch (IOException | RuntimeException e) {
             fail("cannot start upload: " + e.getMessage());
             return;

@@ -90,10 +90,14 @@ class EgressManagerTest {
     }
 
     private EgressManager manager() {
-        EgressManager m = new EgressManager(rooms, taps, out -> {
+        return manager(out -> {
             if (sinkFails) throw new IOException("disk gone");
             return new LocalFolderSink(dir);
         });
+    }
+
+    private EgressManager manager(EgressSinks.Factory sinks) {
+        EgressManager m = new EgressManager(rooms, taps, sinks);
         rooms.addListener(m);
         return m;
     }
@@ -259,5 +263,46 @@ class EgressManagerTest {
         assertEquals(null, info.file());
         assertEquals(null, m.recovered(new SinkRecovery.Recovered("local", "x.ogg", null, null, -1, -1, 0, false,
                 "x", null)), "no egress id: nothing to report");
+    }
+
+    @Test
+    void storagePrefixGoesInFrontOfFileAndManifestButNotIntoFilename() throws Exception {
+        EgressManager m = manager(EgressSinks.standard(dir, null, dir.resolve(".egress-spool"), "/tenant/../a/"));
+        String track = publish("r6", "fay");
+        EgressInfo e = m.startTrackEgress("r6", track, new EgressOutput("out/{track_id}", false, null))
+                .get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r6"));
+        m.stopEgress(e.egressId()).get(5, TimeUnit.SECONDS);
+        EgressInfo end = awaitEnd(m, e.egressId());
+        assertEquals(EgressStatus.COMPLETE, end.status(), String.valueOf(end.error()));
+        String key = "out/" + track + ".ogg";
+        assertEquals(key, end.file().filename(), "FileInfo.filename is the path without the prefix");
+        Path file = dir.resolve("tenant/a/" + key);
+        assertTrue(Files.isRegularFile(file), "the file is under the prefix");
+        assertEquals(file.toRealPath().toString(), end.file().location());
+        Manifest mf = Manifest.fromJson(Files.readAllBytes(dir.resolve("tenant/a/out/" + e.egressId() + ".json")));
+        assertEquals(key, mf.files().get(0).filename());
+        assertEquals(end.file().location(), mf.files().get(0).location());
+        assertTrue(Files.notExists(dir.resolve(key)), "nothing outside the prefix");
+    }
+
+    @Test
+    void aRecoveredEgressUnderAPrefixKeepsItsUnprefixedFilename() throws Exception {
+        EgressManager m = manager(EgressSinks.standard(dir, null, dir.resolve(".egress-spool"), "pre"));
+        String track = publish("r7", "gus");
+        EgressInfo e = m.startTrackEgress("r7", track, new EgressOutput("x/{track_id}", true, null))
+                .get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r7"), 150);
+        for (int i = 0; i < 200 && m.list("r7", e.egressId(), true).get(0).status() != EgressStatus.ACTIVE; i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        List<SinkRecovery.Recovered> rs = new SinkRecovery(dir.resolve(".egress-spool")).includeThisProcess(true)
+                .recover(null);
+        assertEquals(1, rs.size());
+        assertEquals("pre/x/" + track + ".ogg", rs.get(0).key());
+        EgressInfo info = new EgressManager(rooms, taps, out -> null).recovered(rs.get(0));
+        assertEquals("x/" + track + ".ogg", info.file().filename());
+        assertTrue(info.file().location().endsWith("/pre/x/" + track + ".ogg"), info.file().location());
     }
 }

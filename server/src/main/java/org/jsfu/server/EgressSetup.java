@@ -18,7 +18,8 @@ final class EgressSetup {
     private EgressSetup() {}
 
     static EgressSinks.Factory sinks(EgressConfig cfg) {
-        return EgressSinks.standard(localRoot(cfg), defaultS3(cfg), spoolDir(cfg));
+        return EgressSinks.standard(localRoot(cfg), defaultS3(cfg), spoolDir(cfg),
+                cfg != null && cfg.storage() != null ? cfg.storage().prefix() : "");
     }
 
     /** egress.yaml storage_dir, else ./recordings. */
