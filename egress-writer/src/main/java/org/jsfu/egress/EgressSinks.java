@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.egress.sink.LocalFolderSink;
 import org.jsfu.egress.sink.PrefixedSink;
+import org.jsfu.egress.sink.PresigningSink;
 import org.jsfu.egress.sink.RecordingSink;
 import org.jsfu.egress.sink.S3Sink;
 
@@ -41,8 +42,20 @@ public final class EgressSinks {
      * folder alike, as LiveKit egress does; see {@link PrefixedSink}).
      */
     public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir, String prefix) {
+        return standard(localRoot, defaultS3, spoolDir, prefix, false);
+    }
+
+    /**
+     * With {@code presign} (egress.yaml {@code storage.generate_presigned_url}) every reported location is a
+     * presigned URL valid 7 days ({@link PresigningSink}); the prefix is applied first.
+     */
+    public static Factory standard(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir, String prefix,
+                                   boolean presign) {
         Factory f = plain(localRoot, defaultS3, spoolDir);
-        return out -> PrefixedSink.wrap(f.open(out), prefix);
+        return out -> {
+            RecordingSink s = f.open(out);
+            return PrefixedSink.wrap(presign ? new PresigningSink(s) : s, prefix);
+        };
     }
 
     private static Factory plain(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {

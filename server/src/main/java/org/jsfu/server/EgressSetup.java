@@ -18,8 +18,9 @@ final class EgressSetup {
     private EgressSetup() {}
 
     static EgressSinks.Factory sinks(EgressConfig cfg) {
+        boolean storage = cfg != null && cfg.storage() != null;
         return EgressSinks.standard(localRoot(cfg), defaultS3(cfg), spoolDir(cfg),
-                cfg != null && cfg.storage() != null ? cfg.storage().prefix() : "");
+                storage ? cfg.storage().prefix() : "", storage && cfg.storage().generatePresignedUrl());
     }
 
     /** egress.yaml storage_dir, else ./recordings. */

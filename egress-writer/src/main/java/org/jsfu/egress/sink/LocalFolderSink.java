@@ -54,6 +54,12 @@ public final class LocalFolderSink implements RecordingSink {
         return target;
     }
 
+    /** {@code file://} + the absolute path (LiveKit's local storage does the same). */
+    @Override
+    public String presignedLocation(String key, java.time.Duration expiry) throws IOException {
+        return "file://" + resolve(key).toRealPath();
+    }
+
     @Override
     public Upload begin(String key) throws IOException {
         return begin(key, null, null);

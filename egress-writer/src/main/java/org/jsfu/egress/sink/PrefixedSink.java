@@ -46,6 +46,11 @@ public final class PrefixedSink implements RecordingSink {
     }
 
     @Override
+    public String presignedLocation(String key, java.time.Duration expiry) throws IOException {
+        return inner.presignedLocation(key(key), expiry);
+    }
+
+    @Override
     public String put(String key, byte[] data, String contentType) throws IOException {
         return inner.put(key(key), data, contentType);
     }

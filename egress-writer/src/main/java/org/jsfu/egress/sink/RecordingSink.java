@@ -27,6 +27,15 @@ public interface RecordingSink {
         return begin(key, contentType, owner);
     }
 
+    /**
+     * egress.yaml {@code storage.generate_presigned_url}: a URL that reads the stored object {@code key}
+     * without credentials for {@code expiry} (S3: a SigV4 presigned GET; a local folder: {@code file://} +
+     * the absolute path, as LiveKit's local storage answers).
+     */
+    default String presignedLocation(String key, java.time.Duration expiry) throws IOException {
+        throw new IOException("presigned URLs are not supported by " + getClass().getSimpleName());
+    }
+
     /** Stores a small object (the manifest) in one step; returns its location. */
     String put(String key, byte[] data, String contentType) throws IOException;
 

@@ -97,6 +97,11 @@ public final class S3Sink implements RecordingSink {
     }
 
     @Override
+    public String presignedLocation(String key, java.time.Duration expiry) throws IOException {
+        return target.presignedGet(cleanKey(key), expiry);
+    }
+
+    @Override
     public Upload begin(String key) throws IOException {
         return begin(key, contentTypeFor(key), null);
     }

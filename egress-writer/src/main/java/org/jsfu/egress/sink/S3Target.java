@@ -82,6 +82,19 @@ final class S3Target {
         return "https://" + cfg.bucket() + "." + host + "/" + key;
     }
 
+    /** A presigned GET URL (AWS SigV4 query string), computed locally: the region is configured. */
+    String presignedGet(String key, java.time.Duration expiry) throws IOException {
+        try {
+            return client.getPresignedObjectUrl(io.minio.GetPresignedObjectUrlArgs.builder()
+                    .method(io.minio.http.Method.GET).bucket(cfg.bucket()).object(key)
+                    .expiry((int) Math.min(expiry.toSeconds(), 7L * 24 * 3600)).build());
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot presign " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     private Map<String, String> headers() {
         return Map.of("Content-Disposition", cfg.contentDisposition() == null || cfg.contentDisposition().isEmpty()
                 ? "inline" : cfg.contentDisposition());

@@ -54,6 +54,18 @@ class LocalFolderSinkTest {
     }
 
     @Test
+    void presignedLocationIsAFileUrlAsLiveKitLocalStorageAnswers() throws IOException {
+        Path root = tmp.resolve("store");
+        RecordingSink sink = PrefixedSink.wrap(new PresigningSink(new LocalFolderSink(root)), "pre");
+        RecordingSink.Upload u = sink.begin("a/b.ogg", "audio/ogg", "EG_f");
+        u.stream().write(new byte[] {1, 2});
+        String loc = u.commit("audio/ogg");
+        assertEquals("file://" + root.resolve("pre/a/b.ogg").toRealPath(), loc);
+        String mloc = sink.put("a/m.json", new byte[] {'{', '}'}, "application/json");
+        assertEquals("file://" + root.resolve("pre/a/m.json").toRealPath(), mloc);
+    }
+
+    @Test
     void abortLeavesNothing() throws IOException {
         LocalFolderSink sink = new LocalFolderSink(tmp);
         RecordingSink.Upload u = sink.begin("x/y.ogg");

@@ -116,6 +116,30 @@ class S3SinkTest {
     }
 
     @Test
+    void presignedAndPrefixedLocationsReadTheObjectsWithoutCredentials(@TempDir Path spool) throws Exception {
+        RecordingSink sink = PrefixedSink.wrap(new PresigningSink(new S3Sink(config(endpoint), spool, 3,
+                ms -> fail("no retry expected"))), "tenant-1/");
+        RecordingSink.Upload u = sink.begin("livekit/room/p.ogg", "audio/ogg", "EG_p");
+        byte[] data = "OggS-presigned".getBytes();
+        u.stream().write(data);
+        String loc = u.commit("audio/ogg");
+        assertTrue(loc.startsWith(endpoint + "/recordings/tenant-1/livekit/room/p.ogg?"), loc);
+        assertTrue(loc.contains("X-Amz-Signature=") && loc.contains("X-Amz-Expires=604800"), loc);
+        String mloc = sink.put("livekit/room/EG_p.json", "{}".getBytes(), "application/json");
+        assertTrue(mloc.startsWith(endpoint + "/recordings/tenant-1/livekit/room/EG_p.json?"), mloc);
+        for (String[] c : new String[][] {{loc, "OggS-presigned"}, {mloc, "{}"}}) {
+            HttpURLConnection h = (HttpURLConnection) URI.create(c[0]).toURL().openConnection();
+            assertEquals(200, h.getResponseCode(), c[0]);
+            try (InputStream in = h.getInputStream()) {
+                assertEquals(c[1], new String(in.readAllBytes()));
+            }
+        }
+        HttpURLConnection plain = (HttpURLConnection) URI.create(endpoint + "/recordings/tenant-1/livekit/room/p.ogg")
+                .toURL().openConnection();
+        assertEquals(403, plain.getResponseCode(), "without the signature the object is not readable");
+    }
+
+    @Test
     void failedUploadRetriesWithBackoffAndKeepsTheSpoolFile(@TempDir Path spool) throws Exception {
         List<Long> sleeps = new ArrayList<>();
         S3Sink sink = new S3Sink(config("http://127.0.0.1:" + freePort()), spool, 4, sleeps::add);
