@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * dropped otherwise ({@link #overruns()}): the file's length stays the time recorded, and what is written
  * stays the publisher's packets, unchanged and in order.</li>
  * <li>When no packet is pending, {@link #tick} fills silence up to {@code now - silenceFillDelay}
- * ({@code now - reorderWindow} while muted), so a mute without packets becomes silence in real time.</li>
+ * ({@code now - reorderWindow} while muted), so a mute without packets becomes silence in real time.
+ * The delay (1 s) is what a network stall may last and still have its late burst written in full at
+ * its RTP place; a longer stall loses the part of the burst that rule (c) cannot place.</li>
  * <li>{@link #close} fills silence up to {@code now} and trims the end of the last frame, so the playable
  * duration equals {@code now - fileStart} to the sample.</li>
  * </ol>
@@ -56,7 +58,7 @@ public final class TrackRecorder {
         /** OpusHead channel count: 2 unless the track is known mono (RTP opus is always "opus/48000/2"). */
         public int channels = 2;
         public long reorderWindowNanos = 100_000_000L;
-        public long silenceFillDelayNanos = 200_000_000L;
+        public long silenceFillDelayNanos = 1_000_000_000L;
         public long reanchorThresholdNanos = 100_000_000L;
         /**
          * How far the written audio may run ahead of the wall clock (rule 5): a packet is never placed more
