@@ -60,6 +60,32 @@ class RecorderWallClockTest {
         assertTone(pcm, 7.05, 7.95);
     }
 
+    /** A stall shorter than the silence fill delay (1 s): the late burst is written in full at its RTP place. */
+    @ParameterizedTest
+    @ValueSource(ints = {250, 364, 800})
+    void aStallShorterThanTheFillDelayLosesNothing(int stallMs) throws Exception {
+        RecorderSim sim = new RecorderSim(new TrackRecorder.Options());
+        Publisher pub = new Publisher(960);
+        long stallStart = 1000 * MS;
+        long burstAt = T0 + stallStart + stallMs * MS + 20 * MS + LAT;
+        List<RecorderSim.Pkt> sent = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            long capture = i * 20 * MS;
+            long arrival = T0 + capture + 20 * MS + LAT;
+            if (capture >= stallStart && capture < stallStart + stallMs * MS) {
+                arrival = burstAt - 18 * MS + (i - 50) * 100_000L;
+            }
+            sent.add(new RecorderSim.Pkt(pub.next(true), 1000 + 960L * i, 500 + i, arrival));
+        }
+        sim.packets.addAll(sent);
+        long end = sent.get(399).arrival() + 5 * MS;
+        OggOpusReader.OggOpusFile f = sim.run(end);
+        assertEquals(0, sim.rec.overruns(), "nothing dropped");
+        assertEquals(8.0 + 0.005, f.durationSeconds(), 0.020, "8 s recorded");
+        assertWrittenAreSent(sent, f, p -> true);
+        assertTone(RecorderSim.decode(f), 0.05, 7.95);
+    }
+
     /** A 3 s pause whose RTP jump exceeds it by less than the re-anchor threshold (100 ms). */
     @ParameterizedTest
     @CsvSource({"30", "80", "99"})
