@@ -405,6 +405,9 @@ public final class IceChecklist<L> {
         return selected != null && nowMs - selected.lastResponseMs <= CONSENT_TIMEOUT_MS;
     }
 
+    /** When the selected pair last answered, or Long.MIN_VALUE. */
+    public long selectedLastResponseMs() { return selected == null ? Long.MIN_VALUE : selected.lastResponseMs; }
+
     public int pairCount() { return pairs.size(); }
     public int transactionCount() { return txs.size(); }
     public IceRole role() { return role; }
