@@ -72,7 +72,7 @@ public final class IceRole {
      * RFC 8445 7.2.5.1: our request sent as {@code sentControlling} got 487: take the other role,
      * unless a conflict was already resolved in the meantime.
      */
-    void onRoleConflictResponse(boolean sentControlling) {
+    public void onRoleConflictResponse(boolean sentControlling) {
         if (!lite && controlling == sentControlling) {
             switchTo(!sentControlling);
         }
