@@ -77,6 +77,7 @@ public final class PeerTransport {
     private final IceChecklist<Object> checks;
     private final Timer timer;
     private long iceTimerAtMs = Long.MAX_VALUE;
+    private int loggedSelections;
     private final Listener listener;
     private final byte[] stunOut = new byte[512];
     private final byte[] checkOut = new byte[512];
@@ -302,6 +303,11 @@ public final class PeerTransport {
         if (checks != null) {
             Object base = checks.selectedLocal();
             nominated = base != null;
+            if (checks.selectionChanges() != loggedSelections) {
+                loggedSelections = checks.selectionChanges();
+                log.info("ice selected pc={} addr={} controlling={} roleSwitches={}", name, checks.selectedRemote(),
+                        checks.role().isControlling(), checks.role().switches());
+            }
             next = nominated ? pathFor(base, checks.selectedRemote(), true) : (path == null ? via : path);
         } else {
             InetSocketAddress selected = ice.selectedAddress();
@@ -386,12 +392,8 @@ public final class PeerTransport {
             }
             p.send(checkOut, 0, n);
         }
-        PacketPath before = path;
         if (path != null) {
             updatePath(path);
-        }
-        if (before != path) {
-            log.debug("ice selection changed pc={} selections={}", name, checks.selectionChanges());
         }
         armIce(nowMs);
     }
