@@ -80,7 +80,7 @@ class EgressE2ETest {
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n"
                 + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.port() + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg, EgressConfigLoader.parse("api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n", Map.of()));
