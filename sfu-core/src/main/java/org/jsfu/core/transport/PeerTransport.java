@@ -386,8 +386,10 @@ public final class PeerTransport {
         }
         for (int n; (n = checks.poll(nowMs, checkOut)) > 0; ) {
             Object base = checks.polledLocal();
-            PacketPath p = pathFor(base, checks.polledRemote(), false);
-            if (p instanceof UdpMux.UdpPath) {
+            InetSocketAddress remote = checks.polledRemote();
+            PacketPath p = pathFor(base, remote, false);
+            if (p instanceof UdpMux.UdpPath && paths.get(remote) != p) {
+                // not bound to this address yet: the response can only be routed by transaction id
                 mux.expectResponse(checks.polledTransactionId(), this);
             }
             p.send(checkOut, 0, n);
