@@ -78,6 +78,13 @@ public final class IceRole {
         }
     }
 
+    /** RFC 8445 6.1.1: facing an ICE-lite peer, a full agent is controlling. */
+    public void peerIsLite() {
+        if (!lite && !controlling) {
+            switchTo(true);
+        }
+    }
+
     private void switchTo(boolean c) {
         controlling = c;
         switches++;

@@ -175,7 +175,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
                     plane.codecPolicy());
-            pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
+            pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(), remote.iceLite());
             addCandidates(pub, remote.candidates());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
@@ -571,7 +571,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             SubscriberAnswerInfo info = SdpNegotiator.parseSubscriberAnswer(sdp, lastOffer);
             RemoteTransport r = info.remote();
             if (subRemoteUfrag == null || !subRemoteUfrag.equals(r.iceUfrag())) {
-                sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint());
+                sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint(), r.iceLite());
                 subRemoteUfrag = r.iceUfrag();
                 addCandidates(sub, r.candidates());
             }

@@ -167,6 +167,14 @@ public final class PeerTransport {
      * server. Later calls with the same fingerprint only update the ICE credentials (ICE restart).
      */
     public void setRemote(String ufrag, String pwd, String fingerprintSha256) {
+        setRemote(ufrag, pwd, fingerprintSha256, false);
+    }
+
+    /** @param remoteLite the peer's SDP carried a=ice-lite: a full agent then controls (RFC 8445 6.1.1) */
+    public void setRemote(String ufrag, String pwd, String fingerprintSha256, boolean remoteLite) {
+        if (remoteLite) {
+            ice.role().peerIsLite();
+        }
         ice.setRemoteCredentials(ufrag, pwd);
         if (checks != null) {
             checks.setRemoteCredentials(ufrag, pwd);

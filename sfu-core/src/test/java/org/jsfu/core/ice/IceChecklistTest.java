@@ -156,7 +156,12 @@ class IceChecklistTest {
         assertFalse(c.rejectRequest(controlledSmall), "controlled, ours >= theirs: we take control");
         assertTrue(c.isControlling());
 
+        IceRole facingLite = IceRole.full(false, 1);
+        facingLite.peerIsLite();
+        assertTrue(facingLite.isControlling(), "RFC 8445 6.1.1: a full agent controls against a lite peer");
+
         IceRole lite = IceRole.lite();
+        lite.peerIsLite();
         assertTrue(lite.rejectRequest(controlledSmall), "lite is always controlled");
         assertFalse(lite.rejectRequest(controllingBig));
         assertFalse(lite.isControlling());
