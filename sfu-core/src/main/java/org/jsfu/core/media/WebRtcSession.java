@@ -7,8 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
@@ -601,15 +600,12 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (closed || plane.iceLite() || candidateInit == null) {
             return;
         }
-        Matcher m = TRICKLE_CANDIDATE.matcher(candidateInit);
+        String line = IceCandidates.fromCandidateInit(candidateInit);
         PeerTransport t = target == 0 ? pub : target == 1 ? sub : null;
-        if (t != null && m.find()) {
-            t.addRemoteCandidate(m.group(1));
+        if (t != null && line != null) {
+            t.addRemoteCandidate(line);
         }
     }
-
-    /** The "candidate" member of an RTCIceCandidateInit JSON object. */
-    private static final Pattern TRICKLE_CANDIDATE = Pattern.compile("\"candidate\"\\s*:\\s*\"(candidate:[^\"]*)\"");
 
     private void addCandidates(PeerTransport t, List<String> candidates) {
         if (plane.iceLite()) {
