@@ -160,6 +160,9 @@ public final class IceChecklist<L> {
             if (!triggered.contains(p)) triggered.add(p);
         }
         if (useCandidate && !role.isControlling()) {
+            for (Pair<L> o : pairs) {
+                o.nominateOnSuccess = false; // the latest nomination wins (Chrome renominates)
+            }
             if (p.state == State.SUCCEEDED) {
                 p.nominated = true;
                 select(p, nowMs);

@@ -303,7 +303,8 @@ public final class PeerTransport {
 
     /**
      * Lite: the pair the browser nominated (latest wins), else the first validated one. Full: the
-     * pair the checklist selected (RFC 8445 8.1.1 / 7.3.1.5), else the first validated one.
+     * pair the checklist selected (RFC 8445 8.1.1 / 7.3.1.5), else (controlled) the pair the peer
+     * nominated, else the first validated one.
      */
     private void updatePath(PacketPath via) {
         PacketPath next;
@@ -316,7 +317,17 @@ public final class PeerTransport {
                 log.info("ice selected pc={} addr={} controlling={} roleSwitches={}", name, checks.selectedRemote(),
                         checks.role().isControlling(), checks.role().switches());
             }
-            next = nominated ? pathFor(base, checks.selectedRemote(), true) : (path == null ? via : path);
+            InetSocketAddress peerChoice = checks.role().isControlling() ? null : ice.selectedAddress();
+            if (nominated) {
+                next = pathFor(base, checks.selectedRemote(), true);
+            } else if (peerChoice != null && paths.get(peerChoice) != null) {
+                // controlled: until our own check on the nominated pair succeeds, follow the
+                // peer's nomination (its check on that pair authenticated, as in lite mode)
+                next = paths.get(peerChoice);
+                nominated = true;
+            } else {
+                next = path == null ? via : path;
+            }
         } else {
             InetSocketAddress selected = ice.selectedAddress();
             nominated = selected != null;

@@ -273,6 +273,33 @@ class IceChecklistTest {
         assertEquals(IceChecklist.MAX_PAIRS, cl.pairCount());
     }
 
+    /** A controlled agent follows the latest nomination: an older one whose check succeeds later is not selected. */
+    @Test
+    void controlledFollowsTheLatestNomination() {
+        IceChecklist<String> cl = new IceChecklist<>(new IceCredentials("mine", "minepassword0123456789abcd"),
+                IceRole.full(false, 5), new Random(6));
+        cl.setRemoteCredentials("peer", "peerpassword0123456789abcd");
+        InetSocketAddress x = addr("192.0.2.2", 9);
+        InetSocketAddress y = addr("192.0.2.3", 9);
+        byte[] out = new byte[600];
+        cl.onRequest("b", x, IceNet.HOST_PRIORITY, 100, true, 0); // nominated before our check succeeded
+        int n = cl.poll(0, out);
+        assertEquals(x, cl.polledRemote());
+        byte[] txX = StunMessage.parse(out, 0, n).transactionId();
+        cl.onRequest("b", y, IceNet.HOST_PRIORITY, 100, true, 10); // renominated
+        n = cl.poll(IceChecklist.TA_MS, out);
+        assertEquals(y, cl.polledRemote());
+        byte[] txY = StunMessage.parse(out, 0, n).transactionId();
+        byte[] ry = success(txY, "peerpassword0123456789abcd");
+        assertTrue(cl.onResponse(StunMessage.parse(ry, 0, ry.length), "b", y, 60));
+        assertEquals(y, cl.selectedRemote());
+        byte[] rx = success(txX, "peerpassword0123456789abcd");
+        assertTrue(cl.onResponse(StunMessage.parse(rx, 0, rx.length), "b", x, 70));
+        assertEquals(IceChecklist.State.SUCCEEDED, cl.state("b", x));
+        assertEquals(y, cl.selectedRemote(), "the older nomination does not take over");
+        assertEquals(1, cl.selectionChanges());
+    }
+
     static byte[] success(byte[] tid, String pwd) {
         byte[] b = new byte[300];
         int n = new StunMessage(StunMessage.BINDING_SUCCESS, tid).xorMappedAddress(addr("192.0.2.1", 7882))

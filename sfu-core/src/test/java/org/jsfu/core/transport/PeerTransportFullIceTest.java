@@ -129,6 +129,29 @@ class PeerTransportFullIceTest {
         assertEquals(server(), browserAgent.selectedAddress(), "the controlled side saw the nomination");
     }
 
+    /** Controlled: the browser's nomination moves media at once; our own check on the pair confirms it later. */
+    @Test
+    void followsThePeersNominationBeforeOurCheckSucceeded() throws Exception {
+        open(false);
+        onLoop(() -> { transport.setRemote(browserIce.ufrag(), browserIce.pwd(), DtlsIdentity.generate().fingerprintSha256()); return null; });
+        try (DatagramSocket second = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            sendCheck(false, 5);
+            InetSocketAddress first = (InetSocketAddress) browser.getLocalSocketAddress();
+            assertTrue(waitFor(() -> transport.path() != null && first.equals(transport.path().remote())));
+            byte[] tid = new byte[12];
+            new Random(6).nextBytes(tid);
+            byte[] b = new byte[300];
+            int n = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                    .username(transport.localIce().ufrag() + ":" + browserIce.ufrag()).priority(2130706431L)
+                    .iceControlling(7).useCandidate(true)
+                    .encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
+            second.send(new DatagramPacket(b, n, server()));
+            InetSocketAddress nominated = (InetSocketAddress) second.getLocalSocketAddress();
+            assertTrue(waitFor(() -> nominated.equals(transport.path().remote())), "media follows the nomination");
+            assertEquals(null, onLoop(() -> transport.checklist().selectedRemote()), "not confirmed by our check yet");
+        }
+    }
+
     private void sendCheck(boolean useCandidate, long seed) throws Exception {
         byte[] tid = new byte[12];
         new Random(seed).nextBytes(tid);
