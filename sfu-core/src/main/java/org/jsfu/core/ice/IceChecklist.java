@@ -77,6 +77,8 @@ public final class IceChecklist<L> {
         final boolean consent;
         int transmits;
         long nextMs;
+        /** RFC 8445 7.3.1.4: no more retransmissions and no failure on timeout; a response still counts. */
+        boolean cancelled;
 
         Tx(Pair<L> pair, boolean controlling, boolean useCandidate, boolean consent) {
             this.pair = pair;
@@ -155,9 +157,14 @@ public final class IceChecklist<L> {
             p = add(base, remote, localPriority, remotePriority);
             if (p == null) return;
         }
-        if (p.state != State.SUCCEEDED) {
-            if (p.state != State.IN_PROGRESS) p.state = State.WAITING;
-            if (!triggered.contains(p)) triggered.add(p);
+        if (p.state != State.SUCCEEDED && !triggered.contains(p)) {
+            if (p.state == State.IN_PROGRESS) {
+                for (Tx<L> t : txs) {
+                    if (t.pair == p && !t.consent) t.cancelled = true; // RFC 8445 7.3.1.4
+                }
+            }
+            p.state = State.WAITING;
+            triggered.add(p);
         }
         if (useCandidate && !role.isControlling()) {
             for (Pair<L> o : pairs) {
@@ -243,6 +250,11 @@ public final class IceChecklist<L> {
         for (int i = 0; i < txs.size(); i++) {
             Tx<L> t = txs.get(i);
             if (t.nextMs > nowMs) continue;
+            if (t.cancelled) {
+                txs.remove(i--); // waited one RTO for a late response
+                if (nominating == t.pair && t.useCandidate) nominating = null;
+                continue;
+            }
             if (t.transmits >= (t.consent ? 1 : MAX_TRANSMITS)) {
                 txs.remove(i--);
                 if (nominating == t.pair && t.useCandidate) nominating = null;

@@ -300,6 +300,39 @@ class IceChecklistTest {
         assertEquals(1, cl.selectionChanges());
     }
 
+    /** RFC 8445 7.3.1.4: a check on an In-Progress pair cancels its transaction (a late answer still counts) and triggers a new one. */
+    @Test
+    void checkOnAnInProgressPairCancelsAndRetriggers() {
+        IceChecklist<String> cl = new IceChecklist<>(new IceCredentials("mine", "minepassword0123456789abcd"),
+                IceRole.full(true, 5), new Random(7));
+        cl.setRemoteCredentials("peer", "peerpassword0123456789abcd");
+        InetSocketAddress peer = addr("192.0.2.2", 9);
+        byte[] out = new byte[600];
+        cl.addCandidate("b", peer, IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY);
+        int n = cl.poll(0, out);
+        byte[] first = StunMessage.parse(out, 0, n).transactionId();
+        assertEquals(IceChecklist.State.IN_PROGRESS, cl.state("b", peer));
+        cl.onRequest("b", peer, IceNet.HOST_PRIORITY, 100, false, 10);
+        assertEquals(IceChecklist.State.WAITING, cl.state("b", peer));
+        n = cl.poll(IceChecklist.TA_MS, out);
+        assertTrue(n > 0, "the triggered check");
+        byte[] second = StunMessage.parse(out, 0, n).transactionId();
+        assertFalse(Arrays.equals(first, second));
+        int retransmits = 0;
+        for (long t = IceChecklist.TA_MS + 10; t < IceChecklist.TA_MS + IceChecklist.RTO_MS + 20; t += 10) {
+            for (int k; (k = cl.poll(t, out)) > 0; ) {
+                assertArrayEquals(second, StunMessage.parse(out, 0, k).transactionId(), "the cancelled one is not resent");
+                retransmits++;
+            }
+        }
+        assertEquals(1, retransmits);
+        assertEquals(1, cl.transactionCount(), "the cancelled transaction ended after its RTO without failing the pair");
+        assertEquals(IceChecklist.State.IN_PROGRESS, cl.state("b", peer));
+        byte[] late = success(second, "peerpassword0123456789abcd");
+        assertTrue(cl.onResponse(StunMessage.parse(late, 0, late.length), "b", peer, 700));
+        assertEquals(IceChecklist.State.SUCCEEDED, cl.state("b", peer));
+    }
+
     static byte[] success(byte[] tid, String pwd) {
         byte[] b = new byte[300];
         int n = new StunMessage(StunMessage.BINDING_SUCCESS, tid).xorMappedAddress(addr("192.0.2.1", 7882))
