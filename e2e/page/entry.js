@@ -88,9 +88,10 @@ async function pcStates() {
 
 /**
  * Makes this page's peer connections ignore the server's UDP candidates (in the remote SDP and
- * trickled), so ICE can only pair with its passive TCP candidate (RFC 6544): a UDP-blocking network as
- * seen from the browser. The server is ICE-lite and never checks first, so no peer-reflexive UDP
- * candidate can appear either.
+ * trickled) and hide their own UDP candidates from the server (trickled and in local SDP), so ICE
+ * can only pair with the server's passive TCP candidate (RFC 6544): a UDP-blocking network as seen
+ * from the browser. Hiding our own matters with a full-ICE server, which checks the browser's
+ * candidates too (an ICE-lite server never checks, so it would learn nothing over UDP anyway).
  */
 function installTcpOnly() {
   if (tcpOnlyInstalled) return;
@@ -116,6 +117,33 @@ function installTcpOnly() {
     if (c && isUdp(c.candidate || '')) return Promise.resolve();
     return addCandidate.call(this, c, ...rest);
   };
+  // Our own UDP candidates never reach the server: not trickled, not in the SDP we send.
+  const dropUdpEvent = (fn) => (ev) => {
+    if (ev && ev.candidate && isUdp(ev.candidate.candidate || '')) return undefined;
+    return typeof fn === 'function' ? fn(ev) : fn.handleEvent(ev);
+  };
+  const onIce = Object.getOwnPropertyDescriptor(P, 'onicecandidate');
+  Object.defineProperty(P, 'onicecandidate', {
+    configurable: true,
+    enumerable: onIce.enumerable,
+    get() { return onIce.get.call(this); },
+    set(fn) { onIce.set.call(this, fn ? dropUdpEvent(fn).bind(this) : fn); },
+  });
+  const addListener = P.addEventListener;
+  P.addEventListener = function (type, fn, ...rest) {
+    return addListener.call(this, type, type === 'icecandidate' && fn ? dropUdpEvent(fn) : fn, ...rest);
+  };
+  const stripUdp = (d) => (d && d.sdp ? { type: d.type, sdp: d.sdp.split('\r\n').filter((l) => !isUdp(l)).join('\r\n') } : d);
+  for (const name of ['createOffer', 'createAnswer']) {
+    const orig = P[name];
+    P[name] = function (...args) { return orig.apply(this, args).then(stripUdp); };
+  }
+  const localDesc = Object.getOwnPropertyDescriptor(P, 'localDescription');
+  Object.defineProperty(P, 'localDescription', {
+    configurable: true,
+    enumerable: localDesc.enumerable,
+    get() { return stripUdp(localDesc.get.call(this)); },
+  });
 }
 
 /**

@@ -34,7 +34,7 @@ public final class InProcessServer implements AutoCloseable {
         String yaml = "port: " + freeTcpPort() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  " + KEY + ": " + SECRET + "\n"
-                + "rtc:\n  udp_port: " + udp + "\n  node_ip: 127.0.0.1\n"
+                + "rtc:\n  udp_port: " + udp + "\n  tcp_port: " + freeTcpPort() + "\n  node_ip: 127.0.0.1\n"
                 + "logging:\n  level: warn\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
         return new InProcessServer(JsfuServer.start(cfg), udp);

@@ -64,7 +64,7 @@ public final class JsfuServer implements AutoCloseable {
         MediaPlane plane;
         try {
             tcp = RtcSetup.openTcp(cfg.rtc());
-            plane = RtcSetup.mediaPlane(mux, tcp, advertised);
+            plane = RtcSetup.mediaPlane(mux, tcp, advertised, cfg.rtc().useIceLite());
         } catch (IOException | RuntimeException e) {
             mux.close();
             if (tcp != null) {

@@ -81,11 +81,14 @@ final class RtcSetup {
         return out;
     }
 
-    static MediaPlane mediaPlane(UdpMux mux, TcpMux tcp, List<InetAddress> addrs) {
-        log.info("rtc candidates addresses={} tcpPort={} iceLite=true", addrs, tcp == null ? 0 : tcp.port());
-        // ICE-lite always: the server only answers checks, so the browser must be the controlling
-        // agent on both peer connections, including the subscriber PC where the server offers.
-        MediaPlane plane = new MediaPlane(mux, tcp, addrs, true);
+    /**
+     * @param iceLite rtc.use_ice_lite: only answer checks and advertise a=ice-lite (the browser then
+     *                controls both PCs); false (LiveKit's default): a full agent, controlling on the
+     *                subscriber PC the server offers and controlled on the publisher PC
+     */
+    static MediaPlane mediaPlane(UdpMux mux, TcpMux tcp, List<InetAddress> addrs, boolean iceLite) {
+        log.info("rtc candidates addresses={} tcpPort={} iceLite={}", addrs, tcp == null ? 0 : tcp.port(), iceLite);
+        MediaPlane plane = new MediaPlane(mux, tcp, addrs, iceLite);
         plane.warmUp(); // in the background: the first participant must not pay the cold DTLS stack
         return plane;
     }

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import org.jsfu.core.dtls.DtlsSession;
+import org.jsfu.core.ice.IceAgent;
 import org.jsfu.core.ice.IceCredentials;
+import org.jsfu.core.ice.IceRole;
 import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.srtp.SrtpKeys;
@@ -22,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of one peer connection, as a browser runs it against an ICE-lite server: a
- * controlling ICE agent that checks the server's host candidate and nominates it (RFC 8445 7.2.5,
- * aggressive nomination with USE-CANDIDATE), then the DTLS client (RFC 5763: the answerer of a
+ * The client side of one peer connection, as a browser runs it: an ICE agent that checks the
+ * server's host candidate. Controlling (against an ICE-lite server, or on the PC it offers) it
+ * nominates with USE-CANDIDATE on every check (RFC 8445 7.2.5); controlled (answering a full
+ * server's offer, RFC 8445 6.1.1) it sends ICE-CONTROLLED checks. It answers the server's own checks
+ * (a full server checks back and nominates) and switches role on 487 (RFC 8445 7.2.5.1); then the DTLS client (RFC 5763: the answerer of a
  * server offer is active; our own offers get setup:passive back), then SRTP keyed by the RFC 5764
  * exporter. One UDP channel per peer connection.
  */
@@ -54,6 +58,10 @@ public final class ClientPeer implements AutoCloseable {
     private volatile RtpSink sink;
     private volatile InetSocketAddress server;
     private volatile Mac serverMac;
+    /** Role shared with the responder; both guarded by this. */
+    private IceRole role;
+    private IceAgent responder;
+    private final byte[] stunOut = new byte[512];
     private String remoteUfrag;
     private String remoteFingerprint;
     private volatile byte[] pendingTid;
@@ -118,6 +126,15 @@ public final class ClientPeer implements AutoCloseable {
      * with the server's ICE credentials, then the DTLS client pinned to {@code serverFingerprint}.
      */
     synchronized void start(InetSocketAddress serverCandidate, String ufrag, String pwd, String serverFingerprint) {
+        start(serverCandidate, ufrag, pwd, serverFingerprint, true);
+    }
+
+    /**
+     * @param controlling the initial ICE role: true against an ICE-lite server or when this client
+     *                    offered; false when answering a full server's offer (RFC 8445 6.1.1)
+     */
+    synchronized void start(InetSocketAddress serverCandidate, String ufrag, String pwd, String serverFingerprint,
+                            boolean controlling) {
         if (closed) {
             return;
         }
@@ -127,6 +144,8 @@ public final class ClientPeer implements AutoCloseable {
         this.server = serverCandidate;
         this.remoteUfrag = ufrag;
         this.serverMac = StunMessage.hmacSha1(StunMessage.shortTermKey(pwd));
+        this.role = IceRole.full(controlling, tieBreaker);
+        this.responder = new IceAgent(local, role, ufrag, pwd, IceAgent.DEFAULT_CONSENT_TIMEOUT_MS);
         if (remoteFingerprint == null) {
             remoteFingerprint = serverFingerprint;
         }
@@ -152,6 +171,7 @@ public final class ClientPeer implements AutoCloseable {
     }
 
     private volatile long lastCheckNanos;
+    private volatile boolean pendingControlling;
 
     /** RFC 8445 7.2.4 / 7.2.5.1: a Binding request with USERNAME, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE. */
     private synchronized void sendCheck() {
@@ -159,11 +179,16 @@ public final class ClientPeer implements AutoCloseable {
         RANDOM.nextBytes(tid);
         StunMessage req = new StunMessage(StunMessage.BINDING_REQUEST, tid)
                 .username(remoteUfrag + ":" + local.ufrag())
-                .priority((110L << 24) | (65535L << 8) | 255) // RFC 8445 5.1.2.1 prflx type preference
-                .iceControlling(tieBreaker)
-                .useCandidate(true);
+                .priority((110L << 24) | (65535L << 8) | 255); // RFC 8445 5.1.2.1 prflx type preference
+        boolean c = role.isControlling();
+        if (c) {
+            req.iceControlling(tieBreaker).useCandidate(true);
+        } else {
+            req.iceControlled(tieBreaker);
+        }
         int n = req.encode(stunBuf, 0, serverMac, true);
         pendingTid = tid;
+        pendingControlling = c;
         lastCheckNanos = System.nanoTime();
         send(stunBuf, 0, n);
     }
@@ -216,7 +241,18 @@ public final class ClientPeer implements AutoCloseable {
 
     private boolean onStun(byte[] b, int len) {
         StunMessage m = StunMessage.parse(b, 0, len);
+        if (m != null && m.isBindingRequest()) {
+            return answer(b, len); // a full server checks us too (RFC 8445 7.3)
+        }
         byte[] tid = pendingTid;
+        if (m != null && m.type() == StunMessage.BINDING_ERROR && m.errorCode() == 487 && tid != null
+                && java.util.Arrays.equals(tid, m.transactionId()) && m.checkIntegrity(serverMac)) {
+            synchronized (this) {
+                role.onRoleConflictResponse(pendingControlling); // RFC 8445 7.2.5.1; the next check retries
+            }
+            pendingTid = null;
+            return true;
+        }
         if (m == null || m.type() != StunMessage.BINDING_SUCCESS || tid == null
                 || !java.util.Arrays.equals(tid, m.transactionId()) || !m.checkIntegrity(serverMac)) {
             return false;
@@ -226,6 +262,18 @@ public final class ClientPeer implements AutoCloseable {
             iceDone = true;
             startDtls();
         }
+        return true;
+    }
+
+    private synchronized boolean answer(byte[] b, int len) {
+        if (responder == null) {
+            return false;
+        }
+        int n = responder.handleStun(b, 0, len, server, System.currentTimeMillis(), stunOut);
+        if (n <= 0) {
+            return false;
+        }
+        send(stunOut, 0, n);
         return true;
     }
 

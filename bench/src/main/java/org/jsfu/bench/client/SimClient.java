@@ -214,7 +214,9 @@ public final class SimClient implements AutoCloseable {
                     .newBuilder().setType("answer").setSdp(answer).setId(offer.getId())).build();
             signalReady.thenAccept(s -> s.send(req));
             MediaSection t = ClientSdp.transportSection(sdp);
-            sub.start(ClientSdp.serverCandidate(sdp), sdp.iceUfrag(t), sdp.icePwd(t), sdp.fingerprint(t).value());
+            // RFC 8445 6.1.1: answering a full agent's offer we are controlled; an ICE-lite server never controls
+            sub.start(ClientSdp.serverCandidate(sdp), sdp.iceUfrag(t), sdp.icePwd(t), sdp.fingerprint(t).value(),
+                    sdp.iceLite());
         } catch (IOException | RuntimeException e) {
             log.warn("sim subscriber offer failed err={}", e.toString());
         }

@@ -31,7 +31,7 @@ class DataChannelE2ETest {
         String yaml = "port: " + FreePorts.tcp() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n";
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
         server = JsfuServer.start(cfg);
     }

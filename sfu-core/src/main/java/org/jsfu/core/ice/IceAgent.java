@@ -7,16 +7,15 @@ import java.util.Map;
 import javax.crypto.Mac;
 
 /**
- * Server side ICE for one peer connection, sans-IO. It only answers connectivity checks: the
- * browser is the controlling agent, performs the checks and nominates (RFC 8445 6.1.1, 8.1.1);
- * we are ICE-lite or a full agent in the controlled role, which behave the same for a responder
- * (RFC 8445 7.3). A valid Binding request makes its source a validated pair; USE-CANDIDATE
- * nominates it and the latest nomination wins (Chrome renominates when it switches networks).
+ * Server side ICE responder for one peer connection, sans-IO: it answers connectivity checks
+ * (RFC 8445 7.3). A valid Binding request makes its source a validated address (used to gate
+ * DTLS/SRTP); in the controlled role USE-CANDIDATE nominates it and the latest nomination wins
+ * (Chrome renominates when it switches networks). A full agent also sends its own checks: that is
+ * {@link IceChecklist}, fed by {@link #lastCheckPriority()} / {@link #lastCheckNominated()}.
  *
- * <p>Role conflict (RFC 8445 7.3.1.1): we never switch to controlling, so a request carrying
- * ICE-CONTROLLED (the peer also thinks it is controlled) is answered with 487 Role Conflict,
- * which makes a conforming peer switch to controlling and retry; no state is created. A request
- * carrying ICE-CONTROLLING, or neither attribute, is accepted.
+ * <p>Role conflict: decided by the shared {@link IceRole} (RFC 8445 7.3.1.1). In lite mode a request
+ * carrying ICE-CONTROLLED is answered with 487 Role Conflict, which makes a conforming peer switch
+ * to controlling and retry; a 487 answer creates no state.
  *
  * <p>Not thread safe: owned by the peer connection's media loop. Time is a parameter.
  */
@@ -28,6 +27,7 @@ public final class IceAgent {
     static final int ROLE_CONFLICT = 487;
 
     private final IceCredentials local;
+    private final IceRole role;
     private final Mac localMac;
     private final long consentTimeoutMs;
     private String remoteUfrag;
@@ -35,6 +35,7 @@ public final class IceAgent {
     private final Map<InetSocketAddress, Long> lastReceived = new HashMap<>();
     private InetSocketAddress selected;
     private boolean lastNominated;
+    private long lastPriority;
     private long lastCheckMs = Long.MIN_VALUE;
 
     public IceAgent(IceCredentials local, String remoteUfrag, String remotePwd) {
@@ -42,9 +43,15 @@ public final class IceAgent {
     }
 
     public IceAgent(IceCredentials local, String remoteUfrag, String remotePwd, long consentTimeoutMs) {
-        if (local == null) throw new IllegalArgumentException("local credentials required");
+        this(local, IceRole.lite(), remoteUfrag, remotePwd, consentTimeoutMs);
+    }
+
+    /** @param role lite, or a full agent's role shared with its {@link IceChecklist} */
+    public IceAgent(IceCredentials local, IceRole role, String remoteUfrag, String remotePwd, long consentTimeoutMs) {
+        if (local == null || role == null) throw new IllegalArgumentException("local credentials and role required");
         if (consentTimeoutMs <= 0) throw new IllegalArgumentException("consentTimeoutMs must be > 0");
         this.local = local;
+        this.role = role;
         this.localMac = StunMessage.hmacSha1(StunMessage.shortTermKey(local.pwd()));
         this.consentTimeoutMs = consentTimeoutMs;
         this.remoteUfrag = emptyToNull(remoteUfrag);
@@ -73,6 +80,7 @@ public final class IceAgent {
      */
     public int handleStun(byte[] in, int off, int len, InetSocketAddress from, long nowMs, byte[] out) {
         lastNominated = false;
+        lastPriority = 0;
         if (from == null || from.isUnresolved() || out == null) return -1;
         StunMessage req = StunMessage.parse(in, off, len); // FINGERPRINT, if present, checked here
         if (req == null || !req.isBindingRequest()) return -1;
@@ -80,7 +88,7 @@ public final class IceAgent {
         // RFC 8445 7.3 / RFC 5389 10.1.2: short-term credentials, the key is our password.
         if (!req.hasIntegrity() || !req.checkIntegrity(localMac)) return -1;
 
-        if (req.hasIceControlled()) {
+        if (role.rejectRequest(req)) { // RFC 8445 7.3.1.1
             StunMessage err = new StunMessage(StunMessage.BINDING_ERROR, req.transactionId())
                     .error(ROLE_CONFLICT, "Role Conflict");
             return err.encode(out, 0, localMac, true);
@@ -92,14 +100,27 @@ public final class IceAgent {
         if (n < 0) return -1;
 
         remember(from, nowMs);
-        if (req.useCandidate()) {
-            selected = from; // RFC 8445 7.3.1.5: nominated; latest nomination wins
+        lastPriority = req.hasPriority() ? req.priority() : 0;
+        if (req.useCandidate() && !role.isControlling()) {
+            // RFC 8445 7.3.1.5: nominated; latest nomination wins. A full controlled agent selects the
+            // pair only once its own check on it succeeded (IceChecklist); this address is kept here
+            // so consent and expiry follow the peer's choice in lite mode.
+            selected = from;
             lastNominated = true;
         }
         return n;
     }
 
-    /** Whether the last {@link #handleStun} call answered a check carrying USE-CANDIDATE. */
+    /** PRIORITY of the check the last {@link #handleStun} call accepted, or 0 (RFC 8445 7.3.1.3). */
+    public long lastCheckPriority() {
+        return lastPriority;
+    }
+
+    public IceRole role() {
+        return role;
+    }
+
+    /** Whether the last {@link #handleStun} call accepted a check carrying USE-CANDIDATE (controlled role). */
     public boolean lastCheckNominated() {
         return lastNominated;
     }
@@ -135,10 +156,17 @@ public final class IceAgent {
 
     /** Drops validated pairs (other than the selected one) that were not checked for the consent timeout. */
     public void expire(long nowMs) {
+        expire(nowMs, null);
+    }
+
+    /** As {@link #expire(long)}, also keeping {@code keep} (a full agent's selected pair). */
+    public void expire(long nowMs, InetSocketAddress keep) {
         Iterator<Map.Entry<InetSocketAddress, Long>> it = lastReceived.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<InetSocketAddress, Long> e = it.next();
-            if (!e.getKey().equals(selected) && nowMs - e.getValue() > consentTimeoutMs) it.remove();
+            if (!e.getKey().equals(selected) && !e.getKey().equals(keep) && nowMs - e.getValue() > consentTimeoutMs) {
+                it.remove();
+            }
         }
     }
 
@@ -175,7 +203,7 @@ public final class IceAgent {
 
     public IceCredentials localCredentials() { return local; }
     public String remoteUfrag() { return remoteUfrag; }
-    /** Kept for completeness: a responder-only agent never signs with the remote password. */
+    /** The peer's password: what {@link IceChecklist} signs our checks with. */
     public String remotePwd() { return remotePwd; }
     public long consentTimeoutMs() { return consentTimeoutMs; }
 

@@ -110,6 +110,19 @@ public final class IceCandidates {
         }
     }
 
+    /** The "candidate" member of an RTCIceCandidateInit JSON object (LiveKit's trickle). */
+    private static final Pattern CANDIDATE_INIT = Pattern.compile("\"candidate\"\\s*:\\s*\"(candidate:[^\"\\\\]*)\"");
+
+    /**
+     * The candidate line of a trickled RTCIceCandidateInit JSON text ({@code {"candidate":
+     * "candidate:...","sdpMid":"0",...}}), or null if absent or empty (end of candidates).
+     */
+    public static String fromCandidateInit(String json) {
+        if (json == null) return null;
+        java.util.regex.Matcher m = CANDIDATE_INIT.matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
     /** An IPv4/IPv6 literal, or null; no name resolution. */
     static InetAddress literal(String host) {
         if (host == null) return null;

@@ -394,6 +394,8 @@ public final class StunMessage {
     public int type() { return type; }
     public boolean isBindingRequest() { return type == BINDING_REQUEST; }
     public byte[] transactionId() { return transactionId.clone(); }
+    /** Compares the transaction id without copying it. */
+    public boolean hasTransactionId(byte[] id) { return Arrays.equals(transactionId, id); }
     public String username() { return username; }
     public StunMessage username(String u) { this.username = u; return this; }
     public InetSocketAddress xorMappedAddress() { return xorMappedAddress; }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsWarmUp;
 import org.jsfu.core.ice.IceCandidates;
+import org.jsfu.core.ice.IceRole;
 import org.jsfu.core.room.MediaSessionFactory;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
@@ -43,7 +44,9 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
 
     /**
      * @param advertised addresses put in host candidates (rtc.node_ip, or the machine's addresses)
-     * @param iceLite    advertise ICE-lite (the browser then always takes the controlling role)
+     * @param iceLite    ICE-lite: advertise a=ice-lite and only answer checks (the browser then always
+     *                   takes the controlling role); false: a full agent (RFC 8445), controlling on
+     *                   the subscriber PC we offer, controlled on the publisher PC
      */
     public MediaPlane(UdpMux mux, List<InetAddress> advertised, boolean iceLite) {
         this(mux, null, advertised, iceLite);
@@ -138,8 +141,18 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
         }
     }
 
-    PeerTransport newTransport(String name, Room room, PeerTransport.Listener l) {
-        return new PeerTransport(name, mux, tcp, room.loop()::post, handshakePool, identity, l);
+    /**
+     * @param offerer whether we send the offers on this PC (the subscriber PC): a full agent is then
+     *                controlling (RFC 8445 6.1.1); in lite mode we are always controlled
+     */
+    PeerTransport newTransport(String name, Room room, PeerTransport.Listener l, boolean offerer) {
+        IceRole role = iceLite ? IceRole.lite() : IceRole.full(offerer);
+        return new PeerTransport(name, mux, tcp, room.loop()::post, handshakePool, identity, l, role,
+                room.loop()::schedule);
+    }
+
+    boolean iceLite() {
+        return iceLite;
     }
 
     LocalTransport localTransport(PeerTransport t) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
@@ -124,7 +125,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
     private boolean ensureSubscriber() {
         if (sub == null && !closed && participant.permission().canSubscribe()) {
-            sub = plane.newTransport("sub:" + participant.identity(), room, this);
+            sub = plane.newTransport("sub:" + participant.identity(), room, this, true);
             outMedia.add(OutgoingMedia.dataChannels("0"));
         }
         return sub != null;
@@ -168,12 +169,13 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         try {
             if (pub == null) {
-                pub = plane.newTransport("pub:" + participant.identity(), room, this);
+                pub = plane.newTransport("pub:" + participant.identity(), room, this, false);
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
                     plane.codecPolicy());
-            pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
+            pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(), remote.iceLite());
+            addCandidates(pub, remote.candidates());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
             log.info("publisher offer answered room={} identity={} id={} sections={}", room.name(),
@@ -568,8 +570,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             SubscriberAnswerInfo info = SdpNegotiator.parseSubscriberAnswer(sdp, lastOffer);
             RemoteTransport r = info.remote();
             if (subRemoteUfrag == null || !subRemoteUfrag.equals(r.iceUfrag())) {
-                sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint());
+                sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint(), r.iceLite());
                 subRemoteUfrag = r.iceUfrag();
+                addCandidates(sub, r.candidates());
             }
             long now = System.nanoTime();
             for (DownTrack d : downs.values()) {
@@ -592,7 +595,25 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     @Override
     public void onTrickle(String candidateInit, int target) {
         // ICE-lite: the browser's addresses are learnt from its authenticated connectivity checks
-        // (peer-reflexive, RFC 8445 7.3.1.3), so trickled candidates need no action.
+        // (peer-reflexive, RFC 8445 7.3.1.3), so trickled candidates need no action. A full agent
+        // also checks them (RFC 8838 11.4). Target: livekit.SignalTarget, 0 publisher, 1 subscriber.
+        if (closed || plane.iceLite() || candidateInit == null) {
+            return;
+        }
+        String line = IceCandidates.fromCandidateInit(candidateInit);
+        PeerTransport t = target == 0 ? pub : target == 1 ? sub : null;
+        if (t != null && line != null) {
+            t.addRemoteCandidate(line);
+        }
+    }
+
+    private void addCandidates(PeerTransport t, List<String> candidates) {
+        if (plane.iceLite()) {
+            return;
+        }
+        for (String c : candidates) {
+            t.addRemoteCandidate("candidate:" + c);
+        }
     }
 
     @Override

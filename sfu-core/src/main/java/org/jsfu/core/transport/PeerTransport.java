@@ -9,8 +9,13 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
+import java.security.SecureRandom;
 import org.jsfu.core.ice.IceAgent;
+import org.jsfu.core.ice.IceCandidates;
+import org.jsfu.core.ice.IceChecklist;
 import org.jsfu.core.ice.IceCredentials;
+import org.jsfu.core.ice.IceRole;
+import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.srtp.SrtpKeys;
 import org.jsfu.core.srtp.SrtpProfile;
 import org.jsfu.core.srtp.SrtpSession;
@@ -18,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer connection's transport: ICE (answering the browser's checks), DTLS (always the DTLS
+ * One peer connection's transport: ICE (answering the browser's checks; as a full agent also
+ * checking its candidates and, when controlling, nominating: {@link IceChecklist}), DTLS (always the DTLS
  * server: we answer publisher offers with setup:passive and offer actpass on the subscriber PC, which
  * Chrome answers with active), SRTP/SRTCP. Everything but {@link #post} runs on the owning loop.
  *
@@ -36,6 +42,11 @@ public final class PeerTransport {
      */
     private static final DtlsSession.Options DTLS_OPTIONS = DtlsSession.Options.defaults()
             .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
+
+    /** Delayed tasks on the owning loop (full ICE paces its checks, RFC 8445 14.2). */
+    public interface Timer {
+        void schedule(Runnable task, long delayMs);
+    }
 
     /** What the transport reports to its owner, on the owner's loop. */
     public interface Listener {
@@ -62,8 +73,14 @@ public final class PeerTransport {
     private final DtlsIdentity identity;
     private final IceCredentials localIce;
     private final IceAgent ice;
+    /** Full ICE only (null in lite mode); local bases are UdpMux.Socket or TcpMux.Connection. */
+    private final IceChecklist<Object> checks;
+    private final Timer timer;
+    private long iceTimerAtMs = Long.MAX_VALUE;
+    private int loggedSelections;
     private final Listener listener;
     private final byte[] stunOut = new byte[512];
+    private final byte[] checkOut = new byte[512];
     /**
      * DTLS from the browser before its fingerprint is known (on the subscriber PC the browser's
      * answer can arrive after its first ClientHello: its checks succeed, then it starts DTLS at once,
@@ -92,6 +109,16 @@ public final class PeerTransport {
     /** @param tcp the ICE-TCP listener, or null when rtc.tcp_port is off */
     public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
                          DtlsIdentity identity, Listener listener) {
+        this(name, mux, tcp, loop, handshakePool, identity, listener, IceRole.lite(), null);
+    }
+
+    /**
+     * @param role  {@link IceRole#lite()}, or a full agent's role (controlling on the PC we offer)
+     * @param timer schedules on {@code loop}; required for a full agent
+     */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener, IceRole role, Timer timer) {
+        if (!role.isLite() && timer == null) throw new IllegalArgumentException("full ICE needs a timer");
         this.name = name;
         this.mux = mux;
         this.tcp = tcp;
@@ -100,7 +127,9 @@ public final class PeerTransport {
         this.handshakePool = handshakePool;
         this.identity = identity;
         this.localIce = IceCredentials.random();
-        this.ice = new IceAgent(localIce, null, null);
+        this.ice = new IceAgent(localIce, role, null, null, IceAgent.DEFAULT_CONSENT_TIMEOUT_MS);
+        this.checks = role.isLite() ? null : new IceChecklist<>(localIce, role, new SecureRandom());
+        this.timer = timer;
         this.listener = listener;
         mux.registerUfrag(localIce.ufrag(), this);
         if (tcp != null) {
@@ -138,7 +167,19 @@ public final class PeerTransport {
      * server. Later calls with the same fingerprint only update the ICE credentials (ICE restart).
      */
     public void setRemote(String ufrag, String pwd, String fingerprintSha256) {
+        setRemote(ufrag, pwd, fingerprintSha256, false);
+    }
+
+    /** @param remoteLite the peer's SDP carried a=ice-lite: a full agent then controls (RFC 8445 6.1.1) */
+    public void setRemote(String ufrag, String pwd, String fingerprintSha256, boolean remoteLite) {
+        if (remoteLite) {
+            ice.role().peerIsLite();
+        }
         ice.setRemoteCredentials(ufrag, pwd);
+        if (checks != null) {
+            checks.setRemoteCredentials(ufrag, pwd);
+            armIce(System.nanoTime() / 1_000_000);
+        }
         if (dtls == null) {
             dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
             dtls.start();
@@ -200,6 +241,10 @@ public final class PeerTransport {
     private void onStun(byte[] b, int off, int len, PacketPath via, long nowNanos) {
         InetSocketAddress from = via.remote();
         TcpMux.Connection conn = via instanceof TcpMux.Connection c ? c : null;
+        if (checks != null && (b[off] & 0x01) == 0x01) { // RFC 5389 6: class bits: a success/error response
+            onCheckResponse(b, off, len, via, nowNanos / 1_000_000);
+            return;
+        }
         int n = ice.handleStun(b, off, len, from, nowNanos / 1_000_000, stunOut);
         if (n <= 0) {
             if (conn != null && !conn.validated) {
@@ -216,6 +261,37 @@ public final class PeerTransport {
             via.send(stunOut, 0, n);
             return;
         }
+        remember(from, via);
+        if (checks != null) {
+            Object base = base(via);
+            // RFC 8445 7.3.1.3-7.3.1.5: peer-reflexive candidate, triggered check, nomination
+            checks.onRequest(base, from, localPriority(base), ice.lastCheckPriority(), ice.lastCheckNominated(),
+                    nowNanos / 1_000_000);
+        }
+        updatePath(via);
+        // The route is settled before the response, so the peer's next packets (DTLS) are answered
+        // on it; the response leaves by the path the check came in on (RFC 8445 7.3.1.3).
+        via.send(stunOut, 0, n);
+        if (checks != null) {
+            runChecks(nowNanos / 1_000_000);
+        }
+    }
+
+    /** Full ICE: a response to one of our checks (routed here by UdpMux's transaction routes). */
+    private void onCheckResponse(byte[] b, int off, int len, PacketPath via, long nowMs) {
+        StunMessage m = StunMessage.parse(b, off, len);
+        Object base = base(via);
+        if (m == null || !checks.onResponse(m, base, via.remote(), nowMs)) {
+            return; // unknown transaction or bad integrity: dropped without state
+        }
+        if (checks.isValid(base, via.remote())) {
+            remember(via.remote(), via);
+            updatePath(via);
+        }
+        runChecks(nowMs);
+    }
+
+    private void remember(InetSocketAddress from, PacketPath via) {
         PacketPath known = paths.put(from, via);
         if (known != via && known instanceof TcpMux.Connection old && old != path) {
             old.close();
@@ -223,16 +299,146 @@ public final class PeerTransport {
         if (via instanceof UdpMux.UdpPath u) {
             u.bind();
         }
-        InetSocketAddress selected = ice.selectedAddress();
-        PacketPath next = selected != null ? paths.get(selected) : (path == null ? via : path);
+    }
+
+    /**
+     * Lite: the pair the browser nominated (latest wins), else the first validated one. Full: the
+     * pair the checklist selected (RFC 8445 8.1.1 / 7.3.1.5), else (controlled) the pair the peer
+     * nominated, else the first validated one.
+     */
+    private void updatePath(PacketPath via) {
+        PacketPath next;
+        boolean nominated;
+        if (checks != null) {
+            Object base = checks.selectedLocal();
+            nominated = base != null;
+            if (checks.selectionChanges() != loggedSelections) {
+                loggedSelections = checks.selectionChanges();
+                log.info("ice selected pc={} addr={} controlling={} roleSwitches={}", name, checks.selectedRemote(),
+                        checks.role().isControlling(), checks.role().switches());
+            }
+            InetSocketAddress peerChoice = checks.role().isControlling() ? null : ice.selectedAddress();
+            if (nominated) {
+                next = pathFor(base, checks.selectedRemote(), true);
+            } else if (peerChoice != null && paths.get(peerChoice) != null) {
+                // controlled: until our own check on the nominated pair succeeds, follow the
+                // peer's nomination (its check on that pair authenticated, as in lite mode)
+                next = paths.get(peerChoice);
+                nominated = true;
+            } else {
+                next = path == null ? via : path;
+            }
+        } else {
+            InetSocketAddress selected = ice.selectedAddress();
+            nominated = selected != null;
+            next = nominated ? paths.get(selected) : (path == null ? via : path);
+        }
         if (next != null && next != path) {
-            log.info("ice path pc={} proto={} addr={} nominated={}", name, next.protocol(), next.remote(),
-                    selected != null);
+            log.info("ice path pc={} proto={} addr={} nominated={} full={}", name, next.protocol(), next.remote(),
+                    nominated, checks != null);
             path = next;
         }
-        // The route is settled before the response, so the peer's next packets (DTLS) are answered
-        // on it; the response leaves by the path the check came in on (RFC 8445 7.3.1.3).
-        via.send(stunOut, 0, n);
+    }
+
+    private static Object base(PacketPath via) {
+        return via instanceof UdpMux.UdpPath u ? u.socket : via;
+    }
+
+    /** The path for a pair; UDP paths of validated pairs are remembered (and bound), others are transient. */
+    private PacketPath pathFor(Object base, InetSocketAddress remote, boolean validated) {
+        if (base instanceof TcpMux.Connection c) {
+            return c;
+        }
+        UdpMux.Socket sock = (UdpMux.Socket) base;
+        PacketPath known = paths.get(remote);
+        if (known instanceof UdpMux.UdpPath u && u.socket == sock) {
+            return known;
+        }
+        UdpMux.UdpPath p = new UdpMux.UdpPath(sock, remote, this);
+        if (validated) {
+            remember(remote, p);
+        }
+        return p;
+    }
+
+    /** RFC 8445 5.1.2.1: our host candidate's priority on this base (UDP above passive TCP). */
+    private static long localPriority(Object base) {
+        return base instanceof TcpMux.Connection
+                ? IceCandidates.priority(IceCandidates.TYPE_PREF_HOST, (4 << 13) + 8191, 1)
+                : IceCandidates.priority(IceCandidates.TYPE_PREF_HOST, 65535, 1);
+    }
+
+    /**
+     * Full ICE: a remote candidate line from the peer's SDP or trickle (RFC 8839 5.1). Only UDP
+     * candidates with an IP literal are checked: mDNS names are not resolved (the browser's checks
+     * reveal its address as a peer-reflexive candidate, RFC 8445 7.3.1.3) and TCP is served
+     * passively (the browser connects, RFC 6544). Returns how many pairs were added. On the loop.
+     */
+    public int addRemoteCandidate(String line) {
+        IceCandidates.Candidate c = IceCandidates.parse(line);
+        if (checks == null || closed || c == null || c.component() != 1 || !"udp".equals(c.protocol())) {
+            return 0;
+        }
+        InetSocketAddress remote = c.socketAddress();
+        if (remote.isUnresolved() || remote.getPort() == 0) {
+            return 0;
+        }
+        int added = 0;
+        for (UdpMux.Socket sock : mux.sockets()) {
+            java.net.InetAddress l = sock.localAddress();
+            if (sock.port() != port || l != null && (l.getClass() != remote.getAddress().getClass()
+                    || l.isLoopbackAddress() != remote.getAddress().isLoopbackAddress())) {
+                continue;
+            }
+            if (checks.addCandidate(sock, remote, localPriority(sock), c.priority())) {
+                added++;
+            }
+        }
+        armIce(System.nanoTime() / 1_000_000);
+        return added;
+    }
+
+    /** Sends every check the checklist has due, then re-arms the timer. On the loop. */
+    private void runChecks(long nowMs) {
+        if (closed) {
+            return;
+        }
+        for (int n; (n = checks.poll(nowMs, checkOut)) > 0; ) {
+            Object base = checks.polledLocal();
+            InetSocketAddress remote = checks.polledRemote();
+            PacketPath p = pathFor(base, remote, false);
+            if (p instanceof UdpMux.UdpPath && paths.get(remote) != p) {
+                // not bound to this address yet: the response can only be routed by transaction id
+                mux.expectResponse(checks.polledTransactionId(), this);
+            }
+            p.send(checkOut, 0, n);
+        }
+        if (path != null) {
+            updatePath(path);
+        }
+        armIce(nowMs);
+    }
+
+    private void armIce(long nowMs) {
+        if (checks == null || closed) {
+            return;
+        }
+        long next = checks.nextPollMs(nowMs);
+        if (next == Long.MAX_VALUE || next >= iceTimerAtMs) {
+            return;
+        }
+        iceTimerAtMs = next;
+        timer.schedule(this::onIceTimer, Math.max(1, next - nowMs));
+    }
+
+    private void onIceTimer() {
+        iceTimerAtMs = Long.MAX_VALUE;
+        runChecks(System.nanoTime() / 1_000_000);
+    }
+
+    /** Full ICE state for tests; null in lite mode. On the loop. */
+    IceChecklist<Object> checklist() {
+        return checks;
     }
 
     /** DTLS datagrams held until the remote fingerprint is known. On the loop; for tests. */
@@ -282,13 +488,18 @@ public final class PeerTransport {
             return;
         }
         long nowMs = nowNanos / 1_000_000;
-        ice.expire(nowMs);
+        ice.expire(nowMs, checks == null ? null : checks.selectedRemote());
         prunePaths();
-        // Before the browser nominates a pair (DTLS may complete first), consent is judged on the
-        // latest check from any validated address.
-        boolean alive = ice.selectedAddress() != null
-                ? ice.isAlive(nowMs)
-                : nowMs - ice.lastCheckMs() <= ice.consentTimeoutMs();
+        // Before a pair is selected (DTLS may complete first), consent is judged on the latest check
+        // from any validated address. Full agent: RFC 7675 responses to our consent checks.
+        boolean alive;
+        if (checks != null && checks.selectedLocal() != null) {
+            alive = checks.consentAlive(nowMs);
+        } else if (checks == null && ice.selectedAddress() != null) {
+            alive = ice.isAlive(nowMs);
+        } else {
+            alive = nowMs - ice.lastCheckMs() <= ice.consentTimeoutMs();
+        }
         if (!alive) {
             listener.onFailed(this, "ice consent expired");
         }
@@ -298,7 +509,8 @@ public final class PeerTransport {
     private void prunePaths() {
         for (var it = paths.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
-            if (e.getValue() != path && !ice.isValid(e.getKey())) {
+            if (e.getValue() != path && !ice.isValid(e.getKey())
+                    && (checks == null || !checks.isValid(base(e.getValue()), e.getKey()))) {
                 it.remove();
                 if (e.getValue() instanceof TcpMux.Connection c) {
                     c.close();
@@ -313,7 +525,12 @@ public final class PeerTransport {
             return;
         }
         try {
-            loop.execute(() -> paths.values().removeIf(v -> v == p));
+            loop.execute(() -> {
+                paths.values().removeIf(v -> v == p);
+                if (checks != null) {
+                    checks.removeBase(p);
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the loop is gone: so is this transport
         }

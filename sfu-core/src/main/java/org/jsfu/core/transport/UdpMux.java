@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsfu.core.ice.StunMessage;
+import org.jsfu.core.ice.StunTransactionRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,8 @@ public final class UdpMux implements AutoCloseable {
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
+    /** Full ICE: responses to our checks carry no USERNAME; they route by transaction id. */
+    private final StunTransactionRoutes<PeerTransport> responses = new StunTransactionRoutes<>(4096, 10_000);
     private final Selector selector;
     private final Thread receiver;
     private final AtomicInteger next = new AtomicInteger();
@@ -180,9 +183,15 @@ public final class UdpMux implements AutoCloseable {
         byUfrag.put(localUfrag, t);
     }
 
+    /** Full ICE: a check of {@code t} left with transaction id {@code id}; route its response to {@code t}. */
+    void expectResponse(byte[] id, PeerTransport t) {
+        responses.put(id, t, System.nanoTime() / 1_000_000);
+    }
+
     /** Removes every route to {@code t}. */
     public void unregister(String localUfrag, PeerTransport t) {
         byUfrag.remove(localUfrag, t);
+        responses.removeTarget(t);
         for (Socket s : sockets) {
             s.byAddress.values().removeIf(v -> v.transport == t);
         }
@@ -238,9 +247,10 @@ public final class UdpMux implements AutoCloseable {
             UdpPath path = s.byAddress.get(from);
             if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
                 String ufrag = StunMessage.localUfrag(b, 0, len);
-                PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+                PeerTransport t = ufrag != null ? byUfrag.get(ufrag)
+                        : responses.take(b, 0, len, System.nanoTime() / 1_000_000);
                 if (t != null) {
-                    path = new UdpPath(s, from, t); // a check from a new address: not yet bound
+                    path = new UdpPath(s, from, t); // a check (or a response) from a new address: not yet bound
                 }
             }
             if (path == null) {

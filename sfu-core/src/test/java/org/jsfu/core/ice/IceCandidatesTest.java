@@ -68,4 +68,18 @@ class IceCandidatesTest {
         assertNull(IceCandidates.parse("candidate:1 1 udp 1 1.2.3.4 5 typ host raddr 1.1.1.1 rport notanumber"));
         assertTrue(IceCandidates.parse("candidate:1 1 udp 1 999.2.3.4 5 typ host").socketAddress().isUnresolved());
     }
+
+    @Test
+    void candidateLineFromTrickledCandidateInit() {
+        String json = "{\"candidate\":\"candidate:842163049 1 udp 1677729535 192.0.2.7 49152 typ srflx raddr 0.0.0.0 rport 0"
+                + " generation 0 ufrag abcd network-cost 999\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,"
+                + "\"usernameFragment\":\"abcd\"}";
+        String line = IceCandidates.fromCandidateInit(json);
+        assertEquals("candidate:842163049 1 udp 1677729535 192.0.2.7 49152 typ srflx raddr 0.0.0.0 rport 0"
+                + " generation 0 ufrag abcd network-cost 999", line);
+        assertEquals(49152, IceCandidates.parse(line).port());
+        assertNull(IceCandidates.fromCandidateInit("{\"candidate\":\"\",\"sdpMid\":\"0\"}"), "end of candidates");
+        assertNull(IceCandidates.fromCandidateInit("not json"));
+        assertNull(IceCandidates.fromCandidateInit(null));
+    }
 }
