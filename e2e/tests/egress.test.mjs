@@ -1,7 +1,7 @@
 // Track egress scenario driven for EgressE2ETest (Java asserts on the files): the room (EGRESS_ROOM) was
-// created with AutoTrackEgress. A publishes the 440 Hz tone; B joins 3 s later and publishes too; both
-// mute at the same instant for 4 s (the shared edge lets the test check that the files align by key
-// time); both leave ~12 s after A started. Wall-clock instants go to EGRESS_TIMELINE as JSON.
+// created with AutoTrackEgress. A publishes the 440 Hz tone for 15 s; B joins 3 s later and publishes too;
+// both mute for 4 s in the middle (5.5-9.5 s; each page's own mute instant is recorded, so the test checks
+// that the files align by key time); both leave 15 s after A started. Wall-clock instants go to EGRESS_TIMELINE as JSON.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -53,20 +53,35 @@ describe('track egress: two publishers, a shared mute', () => {
     t.bJoinStart = Date.now();
     await pageLk.join(B, server.url, await joinToken(server, room, 'bob'), { mic: true });
     t.bPublished = Date.now();
-    await sleep(Math.max(0, t.aPublished + 5000 - Date.now()));
+    // B gets at least 2.5 s of tone before the mute even when its join is slow on a loaded machine
+    await sleep(Math.max(0, t.aPublished + 5500 - Date.now(), t.bPublished + 2500 - Date.now()));
     t.muteStart = Date.now();
-    const muted = await Promise.all([pageLk.setMicMuted(A, true), pageLk.setMicMuted(B, true)]);
+    const muted = await Promise.all([timedMute(A, true), timedMute(B, true)]);
     t.muteEnd = Date.now();
-    assert.deepEqual(muted, [true, true]);
+    assert.deepEqual(muted.map((m) => m.muted), [true, true]);
+    t.muteAt = { alice: muted[0].at, bob: muted[1].at };
     await sleep(4000);
     t.unmuteStart = Date.now();
-    const unmuted = await Promise.all([pageLk.setMicMuted(A, false), pageLk.setMicMuted(B, false)]);
+    const unmuted = await Promise.all([timedMute(A, false), timedMute(B, false)]);
     t.unmuteEnd = Date.now();
-    assert.deepEqual(unmuted, [false, false]);
-    await sleep(Math.max(0, t.aPublished + 12000 - Date.now()));
+    assert.deepEqual(unmuted.map((m) => m.muted), [false, false]);
+    t.unmuteAt = { alice: unmuted[0].at, bob: unmuted[1].at };
+    await sleep(Math.max(0, t.aPublished + 15000 - Date.now(), t.unmuteEnd + 2500 - Date.now()));
     t.leaveStart = Date.now();
     await Promise.all([pageLk.leave(A), pageLk.leave(B)]);
     t.leaveEnd = Date.now();
     await writeFile(out, JSON.stringify(t));
   }
 });
+
+/**
+ * Mutes or unmutes the page's microphone and returns the page's wall-clock time just before (the two pages of
+ * a Promise.all are not reached at the same instant on a loaded machine; the alignment check compares each
+ * file with its own page's time).
+ */
+function timedMute(page, muted) {
+  return page.evaluate(async (m) => {
+    const at = Date.now();
+    return { at, muted: await window.lk.setMicMuted(m) };
+  }, muted);
+}

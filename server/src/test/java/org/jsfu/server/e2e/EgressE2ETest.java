@@ -308,15 +308,19 @@ class EgressE2ETest {
             assertEquals(440, a.frequency(tone2, tone2End), 15, who + " tone after the mute");
             double off = a.lastLoudBefore(a.firstEdge(t.get("muteStart").asLong() / 1000.0 - key0 - 0.3, false));
             double on = a.firstLoudAfter(a.firstEdge(t.get("unmuteStart").asLong() / 1000.0 - key0 - 0.3, true));
-            offAbs.put(who, key0 + off);
-            onAbs.put(who, key0 + on);
+            // relative to the instant this publisher's own page muted / unmuted
+            offAbs.put(who, key0 + off - t.get("muteAt").get(who).asLong() / 1000.0);
+            onAbs.put(who, key0 + on - t.get("unmuteAt").get(who).asLong() / 1000.0);
             System.out.printf("egress %s mute edge %.3f s (node muteStart %+.0f ms), unmute edge %.3f s (node %+.0f ms)%n",
                     who, off, (key0 + off - t.get("muteStart").asLong() / 1000.0) * 1000, on,
                     (key0 + on - t.get("unmuteStart").asLong() / 1000.0) * 1000);
         }
         double offDelta = Math.abs(offAbs.get("alice") - offAbs.get("bob")) * 1000;
         double onDelta = Math.abs(onAbs.get("alice") - onAbs.get("bob")) * 1000;
-        System.out.printf("egress alignment by key time: mute edge %.1f ms, unmute edge %.1f ms%n", offDelta, onDelta);
+        System.out.printf("egress alignment by key time (each edge against its page's mute time): mute edge %.1f ms, "
+                + "unmute edge %.1f ms; the pages muted %d ms and unmuted %d ms apart%n", offDelta, onDelta,
+                t.get("muteAt").get("bob").asLong() - t.get("muteAt").get("alice").asLong(),
+                t.get("unmuteAt").get("bob").asLong() - t.get("unmuteAt").get("alice").asLong());
         assertTrue(offDelta <= 20, "mute edges align within 20 ms: " + offDelta);
         assertTrue(onDelta <= 20, "unmute edges align within 20 ms: " + onDelta);
     }
