@@ -1,7 +1,6 @@
 package org.jsfu.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,13 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.jsfu.bench.egress.BenchRooms;
 import org.jsfu.bench.egress.FileChannelBaseline;
 import org.jsfu.bench.egress.LoopLag;
 import org.jsfu.bench.egress.OpusFrames;
 import org.jsfu.bench.egress.ProcessMeter;
 import org.jsfu.bench.egress.RecordingCheck;
+import org.jsfu.bench.egress.S3ProxyLauncher;
 import org.jsfu.bench.egress.TrackFeeder;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
@@ -46,6 +48,10 @@ public final class EgressBench {
         public int opusinfo = 5;
         /** endpoint, bucket, access key, secret, s3proxy filesystem data dir (to read objects back). */
         public String[] s3;
+        /** Start s3proxy from this pom (server/src/test/s3proxy/pom.xml) and record to it. */
+        public Path s3proxyPom;
+        /** pid of the S3 server (its CPU is measured over the same window), or 0. */
+        public long s3Pid;
 
         static Options parse(String[] a) {
             Options o = new Options();
@@ -60,6 +66,7 @@ public final class EgressBench {
                     case "--baseline" -> o.baseline = Boolean.parseBoolean(v);
                     case "--opusinfo" -> o.opusinfo = Integer.parseInt(v);
                     case "--s3" -> o.s3 = v.split(",");
+                    case "--s3proxy" -> o.s3proxyPom = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a[i]);
                 }
             }
@@ -71,7 +78,8 @@ public final class EgressBench {
     public record Result(int egresses, ProcessMeter.Window harness, ProcessMeter.Window window,
                          ProcessMeter.Window fileChannel, long bytesInWindow, long packetsSent, long lost,
                          long dtxPackets, double loopLagMeanMs, double loopLagMaxMs, double feederLateMaxMs,
-                         List<RecordingCheck.Result> files, List<String> opusinfo, int notComplete, String load) {
+                         List<RecordingCheck.Result> files, List<String> opusinfo, int notComplete, String load,
+                         double clockDriftMs, double s3proxyCores, ProcessMeter.Window stop, double s3StopCpuSec) {
         public long invalid() {
             return files.stream().filter(f -> !f.ok()).count() + notComplete
                     + opusinfo.stream().filter(s -> !s.startsWith("ok")).count();
@@ -83,7 +91,16 @@ public final class EgressBench {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         if (o.dir == null) o.dir = Files.createTempDirectory("jsfu-egress-bench-");
-        Result r = run(o);
+        Result r;
+        if (o.s3proxyPom != null) {
+            try (S3ProxyLauncher s3 = S3ProxyLauncher.start(o.s3proxyPom, o.dir.resolve("s3proxy"))) {
+                o.s3 = s3.benchArgs();
+                o.s3Pid = s3.pid();
+                r = run(o);
+            }
+        } else {
+            r = run(o);
+        }
         print(o, r);
         System.exit(r.invalid() == 0 && r.files.size() == o.egresses ? 0 : 1);
     }
@@ -98,6 +115,7 @@ public final class EgressBench {
         ProcessMeter meter = new ProcessMeter();
         long runNanos = (o.warmup + o.seconds) * 1_000_000_000L;
         try (BenchRooms rooms = new BenchRooms(sinks)) {
+            long utcOffset = utcOffset(); // taken when EgressManager took its own (both: wall clock - nanoTime)
             List<MediaLoop> loops = rooms.loops.all();
             ProcessMeter.Window harness = null;
             if (o.baseline) {
@@ -115,24 +133,29 @@ public final class EgressBench {
             long bytes0 = bytesUnder(written);
             lag.reset();
             feeder.resetLate();
+            double s3Cpu0 = o.s3Pid > 0 ? s3CpuSeconds(o.s3Pid) : 0;
             meter.start();
             for (int s = 0; s < o.seconds; s++) {
                 Thread.sleep(1000);
                 meter.sampleHeap();
             }
             ProcessMeter.Window w = meter.stop();
+            double s3Cores = o.s3Pid > 0 ? (s3CpuSeconds(o.s3Pid) - s3Cpu0) / w.wallSec() : -1;
             long bytes = bytesUnder(written) - bytes0;
             double lagMean = lag.meanMs(), lagMax = lag.maxMs(), lateMax = feeder.lateMaxNanos() / 1e6;
             lag.close();
             feeder.close();
+            double s3CpuStop0 = o.s3Pid > 0 ? s3CpuSeconds(o.s3Pid) : 0;
+            meter.start();
             long[] stopNanos = new long[tracks.size()];
             for (int i = 0; i < tracks.size(); i++) {
                 stopNanos[i] = System.nanoTime();
                 rooms.egress.stopEgress(tracks.get(i).egressId()).get(30, TimeUnit.SECONDS);
             }
             rooms.egress.awaitAll(java.time.Duration.ofMinutes(5));
-            Instant now = Instant.now();
-            long utcOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+            ProcessMeter.Window stop = meter.stop();
+            double s3StopCpu = o.s3Pid > 0 ? s3CpuSeconds(o.s3Pid) - s3CpuStop0 : -1;
+            long drift = utcOffset() - utcOffset;
             List<RecordingCheck.Result> checks = new ArrayList<>();
             int notComplete = 0;
             long sent = 0, lost = 0, dtx = 0;
@@ -177,7 +200,7 @@ public final class EgressBench {
             }
             String load = loadBefore + " -> " + ProcessMeter.loadAverage();
             return new Result(o.egresses, harness, w, fc, bytes, sent, lost, dtx, lagMean, lagMax, lateMax, checks,
-                    infos, notComplete, load);
+                    infos, notComplete, load, drift / 1e6, s3Cores, stop, s3StopCpu);
         }
     }
 
@@ -203,19 +226,35 @@ public final class EgressBench {
         return w;
     }
 
+    private static double s3CpuSeconds(long pid) {
+        try {
+            return LoadBench.cpuTicks(pid) / 100.0;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long utcOffset() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
     static long bytesUnder(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // renamed or removed meanwhile
-                }
-            }).sum();
-        } catch (UncheckedIOException e) {
-            return 0;
-        }
+        long[] sum = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                if (a.isRegularFile() && !f.toString().endsWith(".json")) sum[0] += a.size();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                return FileVisitResult.CONTINUE; // renamed or replaced meanwhile
+            }
+        });
+        return sum[0];
     }
 
     private static void print(Options o, Result r) {
@@ -228,6 +267,9 @@ public final class EgressBench {
         row("  = % of one core", "%.1f%%", 100 * w.coresBusy());
         row("  = % of the machine (" + Runtime.getRuntime().availableProcessors() + " cores)", "%.1f%%",
                 100 * w.coresBusy() / Runtime.getRuntime().availableProcessors());
+        if (r.s3proxyCores >= 0) {
+            row("s3proxy child JVM over the window, cores busy (not in the process figure)", "%.3f", r.s3proxyCores);
+        }
         if (r.harness != null) {
             row("harness only (same feed, no-op taps), cores busy", "%.3f", r.harness.coresBusy());
             row("egress = process - harness, cores busy", "%.3f", w.coresBusy() - r.harness.coresBusy());
@@ -235,6 +277,9 @@ public final class EgressBench {
         if (r.fileChannel != null) {
             row("baseline: same bytes by plain FileChannel writes, cores busy", "%.4f", r.fileChannel.coresBusy());
         }
+        row("stop all (StopEgress, close, commit" + (o.s3 == null ? ", fsync + rename" : ", upload") + "): wall s / CPU s",
+                "%s", String.format(Locale.ROOT, "%.2f / %.2f", r.stop.wallSec(), r.stop.cpuSec())
+                        + (r.s3StopCpuSec >= 0 ? String.format(Locale.ROOT, " (+ s3proxy %.2f CPU s)", r.s3StopCpuSec) : ""));
         row("packets fed / s (whole run avg)", "%.0f", r.packetsSent / (double) (o.warmup + o.seconds));
         row("bytes written in window / s", "%.0f", r.bytesInWindow / w.wallSec());
         row("GC pauses in window: count / total ms / max ms", "%s", w.gcPauses() + " / " + w.gcPauseMs() + " / "
@@ -252,6 +297,7 @@ public final class EgressBench {
         double maxFirst = r.files.stream().mapToDouble(f -> Math.abs(f.firstAudioSec() - f.expectedFirstAudioSec()))
                 .max().orElse(-1);
         row("max |first audio - first capture| (ms)", "%.1f", maxFirst * 1000);
+        row("wall clock vs nanoTime drift over the run (ms)", "%.1f", r.clockDriftMs);
         for (String s : r.opusinfo) row("opusinfo", "%s", s);
         System.out.println(r.invalid() == 0 ? "RESULT VALID" : "RESULT INVALID (" + r.invalid() + " problems)");
     }

@@ -15,7 +15,7 @@ import org.jsfu.core.room.MediaLoop;
  * <p>Per track, as a browser sends: random start phase (0-20 ms), random initial sequence number and
  * timestamp, timestamp +960 per frame whether sent or not, sequence +1 per sent packet; 0.5% loss (the
  * sequence number is consumed); DTX pauses (0.6-2 s every 4-12 s, one 1-byte DTX packet per 400 ms);
- * one mute of 2-4 s (onMute(true), no packets, onMute(false)) at a random time.
+ * one mute of 2-4 s (at most a fifth of the run; onMute(true), no packets, onMute(false)) at a random time.
  */
 public final class TrackFeeder implements AutoCloseable {
     /** One publisher track. */
@@ -73,7 +73,7 @@ public final class TrackFeeder implements AutoCloseable {
             s.nextDue = start + s.rnd.nextLong(20_000_000L);
             long muteAt = runNanos / 4 + s.rnd.nextLong(Math.max(1, runNanos / 2));
             s.muteStart = s.nextDue + muteAt;
-            s.muteEnd = s.muteStart + 2_000_000_000L + s.rnd.nextLong(2_000_000_000L);
+            s.muteEnd = s.muteStart + Math.min(runNanos / 5, 2_000_000_000L + s.rnd.nextLong(2_000_000_000L));
             s.dtxStart = s.nextDue + 4_000_000_000L + s.rnd.nextLong(8_000_000_000L);
             s.dtxEnd = s.dtxStart + 600_000_000L + s.rnd.nextLong(1_400_000_000L);
         }
