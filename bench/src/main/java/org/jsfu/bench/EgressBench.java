@@ -156,6 +156,8 @@ public final class EgressBench {
             ProcessMeter.Window stop = meter.stop();
             double s3StopCpu = o.s3Pid > 0 ? s3CpuSeconds(o.s3Pid) - s3CpuStop0 : -1;
             long drift = utcOffset() - utcOffset;
+            java.util.Map<String, EgressInfo> infosById = new java.util.HashMap<>();
+            for (EgressInfo i : rooms.egress.list(null, null, false)) infosById.put(i.egressId(), i);
             List<RecordingCheck.Result> checks = new ArrayList<>();
             int notComplete = 0;
             long sent = 0, lost = 0, dtx = 0;
@@ -164,7 +166,7 @@ public final class EgressBench {
                 sent += s.packets;
                 lost += s.lost;
                 dtx += s.dtxPackets;
-                EgressInfo info = rooms.egress.list(null, tracks.get(i).egressId(), false).get(0);
+                EgressInfo info = infosById.get(tracks.get(i).egressId());
                 if (info.status() != EgressStatus.COMPLETE || info.file() == null) {
                     notComplete++;
                     System.err.println("not complete: " + info);

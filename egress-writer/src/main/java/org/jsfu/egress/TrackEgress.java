@@ -34,7 +34,7 @@ final class TrackEgress implements RtpTap {
     final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
 
     // room-loop state
-    private final ByteArrayOutputStream mem = new ByteArrayOutputStream(16 * 1024);
+    private final ByteArrayOutputStream mem = new ByteArrayOutputStream(4096); // grows to a page (~4 KB/s)
     private final TrackRecorder recorder;
     private boolean keyed;
     private final StartupBuffer startup = new StartupBuffer();
