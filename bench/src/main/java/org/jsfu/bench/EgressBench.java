@@ -79,7 +79,8 @@ public final class EgressBench {
                          ProcessMeter.Window fileChannel, long bytesInWindow, long packetsSent, long lost,
                          long dtxPackets, double loopLagMeanMs, double loopLagMaxMs, double feederLateMaxMs,
                          List<RecordingCheck.Result> files, List<String> opusinfo, int notComplete, String load,
-                         double clockDriftMs, double s3proxyCores, ProcessMeter.Window stop, double s3StopCpuSec) {
+                         double clockDriftMs, double s3proxyCores, ProcessMeter.Window stop, double s3StopCpuSec,
+                         String payloadSizes) {
         public long invalid() {
             return files.stream().filter(f -> !f.ok()).count() + notComplete
                     + opusinfo.stream().filter(s -> !s.startsWith("ok")).count();
@@ -202,7 +203,8 @@ public final class EgressBench {
             }
             String load = loadBefore + " -> " + ProcessMeter.loadAverage();
             return new Result(o.egresses, harness, w, fc, bytes, sent, lost, dtx, lagMean, lagMax, lateMax, checks,
-                    infos, notComplete, load, drift / 1e6, s3Cores, stop, s3StopCpu);
+                    infos, notComplete, load, drift / 1e6, s3Cores, stop, s3StopCpu,
+                    frames.minSize() + " / " + String.format(Locale.ROOT, "%.1f", frames.meanSize()) + " / " + frames.maxSize());
         }
     }
 
@@ -291,6 +293,7 @@ public final class EgressBench {
                 + " / " + (w.heapLimit() >> 20));
         row("loop lag mean / max (ms)", "%s", String.format(Locale.ROOT, "%.2f / %.1f", r.loopLagMeanMs, r.loopLagMaxMs));
         row("feeder lateness max (ms)", "%.1f", r.feederLateMaxMs);
+        row("tone payload bytes min / mean / max", "%s", r.payloadSizes);
         row("packets sent / lost / DTX", "%s", r.packetsSent + " / " + r.lost + " / " + r.dtxPackets);
         long ok = r.files.stream().filter(RecordingCheck.Result::ok).count();
         row("files valid / checked / not complete", "%s", ok + " / " + r.files.size() + " / " + r.notComplete);

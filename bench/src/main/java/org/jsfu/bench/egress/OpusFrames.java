@@ -6,8 +6,9 @@ import io.github.jaredmdobson.concentus.OpusException;
 import java.util.Arrays;
 
 /**
- * Real Opus packets to replay: a 440 Hz tone (mono, 20 ms, VBR ~28 kbit/s like a browser's speech
- * setting) encoded once with concentus, and the 1-byte DTX packet (TOC only, code 0 with a 0-byte frame,
+ * Real Opus packets to replay: a 440 Hz tone with a slow envelope (mono, 20 ms, 32 kbit/s constrained VBR,
+ * application AUDIO: 76-87 byte payloads, inside the 60-100 bytes a browser's voice packets have; the VOIP
+ * application gave 41-104) encoded once with concentus, and the 1-byte DTX packet (TOC only, code 0 with a 0-byte frame,
  * RFC 6716 section 3.2.1) that libopus sends every 400 ms during silence.
  */
 public final class OpusFrames {
@@ -21,8 +22,9 @@ public final class OpusFrames {
 
     /** Encodes {@code count} consecutive 20 ms frames (the loop point is a phase jump, audible but valid). */
     public static OpusFrames encode(int count) throws OpusException {
-        OpusEncoder enc = new OpusEncoder(48000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-        enc.setBitrate(28000);
+        OpusEncoder enc = new OpusEncoder(48000, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
+        enc.setBitrate(32000);
+        enc.setUseConstrainedVBR(true);
         short[] pcm = new short[960];
         byte[] out = new byte[1500];
         byte[][] frames = new byte[count][];
@@ -30,7 +32,7 @@ public final class OpusFrames {
         for (int f = 0; f < count; f++) {
             for (int i = 0; i < 960; i++, phase++) {
                 // a tone with a slow amplitude envelope, so VBR sizes vary like speech
-                double env = 0.55 + 0.45 * Math.sin(2 * Math.PI * phase / (48000.0 * 1.7));
+                double env = 0.8 + 0.2 * Math.sin(2 * Math.PI * phase / (48000.0 * 1.7));
                 pcm[i] = (short) (12000 * env * Math.sin(2 * Math.PI * 440 * phase / 48000.0));
             }
             int n = enc.encode(pcm, 0, 960, out, 0, out.length);
