@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jsfu.core.media.RtpTap;
+import org.jsfu.core.room.MediaLoop;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.RoomEgress;
@@ -69,6 +70,7 @@ public final class EgressManager implements RoomListener {
     private final Map<String, EgressInfo> recovered = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<MediaLoop, LoopTicker> tickers = new ConcurrentHashMap<>();
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
         this.rooms = rooms;
@@ -81,6 +83,9 @@ public final class EgressManager implements RoomListener {
     public void addListener(Listener l) { listeners.add(l); }
 
     EgressSinks.Factory sinks() { return sinks; }
+
+    /** The shared 20 ms ticker of a media loop. */
+    LoopTicker ticker(MediaLoop loop) { return tickers.computeIfAbsent(loop, LoopTicker::new); }
 
     /** System.nanoTime() to UTC epoch ns, with one offset captured at construction. */
     long utcNanos(long nanoTime) { return nanoTime + utcOffsetNanos; }

@@ -59,6 +59,14 @@ public final class EgressSinks {
     }
 
     private static Factory plain(Path localRoot, RoomEgress.S3Target defaultS3, Path spoolDir) {
+        // One S3Sink (one S3 client: its HTTP connection pool, and the CA certificates it parses when built,
+        // ~0.1 CPU-s) per distinct configuration, shared by the egresses that use it; a few recent ones kept.
+        Map<SinkKey, S3Sink> s3Sinks = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<SinkKey, S3Sink> eldest) {
+                return size() > 16;
+            }
+        };
         return out -> {
             RoomEgress.S3Target s3 = out.s3() != null ? out.s3() : defaultS3;
             if (s3 == null) {
@@ -66,10 +74,19 @@ public final class EgressSinks {
             }
             // keys that came with the request are not in the configuration: keep them in the spool state so
             // SinkRecovery can finish the upload after a crash (configured keys are never written to disk)
-            return new S3Sink(s3Config(s3), spoolDir, 5, Thread::sleep)
-                    .storeCredentialsInSpool(out.s3() != null && !sameKeys(out.s3(), defaultS3));
+            SinkKey key = new SinkKey(s3Config(s3), out.s3() != null && !sameKeys(out.s3(), defaultS3));
+            synchronized (s3Sinks) {
+                S3Sink sink = s3Sinks.get(key);
+                if (sink == null) {
+                    sink = new S3Sink(key.config(), spoolDir, 5, Thread::sleep).storeCredentialsInSpool(key.store());
+                    s3Sinks.put(key, sink);
+                }
+                return sink;
+            }
         };
     }
+
+    private record SinkKey(S3Sink.Config config, boolean store) {}
 
     /** Credentials for recovery: the configured S3 keys when endpoint, region and bucket match, else null. */
     public static org.jsfu.egress.sink.SinkRecovery.CredentialSource credentials(RoomEgress.S3Target configured) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
 import org.jsfu.egress.sink.RecordingSink;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TrackEgress implements RtpTap {
     private static final Logger log = LoggerFactory.getLogger(TrackEgress.class);
-    private static final long TICK_MS = 20;
     /** How long the first packets are held to find the least delayed one (the start anchor). */
     static final long ANCHOR_WINDOW_NANOS = 500_000_000L;
 
@@ -36,12 +34,11 @@ final class TrackEgress implements RtpTap {
     final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
 
     // room-loop state
-    private final ByteArrayOutputStream mem = new ByteArrayOutputStream(16 * 1024);
+    private final ByteArrayOutputStream mem = new ByteArrayOutputStream(4096); // grows to a page (~4 KB/s)
     private final TrackRecorder recorder;
     private boolean keyed;
     private final StartupBuffer startup = new StartupBuffer();
     private boolean finished;
-    private ScheduledFuture<?> ticker;
     private Runnable detach = () -> { };
 
     // I/O-thread state
@@ -78,30 +75,28 @@ final class TrackEgress implements RtpTap {
 
     String egressId() { return info.egressId(); }
 
-    /** On the room loop, after the tap is attached: announces STARTING and starts the tick timer. */
+    /** On the room loop, after the tap is attached: announces STARTING and joins the loop's 20 ms ticker. */
     void start() {
         io.execute(() -> manager.notifyListeners(info));
-        scheduleTick();
+        manager.ticker(loop).add(this);
     }
 
-    private void scheduleTick() {
-        ticker = loop.schedule(() -> {
-            if (finished) {
-                return;
-            }
-            long now = manager.utcNanos(System.nanoTime());
-            if (startup.holding() && now - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
-                replayStartup();
-            }
-            try {
-                recorder.tick(now);
-            } catch (IOException e) {
-                // memory stream: not reachable
-            }
-            drain();
-            scheduleTick();
-        }, TICK_MS);
+    /** On the room loop, every 20 ms (LoopTicker) until finished. */
+    void tick() {
+        long now = manager.utcNanos(System.nanoTime());
+        if (startup.holding() && now - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
+            replayStartup();
+        }
+        try {
+            recorder.tick(now);
+        } catch (IOException e) {
+            // memory stream: not reachable
+        }
+        drain();
     }
+
+    /** On the room loop: the recording ended (the ticker drops it). */
+    boolean finished() { return finished; }
 
     @Override
     public void onRtp(byte[] b, int off, int len, long extTimestamp, long extSeq, long nowNanos) {
@@ -183,9 +178,6 @@ final class TrackEgress implements RtpTap {
             replayStartup();
         }
         finished = true;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
         detach.run();
         boolean started = keyed;
         if (started && error == null) {

@@ -88,7 +88,8 @@ public final class TrackRecorder {
     private final long[] slotTs = new long[RING];
     private final long[] slotArrival = new long[RING];
     private final int[] slotLen = new int[RING];
-    private final byte[][] slotData = new byte[RING][MAX_PAYLOAD];
+    /** Slot buffers are sized to the packets seen (grown, never shrunk): ~16 KB per track instead of 96 KB. */
+    private final byte[][] slotData = new byte[RING][];
     private int held;
     private long nextSeq;
 
@@ -196,6 +197,7 @@ public final class TrackRecorder {
         slotTs[i] = ts;
         slotArrival[i] = arrival;
         slotLen[i] = len;
+        if (slotData[i] == null || slotData[i].length < len) slotData[i] = new byte[Math.max(256, len)];
         System.arraycopy(b, off, slotData[i], 0, len);
         held++;
         drain();

@@ -2,6 +2,7 @@ package org.jsfu.ogg;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,8 @@ public final class OggPageWriter {
     private final OutputStream out;
     private final int serial;
     private final byte[] header = new byte[27 + MAX_SEGMENTS];
-    private final byte[] body = new byte[MAX_SEGMENTS * 255];
+    /** Grows on demand up to MAX_SEGMENTS * 255 (a 1 s page of 20 ms Opus packets is about 4 KB). */
+    private byte[] body = new byte[4096];
     private int segments;
     private int bodyLen;
     private long pageGranule = -1;
@@ -62,6 +64,7 @@ public final class OggPageWriter {
             started = true;
             int lace = Math.min(255, remaining);
             header[27 + segments++] = (byte) lace;
+            if (bodyLen + lace > body.length) body = Arrays.copyOf(body, Math.min(MAX_SEGMENTS * 255, body.length * 2));
             System.arraycopy(b, pos, body, bodyLen, lace);
             bodyLen += lace;
             pos += lace;
