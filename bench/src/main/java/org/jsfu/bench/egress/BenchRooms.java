@@ -51,9 +51,17 @@ public final class BenchRooms implements AutoCloseable {
     public BenchRooms(EgressSinks.Factory sinks) {
         this.loops = MediaLoops.perCore();
         this.rooms = new RoomManager(loops, RoomDefaults.livekit(), BenchRooms::media, System::currentTimeMillis);
-        this.egress = new EgressManager(rooms, (room, sid, tap) -> {
-            taps.put(sid, tap);
-            return true;
+        this.egress = new EgressManager(rooms, new EgressManager.TapAttacher() {
+            @Override
+            public boolean addTap(Room room, String sid, RtpTap tap) {
+                taps.put(sid, tap);
+                return true;
+            }
+
+            @Override
+            public boolean removeTap(Room room, String sid, RtpTap tap) {
+                return taps.remove(sid, tap);
+            }
         }, sinks);
         rooms.addListener(egress);
     }
