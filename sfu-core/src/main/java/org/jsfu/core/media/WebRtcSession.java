@@ -172,7 +172,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
-                    plane.codecPolicy());
+                    plane.codecPolicy().withRequestedVideoCodecs(participant.requestedVideoCodecs()));
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
