@@ -43,6 +43,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private static final int MAX_SSRCS = 32;
     private static final long TICK_MS = 500;
     private static final long ANSWER_TIMEOUT_NANOS = 5_000_000_000L;
+    /** livekit.VideoQuality.OFF in UpdateTrackSettings.quality (LOW 0, MEDIUM 1, HIGH 2). */
+    private static final int VIDEO_QUALITY_OFF = 3;
     static final long NEGOTIATE_DELAY_MS = 150;
 
     private final MediaPlane plane;
@@ -419,6 +421,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         boolean video = pm.media.kind() == MediaKind.VIDEO;
         UpTrack up = new UpTrack(pending.sid(), participant.sid(), video, pm.media.codec(), this,
                 pm.media.extensionIds().audioLevel());
+        up.setPublishedSize(pending.width(), pending.height());
         router.add(up);
         String mime = pm.media.codec().mimeType(pm.media.kind());
         if (participant.publishPendingTrack(cid, pm.media.mid(), mime) == null) {
@@ -481,6 +484,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         downs.put(track.sid(), d);
         downList.add(d);
         up.downs.add(d);
+        up.updateLayerCap();
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
                 ? OutgoingMedia.video(mid, c, -1, s, -1, cname, publisher.sid(), track.sid())
@@ -508,6 +512,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         downList.remove(d);
         d.up.downs.remove(d);
+        d.up.updateLayerCap();
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
             if (m.mid().equals(d.mid)) {
@@ -688,6 +693,31 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         participant.disconnect(DisconnectReason.CONNECTION_TIMEOUT, true);
     }
 
+    /**
+     * UpdateTrackSettings for tracks this participant receives: {@code disabled} (or quality OFF without
+     * dimensions) pauses forwarding; width/height, else quality, bound the simulcast layer forwarded.
+     */
+    @Override
+    public void onTrackSettings(List<String> trackSids, boolean disabled, int quality, int width, int height,
+                                int fps) {
+        for (String sid : trackSids) {
+            DownTrack d = downs.get(sid);
+            if (d == null) {
+                continue;
+            }
+            boolean sized = width > 0 || height > 0;
+            d.wantWidth = Math.max(width, 0);
+            d.wantHeight = Math.max(height, 0);
+            if (!sized && quality >= 0 && quality < VIDEO_QUALITY_OFF) {
+                d.maxQuality = quality;
+            }
+            d.setDisabled(disabled || (!sized && quality == VIDEO_QUALITY_OFF));
+            d.up.updateLayerCap();
+            log.debug("track settings room={} identity={} track={} disabled={} quality={} width={} height={} cap={}",
+                    room.name(), participant.identity(), sid, d.disabled, quality, width, height, d.up.layerCap());
+        }
+    }
+
     @Override
     public void onMute(String trackSid, boolean muted) {
         UpTrack up = router.get(trackSid);
@@ -733,6 +763,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         for (DownTrack d : downs.values()) {
             d.up.downs.remove(d);
+            d.up.updateLayerCap();
         }
         downs.clear();
         data.close();
