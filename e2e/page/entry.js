@@ -225,9 +225,10 @@ function setSubscribed(identity, source, subscribed) {
   remotePublication(identity, source).setSubscribed(subscribed);
 }
 
-/** UpdateTrackSettings from the SDK: quality 'low' | 'medium' | 'high', or {width, height}. */
-function setVideoView(identity, source, { quality, width, height }) {
+/** UpdateTrackSettings from the SDK: quality 'low' | 'medium' | 'high', {width, height}, or enabled. */
+function setVideoView(identity, source, { quality, width, height, enabled }) {
   const pub = remotePublication(identity, source);
+  if (enabled !== undefined) pub.setEnabled(enabled);
   if (quality) pub.setVideoQuality(VideoQuality[quality.toUpperCase()]);
   if (width && height) pub.setVideoDimensions({ width, height });
 }

@@ -88,6 +88,25 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
       { what: 'the 640x360 layer again at B', timeoutMs: 15000 });
   }));
 
+  test('setEnabled(false) on the camera pauses it (UpdateTrackSettings.disabled); true resumes', () => step(async () => {
+    const frames = async () => trackBySource(await pageLk.stats(B), 'A', 'camera')?.rtp?.packetsReceived ?? 0;
+    const p0 = await frames();
+    await sleep(2000);
+    const p0b = await frames();
+    assert.ok(p0b - p0 > 20, `camera packets flowing before: ${p0} -> ${p0b}`);
+    await pageLk.setVideoView(B, 'A', 'camera', { enabled: false });
+    await sleep(1000);
+    const p1 = await frames();
+    await sleep(2000);
+    const p2 = await frames();
+    console.log('camera packets before / while disabled', p0, p0b, p1, p2);
+    assert.ok(p2 - p1 < 5, `camera paused: ${p1} -> ${p2} packets`);
+    await pageLk.setVideoView(B, 'A', 'camera', { enabled: true });
+    const n = trackBySource(await pageLk.stats(B), 'A', 'camera').framesDecoded;
+    await pollUntil(() => pageLk.stats(B), (v) => seesVideo(trackBySource(v, 'A', 'camera'), n + 15),
+      { what: 'camera frames again after setEnabled(true)', timeoutMs: 10000 });
+  }));
+
   // Everything the subscriber PC receives (transport packets) minus the camera's RTP: the audio's RTP
   // (~50 packets/s) plus RTCP. The audio stops when the server stops forwarding it, whatever Chrome does
   // with the stopped transceiver, so the difference must fall well below 50/s.
