@@ -4,14 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.room.TrackType;
 import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.SenderReport;
@@ -19,6 +22,7 @@ import org.jsfu.core.rtcp.Pli;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
+import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.MediaKind;
 import org.jsfu.core.sdp.NegotiatedMedia;
 import org.jsfu.core.sdp.OutgoingMedia;
@@ -174,7 +178,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
-                    plane.codecPolicy().withRequestedVideoCodecs(participant.requestedVideoCodecs()));
+                    publisherPolicy());
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint());
             participant.sink().sendAnswer(answer.sdp(), id);
             applyPublisherMedia(answer.media());
@@ -184,6 +188,31 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             log.warn("publisher offer rejected room={} identity={} err={}", room.name(), participant.identity(),
                     e.toString());
         }
+    }
+
+    /**
+     * The codec policy for this participant's offers: the video codec each track asked for, and its
+     * audio features (AddTrackRequest disable_dtx -> no usedtx, stereo -> stereo=1) by cid, for tracks
+     * announced or already published (a renegotiation answers their m-lines again).
+     */
+    private CodecPolicy publisherPolicy() {
+        Set<String> noDtx = new HashSet<>();
+        Set<String> stereo = new HashSet<>();
+        List<TrackInfo> tracks = new ArrayList<>(participant.pendingTracks());
+        tracks.addAll(participant.publishedTracks());
+        for (TrackInfo t : tracks) {
+            if (t.cid() == null || t.type() != TrackType.AUDIO) {
+                continue;
+            }
+            if (t.disableDtx()) {
+                noDtx.add(t.cid());
+            }
+            if (t.stereo()) {
+                stereo.add(t.cid());
+            }
+        }
+        return plane.codecPolicy().withRequestedVideoCodecs(participant.requestedVideoCodecs())
+                .withAudioFeatures(noDtx, stereo);
     }
 
     private void applyPublisherMedia(List<NegotiatedMedia> media) {
