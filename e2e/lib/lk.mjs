@@ -28,6 +28,7 @@ export const pageLk = {
   join: (page, url, token, opts = {}) => page.evaluate(([u, t, o]) => window.lk.join(u, t, o), [url, token, opts]),
   stats: (page) => page.evaluate(() => window.lk.stats()),
   publisherStats: (page) => page.evaluate(() => window.lk.publisherStats()),
+  micAnswerFmtp: (page) => page.evaluate(() => window.lk.micAnswerFmtp()),
   transportPackets: (page, trackSid) => page.evaluate((t) => window.lk.transportPackets(t), trackSid),
   setSubscribed: (page, identity, source, on) => page.evaluate(([i, s, o]) => window.lk.setSubscribed(i, s, o), [identity, source, on]),
   setVideoView: (page, identity, source, view) => page.evaluate(([i, s, v]) => window.lk.setVideoView(i, s, v), [identity, source, view]),

@@ -123,7 +123,8 @@ function installTcpOnly() {
 /**
  * Joins a room. opts: { mic: bool, camera: bool, cameraResolution: {width,height,frameRate},
  * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates),
- * videoCodec: 'vp8' | 'h264' | ... (Room publishDefaults.videoCodec) }. Room options follow the contract: adaptiveStream and dynacast off.
+ * videoCodec: 'vp8' | 'h264' | ... (Room publishDefaults.videoCodec), micPublish: TrackPublishOptions
+ * for the microphone (e.g. { dtx: false } or { forceStereo: true }) }. Room options follow the contract: adaptiveStream and dynacast off.
  */
 async function join(url, token, opts = {}) {
   if (room) throw new Error('already joined');
@@ -142,7 +143,7 @@ async function join(url, token, opts = {}) {
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
-    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO);
+    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO, opts.micPublish);
     if (opts.camera) {
       const res = opts.cameraResolution || VideoPresets.h360.resolution;
       await room.localParticipant.setCameraEnabled(true, { resolution: res });
@@ -287,6 +288,30 @@ async function publisherStats() {
   return { availableOutgoingBitrate, layers, receiverReports };
 }
 
+// The last remote answer each peer connection applied (the server's answer on the publisher PC).
+const remoteAnswers = new Map();
+const setRemoteDescription = RTCPeerConnection.prototype.setRemoteDescription;
+RTCPeerConnection.prototype.setRemoteDescription = function (desc, ...rest) {
+  if (desc && desc.type === 'answer' && desc.sdp) remoteAnswers.set(this, desc.sdp);
+  return setRemoteDescription.call(this, desc, ...rest);
+};
+
+/**
+ * The opus fmtp of the server's answer for the microphone's m-line (what turns on DTX and stereo at
+ * the encoder), or null before there is one.
+ */
+function micAnswerFmtp() {
+  const sender = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track?.sender;
+  for (const [pc, sdp] of remoteAnswers) {
+    const tr = pc.getTransceivers().find((t) => t.sender === sender);
+    if (!tr?.mid) continue;
+    const section = sdp.split(/\r\n(?=m=)/).find((m) => m.includes(`\r\na=mid:${tr.mid}\r\n`));
+    const pt = section?.match(/a=rtpmap:(\d+) opus\//i)?.[1];
+    return pt ? (section.match(new RegExp(`a=fmtp:${pt} (.*)`))?.[1] ?? '') : null;
+  }
+  return null;
+}
+
 /** opts: { reliable (default true), topic, destinationIdentities } */
 async function sendData(text, opts = {}) {
   await room.localParticipant.publishData(new TextEncoder().encode(text), {
@@ -329,4 +354,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, publisherStats, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };
+window.lk = { sdkVersion, join, stats, publisherStats, micAnswerFmtp, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };

@@ -114,6 +114,12 @@ class MediaPlaneE2ETest {
         runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/subscription.test.mjs");
     }
 
+    /** AddTrackRequest disable_dtx / stereo reach the answer's opus fmtp. */
+    @Test
+    void browserOpusDtxAndStereo() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/opus-options.test.mjs");
+    }
+
     @Test
     void twoTabsTalk() throws Exception {
         runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
