@@ -95,6 +95,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
             return false;
         }
         t.taps.add(tap);
+        t.updateLayerCap();
         if (t.muted) {
             tap.onMute(true, System.nanoTime());
         }

@@ -96,9 +96,14 @@ public final class UpTrack {
     /**
      * Recomputes the layer cap after a subscriber came, went or changed its settings: the highest layer
      * that any enabled subscriber wants (by dimensions when it gave them, else by quality), or the top
-     * when nobody says. One layer is forwarded to all subscribers, so none gets less than it asked for.
+     * when nobody says, or when an egress tap records the track (a recording takes the best layer). One
+     * layer is forwarded to all subscribers, so none gets less than it asked for.
      */
     void updateLayerCap() {
+        if (!taps.isEmpty()) {
+            layerCap = MAX_LAYERS - 1;
+            return;
+        }
         int cap = -1;
         for (int i = 0, n = downs.size(); i < n; i++) {
             DownTrack d = downs.get(i);

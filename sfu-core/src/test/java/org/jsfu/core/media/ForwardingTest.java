@@ -218,6 +218,22 @@ class ForwardingTest {
         d.wantHeight = 180;
         up.updateLayerCap();
         assertEquals(0, up.layerCap());
+        up.taps.add(new RtpTap() {
+            @Override
+            public void onRtp(byte[] b, int off, int len, long extTs, long extSeq, long now) {
+            }
+
+            @Override
+            public void onMute(boolean muted, long now) {
+            }
+
+            @Override
+            public void onClose(long now) {
+            }
+        });
+        up.updateLayerCap();
+        assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "an egress tap records the best layer");
+        up.taps.clear();
         d.disabled = true;
         up.updateLayerCap();
         assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "a disabled subscriber wants nothing");
