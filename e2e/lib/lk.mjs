@@ -28,6 +28,11 @@ export const pageLk = {
   join: (page, url, token, opts = {}) => page.evaluate(([u, t, o]) => window.lk.join(u, t, o), [url, token, opts]),
   stats: (page) => page.evaluate(() => window.lk.stats()),
   publisherStats: (page) => page.evaluate(() => window.lk.publisherStats()),
+  micAnswerFmtp: (page) => page.evaluate(() => window.lk.micAnswerFmtp()),
+  transportPackets: (page, trackSid) => page.evaluate((t) => window.lk.transportPackets(t), trackSid),
+  setSubscribed: (page, identity, source, on) => page.evaluate(([i, s, o]) => window.lk.setSubscribed(i, s, o), [identity, source, on]),
+  setVideoView: (page, identity, source, view) => page.evaluate(([i, s, v]) => window.lk.setVideoView(i, s, v), [identity, source, view]),
+  publishScreenShare: (page, opts = {}) => page.evaluate((o) => window.lk.publishScreenShare(o), opts),
   setMicMuted: (page, muted) => page.evaluate((m) => window.lk.setMicMuted(m), muted),
   sendData: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendData(t, o), [text, opts]),
   registerEcho: (page, method) => page.evaluate((m) => window.lk.registerEcho(m), method),
@@ -43,6 +48,11 @@ export function tracksFrom(stats, identity) {
     audio: stats.audio.find((a) => a.identity === identity),
     video: stats.video.find((v) => v.identity === identity),
   };
+}
+
+/** A remote identity's track of one source ('microphone', 'camera', 'screen_share', 'screen_share_audio'). */
+export function trackBySource(stats, identity, source) {
+  return [...stats.audio, ...stats.video].find((t) => t.identity === identity && t.source === source);
 }
 
 export function sawEvent(stats, type, fields = {}) {

@@ -1,8 +1,9 @@
 // Page script driven by Playwright: window.lk joins a LiveKit room with the real livekit-client and
 // reports what it receives. Everything returned is plain JSON so page.evaluate can carry it.
-import { Room, RoomEvent, Track, VideoPresets, setLogLevel, version as sdkVersion } from 'livekit-client';
+import { Room, RoomEvent, Track, VideoPresets, VideoQuality, setLogLevel, version as sdkVersion } from 'livekit-client';
 import { attachAnalyser, attachVideoSink, inboundRtp, RAW_AUDIO, selectedPair } from './measure.js';
 import { loopback } from './loopback.js';
+import { startScreenAudio } from './screen.js';
 
 // ?lkdebug=1 (JSFU_E2E_LK_DEBUG in lib/browser.mjs): livekit-client debug logs in the console.
 if (new URLSearchParams(location.search).get('lkdebug')) setLogLevel('debug');
@@ -20,7 +21,7 @@ let t0 = 0;
 let events = [];
 let received = [];
 let texts = []; // text streams on topics registered with receiveTexts
-const sinks = new Map(); // track sid -> { analyser | videoSink, track, identity }
+const sinks = new Map(); // track sid -> { analyser | videoSink, track, identity, source }
 
 function record(type, fields) {
   events.push({ type, atMs: Math.round(performance.now() - t0), ...fields });
@@ -54,10 +55,11 @@ function describeEvent(name, args) {
 
 function onSubscribed(track, publication, participant) {
   const mst = track.mediaStreamTrack;
+  const base = { track, identity: participant.identity, source: publication.source };
   if (track.kind === Track.Kind.Audio) {
-    sinks.set(publication.trackSid, { track, identity: participant.identity, analyser: attachAnalyser(mst) });
+    sinks.set(publication.trackSid, { ...base, analyser: attachAnalyser(mst) });
   } else if (track.kind === Track.Kind.Video) {
-    sinks.set(publication.trackSid, { track, identity: participant.identity, video: attachVideoSink(mst) });
+    sinks.set(publication.trackSid, { ...base, video: attachVideoSink(mst) });
   }
 }
 
@@ -148,7 +150,9 @@ function installTcpOnly() {
 
 /**
  * Joins a room. opts: { mic: bool, camera: bool, cameraResolution: {width,height,frameRate},
- * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates) }. Room options follow the contract: adaptiveStream and dynacast off.
+ * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates),
+ * videoCodec: 'vp8' | 'h264' | ... (Room publishDefaults.videoCodec), micPublish: TrackPublishOptions
+ * for the microphone (e.g. { dtx: false } or { forceStereo: true }) }. Room options follow the contract: adaptiveStream and dynacast off.
  */
 async function join(url, token, opts = {}) {
   if (room) throw new Error('already joined');
@@ -157,7 +161,8 @@ async function join(url, token, opts = {}) {
   events = [];
   received = [];
   texts = [];
-  room = new Room({ adaptiveStream: false, dynacast: false });
+  const publishDefaults = opts.videoCodec ? { videoCodec: opts.videoCodec } : undefined;
+  room = new Room({ adaptiveStream: false, dynacast: false, publishDefaults });
   for (const name of EVENTS) room.on(name, (...args) => record(name, describeEvent(name, args)));
   room.on(RoomEvent.TrackSubscribed, onSubscribed);
   room.on(RoomEvent.TrackUnsubscribed, onUnsubscribed);
@@ -166,7 +171,7 @@ async function join(url, token, opts = {}) {
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
-    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO);
+    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO, opts.micPublish);
     if (opts.camera) {
       const res = opts.cameraResolution || VideoPresets.h360.resolution;
       await room.localParticipant.setCameraEnabled(true, { resolution: res });
@@ -185,7 +190,7 @@ function participantInfo(p) {
     identity: p.identity,
     sid: p.sid,
     tracks: [...p.trackPublications.values()].map((pub) => ({
-      sid: pub.trackSid, kind: pub.kind, source: pub.source, muted: pub.isMuted,
+      sid: pub.trackSid, kind: pub.kind, source: pub.source, muted: pub.isMuted, mimeType: pub.mimeType ?? '',
       subscribed: pub.isSubscribed === undefined ? null : pub.isSubscribed,
     })),
   };
@@ -199,8 +204,8 @@ async function stats() {
   for (const [trackSid, s] of sinks) {
     const rtp = await inboundRtp(s.track.receiver);
     const pair = await selectedPair(s.track.receiver);
-    if (s.analyser) audio.push({ identity: s.identity, trackSid, ...s.analyser.measure(), rtp, pair });
-    else video.push({ identity: s.identity, trackSid, framesDecoded: rtp?.framesDecoded ?? 0,
+    if (s.analyser) audio.push({ identity: s.identity, trackSid, source: s.source, ...s.analyser.measure(), rtp, pair });
+    else video.push({ identity: s.identity, trackSid, source: s.source, framesDecoded: rtp?.framesDecoded ?? 0,
       frameWidth: rtp?.frameWidth ?? 0, frameHeight: rtp?.frameHeight ?? 0, rtp, pair });
   }
   let publisherPair = null;
@@ -219,6 +224,55 @@ async function stats() {
     data: received,
     texts,
   };
+}
+
+/**
+ * Packets of the subscriber PC's transport (RTCTransportStats.packetsReceived: RTP and RTCP of all
+ * tracks) and of one subscribed track's inbound-rtp, read from that track's receiver.
+ */
+async function transportPackets(trackSid) {
+  const s = sinks.get(trackSid);
+  if (!s) return null;
+  let transport = null;
+  let track = null;
+  (await s.track.receiver.getStats()).forEach((x) => {
+    if (x.type === 'transport') transport = x.packetsReceived ?? null;
+    if (x.type === 'inbound-rtp') track = x.packetsReceived ?? 0;
+  });
+  return { transport, track };
+}
+
+function remotePublication(identity, source) {
+  const p = [...room.remoteParticipants.values()].find((x) => x.identity === identity);
+  const pub = p && [...p.trackPublications.values()].find((t) => t.source === source);
+  if (!pub) throw new Error(`no ${source} publication of ${identity}`);
+  return pub;
+}
+
+/** UpdateSubscription from the SDK: publication.setSubscribed for identity's track of source. */
+function setSubscribed(identity, source, subscribed) {
+  remotePublication(identity, source).setSubscribed(subscribed);
+}
+
+/** UpdateTrackSettings from the SDK: quality 'low' | 'medium' | 'high', {width, height}, or enabled. */
+function setVideoView(identity, source, { quality, width, height, enabled }) {
+  const pub = remotePublication(identity, source);
+  if (enabled !== undefined) pub.setEnabled(enabled);
+  if (quality) pub.setVideoQuality(VideoQuality[quality.toUpperCase()]);
+  if (width && height) pub.setVideoDimensions({ width, height });
+}
+
+/**
+ * Publishes a screen share the SDK's way: setScreenShareEnabled (getDisplayMedia, which headless
+ * Chromium grants with --use-fake-ui-for-media-stream and serves from its fake capture device) for the
+ * video, and a WebAudio oscillator of audioHz as the ScreenShareAudio track (the fake display has no
+ * audio). Returns the published track sids.
+ */
+async function publishScreenShare({ audioHz = 660 } = {}) {
+  const video = await room.localParticipant.setScreenShareEnabled(true, { audio: false });
+  const audio = await room.localParticipant.publishTrack(startScreenAudio(audioHz),
+    { source: Track.Source.ScreenShareAudio, name: 'screen-audio' });
+  return { video: video?.trackSid, audio: audio.trackSid };
 }
 
 async function setMicMuted(muted) {
@@ -254,12 +308,36 @@ async function publisherStats() {
       availableOutgoingBitrate = Math.max(availableOutgoingBitrate, s.availableOutgoingBitrate);
     }
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
-      layers.push({ rid: s.rid ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
+      layers.push({ rid: s.rid ?? '', codec: report.get(s.codecId)?.mimeType ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
         targetBitrate: s.targetBitrate ?? 0, qualityLimitationReason: s.qualityLimitationReason ?? '',
         nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
     }
   });
   return { availableOutgoingBitrate, layers, receiverReports };
+}
+
+// The last remote answer each peer connection applied (the server's answer on the publisher PC).
+const remoteAnswers = new Map();
+const setRemoteDescription = RTCPeerConnection.prototype.setRemoteDescription;
+RTCPeerConnection.prototype.setRemoteDescription = function (desc, ...rest) {
+  if (desc && desc.type === 'answer' && desc.sdp) remoteAnswers.set(this, desc.sdp);
+  return setRemoteDescription.call(this, desc, ...rest);
+};
+
+/**
+ * The opus fmtp of the server's answer for the microphone's m-line (what turns on DTX and stereo at
+ * the encoder), or null before there is one.
+ */
+function micAnswerFmtp() {
+  const sender = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track?.sender;
+  for (const [pc, sdp] of remoteAnswers) {
+    const tr = pc.getTransceivers().find((t) => t.sender === sender);
+    if (!tr?.mid) continue;
+    const section = sdp.split(/\r\n(?=m=)/).find((m) => m.includes(`\r\na=mid:${tr.mid}\r\n`));
+    const pt = section?.match(/a=rtpmap:(\d+) opus\//i)?.[1];
+    return pt ? (section.match(new RegExp(`a=fmtp:${pt} (.*)`))?.[1] ?? '') : null;
+  }
+  return null;
 }
 
 /** opts: { reliable (default true), topic, destinationIdentities } */
@@ -304,4 +382,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, publisherStats, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };
+window.lk = { sdkVersion, join, stats, publisherStats, micAnswerFmtp, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };

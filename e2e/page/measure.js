@@ -73,8 +73,13 @@ export async function inboundRtp(receiver) {
   if (!found) return null;
   // built by the browser from the server's RTCP sender reports (RFC 3550 6.4.1)
   const sr = remote.get(found.remoteId);
+  const codec = found.codecId ? report.get(found.codecId) : null;
   return {
     kind: found.kind,
+    ssrc: found.ssrc,
+    codec: codec?.mimeType ?? '',
+    fmtp: codec?.sdpFmtpLine ?? '',
+    payloadType: codec?.payloadType ?? -1,
     packetsReceived: found.packetsReceived ?? 0,
     packetsLost: found.packetsLost ?? 0,
     bytesReceived: found.bytesReceived ?? 0,

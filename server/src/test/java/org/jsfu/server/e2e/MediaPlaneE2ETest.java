@@ -83,6 +83,43 @@ class MediaPlaneE2ETest {
                 && e.getTrack().getType() == livekit.LivekitModels.TrackType.VIDEO), "track_published for video");
     }
 
+    /** A publishes H264 (simulcast); B decodes H264 with the offered fmtp. */
+    @Test
+    void browserH264Publisher() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/h264.test.mjs");
+    }
+
+    /** Screen share video and audio reach B with their sources; the webhooks name the sources too. */
+    @Test
+    void browserScreenShare() throws Exception {
+        String room = "screen-" + Long.toHexString(System.nanoTime());
+        runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/screenshare.test.mjs");
+        long end = System.currentTimeMillis() + 5_000;
+        List<livekit.LivekitModels.TrackSource> sources = List.of();
+        while (sources.size() < 3 && System.currentTimeMillis() < end) {
+            Thread.sleep(100);
+            sources = events.stream()
+                    .filter(e -> e.getEvent().equals("track_published") && e.getRoom().getName().equals(room))
+                    .map(e -> e.getTrack().getSource()).sorted().toList();
+        }
+        assertEquals(List.of(livekit.LivekitModels.TrackSource.MICROPHONE,
+                livekit.LivekitModels.TrackSource.SCREEN_SHARE,
+                livekit.LivekitModels.TrackSource.SCREEN_SHARE_AUDIO), sources, "track_published sources");
+        assertEquals(List.of(), rejected);
+    }
+
+    /** autoSubscribe=false, UpdateSubscription and UpdateTrackSettings from livekit-client. */
+    @Test
+    void browserSelectiveSubscription() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/subscription.test.mjs");
+    }
+
+    /** AddTrackRequest disable_dtx / stereo reach the answer's opus fmtp. */
+    @Test
+    void browserOpusDtxAndStereo() throws Exception {
+        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/opus-options.test.mjs");
+    }
+
     @Test
     void twoTabsTalk() throws Exception {
         runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");

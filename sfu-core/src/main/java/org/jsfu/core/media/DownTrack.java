@@ -39,8 +39,13 @@ final class DownTrack {
     boolean negotiated;
     /** Video: forwarding starts (and restarts after a layer switch) on a keyframe. */
     boolean needKeyframe;
-    /** UpdateTrackSettings.disabled, or the publisher muted. */
+    /** UpdateTrackSettings.disabled (or quality OFF): nothing is forwarded. */
     boolean disabled;
+    /** UpdateTrackSettings.quality: the highest simulcast layer wanted (0 LOW .. 2 HIGH). */
+    int maxQuality = UpTrack.MAX_LAYERS - 1;
+    /** UpdateTrackSettings.width/height (0 when not given): they take precedence over maxQuality. */
+    int wantWidth;
+    int wantHeight;
     /** RTP packets sent, retransmissions included (RFC 3550 6.4.1 sender's packet count). */
     long sent;
     /** Payload octets sent (RFC 3550 6.4.1 sender's octet count). */

@@ -99,6 +99,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
             return false;
         }
         t.addTap(tap);
+        t.updateLayerCap();
         if (t.muted) {
             tap.onMute(true, System.nanoTime());
         }

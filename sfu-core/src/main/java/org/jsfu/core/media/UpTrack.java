@@ -50,6 +50,11 @@ public final class UpTrack {
     private final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
     private int active = -1;
     private int pendingLayer = -1;
+    /** The highest layer any enabled subscriber wants (UpdateTrackSettings); see {@link #updateLayerCap}. */
+    private int layerCap = MAX_LAYERS - 1;
+    /** The published size (AddTrackRequest width/height): the top layer's, for subscribers' dimensions. */
+    private int publishedWidth;
+    private int publishedHeight;
     private long lastPliNanos;
     final PacketRing ring;
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
@@ -83,7 +88,64 @@ public final class UpTrack {
         layerKnown[layer] = true;
         stats[layer] = new ReceiveStats(ssrc, codec.clockRate());
         nacks[layer] = new NackGenerator(video ? 512 : 128, 10, 10, 20);
+        updateLayerCap();
         return true;
+    }
+
+    void setPublishedSize(int width, int height) {
+        publishedWidth = width;
+        publishedHeight = height;
+        updateLayerCap();
+    }
+
+    /**
+     * Recomputes the layer cap after a subscriber came, went or changed its settings: the highest layer
+     * that any enabled subscriber wants (by dimensions when it gave them, else by quality), or the top
+     * when nobody says, or when an egress tap records the track (a recording takes the best layer). One
+     * layer is forwarded to all subscribers, so none gets less than it asked for.
+     */
+    void updateLayerCap() {
+        if (taps.length > 0) {
+            layerCap = MAX_LAYERS - 1;
+            return;
+        }
+        int cap = -1;
+        for (int i = 0, n = downs.size(); i < n; i++) {
+            DownTrack d = downs.get(i);
+            if (!d.disabled) {
+                cap = Math.max(cap, d.wantWidth > 0 || d.wantHeight > 0
+                        ? layerForSize(d.wantWidth, d.wantHeight) : d.maxQuality);
+            }
+        }
+        layerCap = cap < 0 ? MAX_LAYERS - 1 : Math.min(cap, MAX_LAYERS - 1);
+    }
+
+    /**
+     * The smallest known layer at least w x h (longer sides compared), each layer below the top taken as
+     * half the size of the one above (LiveKit's simulcast ladders q/h/f); the top when none is.
+     */
+    int layerForSize(int w, int h) {
+        int top = -1;
+        for (int i = MAX_LAYERS - 1; i >= 0 && top < 0; i--) {
+            if (layerKnown[i]) {
+                top = i;
+            }
+        }
+        int full = Math.max(publishedWidth, publishedHeight);
+        if (top < 0 || full <= 0) {
+            return MAX_LAYERS - 1;
+        }
+        int want = Math.max(w, h);
+        for (int i = 0; i < top; i++) {
+            if (layerKnown[i] && (full >> (top - i)) >= want) {
+                return i;
+            }
+        }
+        return top;
+    }
+
+    int layerCap() {
+        return layerCap;
     }
 
     /** True when {@code layer} already belongs to another SSRC. */
@@ -185,8 +247,9 @@ public final class UpTrack {
     }
 
     /**
-     * Layer choice: the highest layer that has sent within the idle window. Moving to another layer
-     * waits for a keyframe on it (one is requested), so subscribers never get undecodable frames.
+     * Layer choice: the highest layer at or below the cap that has sent within the idle window (else the
+     * lowest flowing one above it). Moving to another layer waits for a keyframe on it (one is
+     * requested), so subscribers never get undecodable frames.
      */
     private void chooseLayer(int layer, boolean key, long nowNanos) {
         if (!video) {
@@ -194,10 +257,14 @@ public final class UpTrack {
             return;
         }
         int best = -1;
-        for (int i = MAX_LAYERS - 1; i >= 0; i--) {
-            if (layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS) {
+        for (int i = layerCap; i >= 0 && best < 0; i--) {
+            if (flowing(i, nowNanos)) {
                 best = i;
-                break;
+            }
+        }
+        for (int i = layerCap + 1; i < MAX_LAYERS && best < 0; i++) {
+            if (flowing(i, nowNanos)) {
+                best = i;
             }
         }
         if (best < 0 || best == active) {
@@ -214,6 +281,10 @@ public final class UpTrack {
         } else {
             requestKeyframe(nowNanos);
         }
+    }
+
+    private boolean flowing(int i, long nowNanos) {
+        return layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS;
     }
 
     /** Asks the publisher for a keyframe on the layer we forward (or will), throttled. */
@@ -249,6 +320,7 @@ public final class UpTrack {
                 System.arraycopy(ts, 0, n, 0, i);
                 System.arraycopy(ts, i + 1, n, i, ts.length - i - 1);
                 taps = n.length == 0 ? NO_TAPS : n;
+                updateLayerCap(); // a recording no longer holds the top layer
                 return true;
             }
         }

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.room.DisconnectReason;
@@ -13,6 +15,7 @@ import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.TrackInfo;
+import org.jsfu.core.room.TrackType;
 import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.SenderReport;
@@ -20,6 +23,7 @@ import org.jsfu.core.rtcp.Pli;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
+import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.MediaKind;
 import org.jsfu.core.sdp.NegotiatedMedia;
 import org.jsfu.core.sdp.OutgoingMedia;
@@ -44,6 +48,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private static final int MAX_SSRCS = 32;
     private static final long TICK_MS = 500;
     private static final long ANSWER_TIMEOUT_NANOS = 5_000_000_000L;
+    /** livekit.VideoQuality.OFF in UpdateTrackSettings.quality (LOW 0, MEDIUM 1, HIGH 2). */
+    private static final int VIDEO_QUALITY_OFF = 3;
     static final long NEGOTIATE_DELAY_MS = 150;
 
     private final MediaPlane plane;
@@ -173,7 +179,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
-                    plane.codecPolicy());
+                    publisherPolicy());
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(), remote.iceLite());
             addCandidates(pub, remote.candidates());
             participant.sink().sendAnswer(answer.sdp(), id);
@@ -184,6 +190,31 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             log.warn("publisher offer rejected room={} identity={} err={}", room.name(), participant.identity(),
                     e.toString());
         }
+    }
+
+    /**
+     * The codec policy for this participant's offers: the video codec each track asked for, and its
+     * audio features (AddTrackRequest disable_dtx -> no usedtx, stereo -> stereo=1) by cid, for tracks
+     * announced or already published (a renegotiation answers their m-lines again).
+     */
+    private CodecPolicy publisherPolicy() {
+        Set<String> noDtx = new HashSet<>();
+        Set<String> stereo = new HashSet<>();
+        List<TrackInfo> tracks = new ArrayList<>(participant.pendingTracks());
+        tracks.addAll(participant.publishedTracks());
+        for (TrackInfo t : tracks) {
+            if (t.cid() == null || t.type() != TrackType.AUDIO) {
+                continue;
+            }
+            if (t.disableDtx()) {
+                noDtx.add(t.cid());
+            }
+            if (t.stereo()) {
+                stereo.add(t.cid());
+            }
+        }
+        return plane.codecPolicy().withRequestedVideoCodecs(participant.requestedVideoCodecs())
+                .withAudioFeatures(noDtx, stereo);
     }
 
     private void applyPublisherMedia(List<NegotiatedMedia> media) {
@@ -421,6 +452,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         boolean video = pm.media.kind() == MediaKind.VIDEO;
         UpTrack up = new UpTrack(pending.sid(), participant.sid(), video, pm.media.codec(), this,
                 pm.media.extensionIds().audioLevel());
+        up.setPublishedSize(pending.width(), pending.height());
         router.add(up);
         String mime = pm.media.codec().mimeType(pm.media.kind());
         if (participant.publishPendingTrack(cid, pm.media.mid(), mime) == null) {
@@ -483,6 +515,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         downs.put(track.sid(), d);
         downList.add(d);
         up.downs.add(d);
+        up.updateLayerCap();
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
                 ? OutgoingMedia.video(mid, c, -1, s, -1, cname, publisher.sid(), track.sid())
@@ -510,6 +543,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         downList.remove(d);
         d.up.downs.remove(d);
+        d.up.updateLayerCap();
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
             if (m.mid().equals(d.mid)) {
@@ -709,6 +743,31 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         participant.disconnect(DisconnectReason.CONNECTION_TIMEOUT, true);
     }
 
+    /**
+     * UpdateTrackSettings for tracks this participant receives: {@code disabled} (or quality OFF without
+     * dimensions) pauses forwarding; width/height, else quality, bound the simulcast layer forwarded.
+     */
+    @Override
+    public void onTrackSettings(List<String> trackSids, boolean disabled, int quality, int width, int height,
+                                int fps) {
+        for (String sid : trackSids) {
+            DownTrack d = downs.get(sid);
+            if (d == null) {
+                continue;
+            }
+            boolean sized = width > 0 || height > 0;
+            d.wantWidth = Math.max(width, 0);
+            d.wantHeight = Math.max(height, 0);
+            if (!sized && quality >= 0 && quality < VIDEO_QUALITY_OFF) {
+                d.maxQuality = quality;
+            }
+            d.setDisabled(disabled || (!sized && quality == VIDEO_QUALITY_OFF));
+            d.up.updateLayerCap();
+            log.debug("track settings room={} identity={} track={} disabled={} quality={} width={} height={} cap={}",
+                    room.name(), participant.identity(), sid, d.disabled, quality, width, height, d.up.layerCap());
+        }
+    }
+
     @Override
     public void onMute(String trackSid, boolean muted) {
         UpTrack up = router.get(trackSid);
@@ -754,6 +813,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         for (DownTrack d : downs.values()) {
             d.up.downs.remove(d);
+            d.up.updateLayerCap();
         }
         downs.clear();
         data.close();

@@ -27,6 +27,7 @@ public final class Participant {
     private final SignalSink sink;
     private final Map<String, TrackInfo> pending = new LinkedHashMap<>();   // by cid
     private final Map<String, TrackInfo> published = new LinkedHashMap<>(); // by track sid
+    private final Map<String, String> requestedVideoCodecs = new HashMap<>(); // cid -> AddTrack.videoCodec
     private final Set<String> subscribed = new HashSet<>();                 // track sids
     private String name;
     private String metadata;
@@ -130,6 +131,9 @@ public final class Participant {
                     req.height(), req.source(), "", "", req.simulcast(), req.disableDtx(), req.stereo(),
                     req.disableRed(), req.stream(), req.encryption(), ++trackVersion);
             pending.put(req.cid(), existing);
+            if (req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()) {
+                requestedVideoCodecs.put(req.cid(), req.videoCodec());
+            }
         }
         sink.sendTrackPublished(req.cid(), existing);
         return existing;
@@ -139,6 +143,15 @@ public final class Participant {
     public List<TrackInfo> pendingTracks() {
         room.checkLoop();
         return List.copyOf(pending.values());
+    }
+
+    /**
+     * The video codec each pending or published track asked for in its AddTrackRequest, by cid: the
+     * publisher answer keeps choosing it across renegotiations.
+     */
+    public Map<String, String> requestedVideoCodecs() {
+        room.checkLoop();
+        return Map.copyOf(requestedVideoCodecs);
     }
 
     /** The pending track for a client track id (the second msid token), or null. */
@@ -175,6 +188,9 @@ public final class Participant {
         TrackInfo t = published.remove(trackSid);
         if (t == null) {
             return null;
+        }
+        if (t.cid() != null) {
+            requestedVideoCodecs.remove(t.cid());
         }
         version++;
         if (media != null) {

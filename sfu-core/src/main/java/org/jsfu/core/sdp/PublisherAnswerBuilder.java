@@ -114,7 +114,7 @@ final class PublisherAnswerBuilder {
         }
         MediaSection.Msid msid = om.msid();
         String cid = msid == null ? null : msid.track();
-        CodecChoice choice = kind == MediaKind.AUDIO ? chooseAudio(om, policy, cid) : chooseVideo(om, policy);
+        CodecChoice choice = kind == MediaKind.AUDIO ? chooseAudio(om, policy, cid) : chooseVideo(om, policy, cid);
         if (choice == null) {
             return new Answered(new NegotiatedMedia(om.mid(), kind, false, om.direction(), Direction.INACTIVE,
                     msid == null ? null : msid.stream(), cid, null, -1, -1, HeaderExtensionIds.NONE,
@@ -240,9 +240,9 @@ final class PublisherAnswerBuilder {
         f.append(param);
     }
 
-    private static CodecChoice chooseVideo(MediaSection om, CodecPolicy policy) {
+    private static CodecChoice chooseVideo(MediaSection om, CodecPolicy policy, String cid) {
         List<Integer> pts = om.payloadTypes();
-        for (String wanted : policy.videoCodecs()) {
+        for (String wanted : policy.videoCodecsFor(cid)) {
             for (int pt : pts) {
                 MediaSection.Rtpmap r = om.rtpmap(pt);
                 if (r == null || !r.name().equalsIgnoreCase(wanted) || r.clockRate() != 90000) {

@@ -182,6 +182,65 @@ class ForwardingTest {
                 "sequence continues across the switch");
     }
 
+    /** UpdateTrackSettings quality LOW keeps the low layer even while the high one flows; HIGH goes up. */
+    @Test
+    void subscriberQualityCapsTheForwardedLayer() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        up.addLayer(0, 100);
+        up.addLayer(1, 200);
+        up.setPublishedSize(640, 360);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_v", "1", up, s, 96, 9, 0, 0);
+        d.negotiated = true;
+        up.downs.add(d);
+        d.maxQuality = 0;
+        up.updateLayerCap();
+        assertEquals(0, up.layerCap());
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(96, 1, 0, 100, vp8(true), 0)), 0, now, scratch);
+        up.onRtp(wrap(rtp(96, 50, 0, 200, vp8(true), 0)), 1, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 2, 3000, 100, vp8(false), 0)), 0, now + 2_000_000, scratch);
+        assertEquals(2, s.packets.size(), "only the low layer, though the high one sent a key frame");
+        assertEquals(100, up.activeSsrc());
+        assertTrue(plis.ssrcs.stream().noneMatch(x -> x == 200), "no keyframe asked of the high layer");
+
+        d.maxQuality = 2;
+        up.updateLayerCap();
+        up.onRtp(wrap(rtp(96, 51, 3000, 200, vp8(true), 0)), 1, now + 3_000_000, scratch);
+        assertEquals(200, up.activeSsrc(), "HIGH: switched up on the high layer's key frame");
+
+        // dimensions: 320x180 is the low layer of a 640x360 track, 640x360 the top, 1280x720 too
+        assertEquals(0, up.layerForSize(320, 180));
+        assertEquals(1, up.layerForSize(640, 360));
+        assertEquals(1, up.layerForSize(1280, 720));
+        d.wantWidth = 320;
+        d.wantHeight = 180;
+        up.updateLayerCap();
+        assertEquals(0, up.layerCap());
+        RtpTap tap = new RtpTap() {
+            @Override
+            public void onRtp(byte[] b, int off, int len, long extTs, long extSeq, long now) {
+            }
+
+            @Override
+            public void onMute(boolean muted, long now) {
+            }
+
+            @Override
+            public void onClose(long now) {
+            }
+        };
+        up.addTap(tap);
+        up.updateLayerCap();
+        assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "an egress tap records the best layer");
+        up.removeTap(tap);
+        assertEquals(0, up.layerCap(), "the cap returns to what the subscriber asked once the egress ends");
+        d.disabled = true;
+        up.updateLayerCap();
+        assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "a disabled subscriber wants nothing");
+    }
+
     @Test
     void closingTheTrackRemovesItFromSubscribers() {
         UpTrack up = new UpTrack("TR_a", "PA_p", false, Codec.opus(111, false), new Plis(), -1);

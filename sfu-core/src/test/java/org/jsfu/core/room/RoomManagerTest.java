@@ -151,6 +151,22 @@ class RoomManagerTest {
         assertTrue(b.updates.get(b.updates.size() - 1).tracks().isEmpty());
     }
 
+    /** The codec an AddTrackRequest asked for stays known while the track is pending or published. */
+    @Test
+    void requestedVideoCodecLivesAsLongAsTheTrack() throws Exception {
+        Participant p = join("r3c", "carol", new RecordingSink());
+        MediaLoop loop = p.room().loop();
+        loop.submit(() -> p.addPendingTrack(new AddTrack("cam", "cam", TrackType.VIDEO, 640, 360, false, false,
+                TrackSource.CAMERA, true, false, false, "", 0, "h264"))).get();
+        loop.submit(() -> p.addPendingTrack(new AddTrack("mic", "mic", TrackType.AUDIO, 0, 0, false, false,
+                TrackSource.MICROPHONE, false, false, false, "", 0, "opus"))).get();
+        assertEquals(java.util.Map.of("cam", "h264"), loop.submit(p::requestedVideoCodecs).get());
+        TrackInfo pub = loop.submit(() -> p.publishPendingTrack("cam", "1", "video/H264")).get();
+        assertEquals(java.util.Map.of("cam", "h264"), loop.submit(p::requestedVideoCodecs).get());
+        loop.submit(() -> p.unpublishTrack(pub.sid(), false)).get();
+        assertEquals(java.util.Map.of(), loop.submit(p::requestedVideoCodecs).get());
+    }
+
     @Test
     void publishRefusedForDisallowedSource() throws Exception {
         Permission micOnly = new Permission(true, true, true, List.of(TrackSource.MICROPHONE), false, false, false, false);

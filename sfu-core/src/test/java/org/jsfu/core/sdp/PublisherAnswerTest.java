@@ -192,6 +192,29 @@ class PublisherAnswerTest {
         assertEquals("level-idx=5;profile=0;tier=0", av1cam.codec().fmtp());
     }
 
+    /** AddTrackRequest asked for h264 on the camera only: its m-line gets H264, the screen keeps VP8. */
+    @Test
+    void requestedCodecOfOneTrackWinsOverThePolicyOrder() {
+        CodecPolicy p = CodecPolicy.defaults().withRequestedVideoCodecs(java.util.Map.of(CAMERA_CID, "h264"));
+        PublisherAnswer a = answer("chrome-av-simulcast-offer.sdp", p);
+        NegotiatedMedia cam = a.byMid("2");
+        assertEquals("H264", cam.codec().name());
+        assertEquals(103, cam.codec().pt(), "the offered PT of H264 packetization-mode=1 42001f");
+        assertEquals(104, cam.rtxPt());
+        assertTrue(cam.codec().fmtp().contains("profile-level-id=42001f"), cam.codec().fmtp());
+        assertTrue(cam.codec().fmtp().contains("packetization-mode=1"), cam.codec().fmtp());
+        MediaSection answered = Sdp.parse(a.sdp()).media("2");
+        assertEquals(List.of("103", "104"), answered.formats());
+        assertEquals(cam.codec().fmtp(), answered.fmtp(103));
+        assertEquals("VP8", a.byMid("3").codec().name(), "the screen track asked for nothing");
+
+        // a requested codec the offer lacks (or one not in the policy) falls back to the policy order
+        CodecPolicy h265 = CodecPolicy.defaults().withRequestedVideoCodecs(java.util.Map.of(CAMERA_CID, "h265"));
+        assertEquals("VP8", answer("chrome-av-simulcast-offer.sdp", h265).byMid("2").codec().name());
+        assertEquals(List.of("H264", "VP8", "VP9", "AV1"), p.videoCodecsFor(CAMERA_CID));
+        assertEquals(List.of("VP8", "H264", "VP9", "AV1"), p.videoCodecsFor(SCREEN_CID));
+    }
+
     @Test
     void sectionWithoutAcceptableCodecIsRejectedButKeepsMid() {
         // screen share (mid 3) offers only VP8 and H264; a VP9-only policy cannot accept it

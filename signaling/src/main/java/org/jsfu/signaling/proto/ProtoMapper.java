@@ -126,7 +126,8 @@ public final class ProtoMapper {
     public static AddTrack addTrack(LivekitRtc.AddTrackRequest r) {
         return new AddTrack(r.getCid(), r.getName(), type(r.getTypeValue()), r.getWidth(), r.getHeight(), r.getMuted(),
                 r.getDisableDtx(), source(r.getSourceValue()), r.getLayersCount() > 1 || r.getSimulcastCodecsCount() > 1,
-                r.getStereo(), r.getDisableRed(), r.getStream(), r.getEncryptionValue());
+                r.getStereo(), r.getDisableRed(), r.getStream(), r.getEncryptionValue(),
+                r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "");
     }
 
     /** RoomEgress from CreateRoomRequest.egress; only the auto track egress is kept. */
