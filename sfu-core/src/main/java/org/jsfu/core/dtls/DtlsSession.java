@@ -126,7 +126,7 @@ public final class DtlsSession {
         this.support = new DtlsPeerSupport(new BcTlsCrypto(RANDOM), local, remoteFingerprintSha256,
                 options.srtpProfiles(), options.handshakeTimeoutMs(), options.handshakeResendMs());
         this.transport = new QueueDatagramTransport(options.receiveQueueCapacity(), RECEIVE_LIMIT, options.mtu(),
-                this::sendToWire);
+                !client, this::sendToWire);
     }
 
     /** RFC 7983 7: a first byte in 20..63 is DTLS. */
