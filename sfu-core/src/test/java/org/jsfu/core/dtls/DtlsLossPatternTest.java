@@ -48,7 +48,7 @@ class DtlsLossPatternTest {
     }
 
     /** One handshake's outcome: the kinds of datagram each side sent, first transmissions in order. */
-    record Run(List<String> clientKinds, List<String> serverKinds) {
+    record Run(List<String> clientKinds, List<String> serverKinds, int clientSent) {
     }
 
     static Run handshake(String what, LossRule lostToServer, LossRule lostToClient, double reorder, long seed,
@@ -81,7 +81,8 @@ class DtlsLossPatternTest {
             assertFalse(l.clientRec.failed.isDone() || l.serverRec.failed.isDone(), what);
             System.out.println(what + ": " + ms + " ms, datagrams c->s " + l.toServer.sent() + " s->c "
                     + l.toClient.sent());
-            return new Run(handshakeKinds(l.toServer.firstKinds()), handshakeKinds(l.toClient.firstKinds()));
+            return new Run(handshakeKinds(l.toServer.firstKinds()), handshakeKinds(l.toClient.firstKinds()),
+                    l.toServer.sent());
         } finally {
             l.shutdown();
         }
@@ -138,6 +139,22 @@ class DtlsLossPatternTest {
             for (String kind : kinds) {
                 handshake("server " + kind + " lost " + p, NO_LOSS, firstOf(kind), 0, 3, p, BOUND_RESENDS);
             }
+        }
+    }
+
+    /**
+     * The server's Finished is lost and so is the client's Finished in its retransmitted flight 5:
+     * BouncyCastle resends flight 6 only on a complete flight 5, so the server's replay of its
+     * flight 6 datagrams (QueueDatagramTransport) must answer the client's retransmission.
+     */
+    @Test
+    void serverFinishedLostAndClientResendIncomplete() throws Exception {
+        for (SrtpProfile p : PROFILES) {
+            Run r = handshake("server hs1 and second client hs1 lost " + p,
+                    (i, k, before) -> k.equals("hs1") && before == 1, firstOf("hs1"), 0, 4, p, BOUND_RESENDS);
+            // Flight 1, flight 5 twice, one application record: the first resend was answered
+            // (a third flight 5 would make it 17). One spurious early resend is tolerated.
+            assertTrue(r.clientSent() <= 13, "client datagrams " + r.clientSent());
         }
     }
 
