@@ -32,17 +32,19 @@ final class DtlsPeerSupport {
     final String remoteFingerprint;
     final List<SrtpProfile> profiles;
     final int handshakeTimeoutMs;
+    final int handshakeResendMs;
     volatile boolean fingerprintMismatch;
     volatile SrtpProfile selectedProfile;
     volatile byte[] keyingMaterial;
 
     DtlsPeerSupport(BcTlsCrypto crypto, DtlsIdentity identity, String remoteFingerprint, List<SrtpProfile> profiles,
-                    int handshakeTimeoutMs) {
+                    int handshakeTimeoutMs, int handshakeResendMs) {
         this.crypto = crypto;
         this.identity = identity;
         this.remoteFingerprint = remoteFingerprint;
         this.profiles = List.copyOf(profiles);
         this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.handshakeResendMs = handshakeResendMs;
     }
 
     TlsCredentialedSigner signer(TlsContext context) throws IOException {

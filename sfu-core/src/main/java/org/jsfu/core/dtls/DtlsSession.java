@@ -56,28 +56,38 @@ public final class DtlsSession {
      * @param handshakeTimeoutMs the whole handshake must finish within this time
      * @param mtu largest datagram we send (BouncyCastle fragments the handshake to fit)
      * @param receiveQueueCapacity datagrams buffered before the session consumes them
+     * @param handshakeResendMs initial retransmission timer, doubled per resend (RFC 6347 4.2.4.1
+     *        recommends 1 s); tests shorten it to run many loss patterns quickly
      */
-    public record Options(List<SrtpProfile> srtpProfiles, int handshakeTimeoutMs, int mtu, int receiveQueueCapacity) {
+    public record Options(List<SrtpProfile> srtpProfiles, int handshakeTimeoutMs, int mtu, int receiveQueueCapacity,
+                          int handshakeResendMs) {
         public Options {
             if (srtpProfiles == null || srtpProfiles.isEmpty()) throw new IllegalArgumentException("srtpProfiles");
             srtpProfiles = List.copyOf(srtpProfiles);
             if (handshakeTimeoutMs <= 0) throw new IllegalArgumentException("handshakeTimeoutMs");
             if (mtu < 256 || mtu > 65507) throw new IllegalArgumentException("mtu");
             if (receiveQueueCapacity < 1) throw new IllegalArgumentException("receiveQueueCapacity");
+            if (handshakeResendMs < 1 || handshakeResendMs > handshakeTimeoutMs) {
+                throw new IllegalArgumentException("handshakeResendMs");
+            }
         }
 
-        /** AEAD_AES_128_GCM preferred over AES_CM_128_HMAC_SHA1_80, 20 s handshake, MTU 1200. */
+        /** AEAD_AES_128_GCM preferred over AES_CM_128_HMAC_SHA1_80, 20 s handshake, MTU 1200, 1 s resend. */
         public static Options defaults() {
             return new Options(List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80),
-                    20_000, 1200, 128);
+                    20_000, 1200, 128, 1000);
         }
 
         public Options withSrtpProfiles(List<SrtpProfile> p) {
-            return new Options(p, handshakeTimeoutMs, mtu, receiveQueueCapacity);
+            return new Options(p, handshakeTimeoutMs, mtu, receiveQueueCapacity, handshakeResendMs);
         }
 
         public Options withHandshakeTimeoutMs(int t) {
-            return new Options(srtpProfiles, t, mtu, receiveQueueCapacity);
+            return new Options(srtpProfiles, t, mtu, receiveQueueCapacity, Math.min(handshakeResendMs, t));
+        }
+
+        public Options withHandshakeResendMs(int r) {
+            return new Options(srtpProfiles, handshakeTimeoutMs, mtu, receiveQueueCapacity, r);
         }
     }
 
@@ -114,9 +124,9 @@ public final class DtlsSession {
         this.listener = l;
         this.executor = handshakeExecutor;
         this.support = new DtlsPeerSupport(new BcTlsCrypto(RANDOM), local, remoteFingerprintSha256,
-                options.srtpProfiles(), options.handshakeTimeoutMs());
+                options.srtpProfiles(), options.handshakeTimeoutMs(), options.handshakeResendMs());
         this.transport = new QueueDatagramTransport(options.receiveQueueCapacity(), RECEIVE_LIMIT, options.mtu(),
-                this::sendToWire);
+                !client, this::sendToWire);
     }
 
     /** RFC 7983 7: a first byte in 20..63 is DTLS. */

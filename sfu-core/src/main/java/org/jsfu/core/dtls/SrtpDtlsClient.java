@@ -41,6 +41,11 @@ final class SrtpDtlsClient extends DefaultTlsClient {
     }
 
     @Override
+    public int getHandshakeResendTimeMillis() {
+        return support.handshakeResendMs;
+    }
+
+    @Override
     public boolean requiresExtendedMasterSecret() {
         return true;
     }

@@ -42,6 +42,11 @@ final class SrtpDtlsServer extends DefaultTlsServer {
     }
 
     @Override
+    public int getHandshakeResendTimeMillis() {
+        return support.handshakeResendMs;
+    }
+
+    @Override
     public boolean requiresExtendedMasterSecret() {
         return true; // RFC 7627; every current browser offers it
     }

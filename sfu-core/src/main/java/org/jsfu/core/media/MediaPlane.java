@@ -72,10 +72,13 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
 
     /**
      * Runs one in-memory DTLS handshake on the handshake pool so the first participant's handshakes
-     * run warm (see {@link DtlsWarmUp}); returns at once, the future completes when it is done.
+     * run warm (see {@link DtlsWarmUp}), then the JCE work of a first connection ({@link CryptoWarmUp})
+     * on the same pool, never on a room loop; returns at once, the future completes with true when
+     * both succeeded.
      */
     public CompletableFuture<Boolean> warmUp() {
-        return DtlsWarmUp.start(handshakePool, WARM_UP_TIMEOUT_MS);
+        return DtlsWarmUp.start(handshakePool, WARM_UP_TIMEOUT_MS)
+                .thenApplyAsync(dtlsOk -> CryptoWarmUp.run() && dtlsOk, handshakePool);
     }
 
     @Override
