@@ -26,7 +26,7 @@ import org.jsfu.core.srtp.SrtpProfile;
  * <pre>
  * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20]
  *     [--server process | jar:&lt;path to jsfu-server.jar&gt; | ws://host:port --pid &lt;server pid&gt;]
- *     [--key devkey --secret secret]
+ *     [--key devkey --secret secret] [--server-jvm &lt;one extra server JVM argument&gt;]...
  * </pre>
  * {@code process} (default) starts {@link ServerProcess} from this classpath; {@code jar:} runs the
  * packaged server with {@code --dev}; a ws:// URL uses a running server (give --pid for its CPU).
@@ -35,11 +35,12 @@ public final class LoadBench {
     private LoadBench() {}
 
     record Options(int rooms, int publishers, int subscribers, int seconds, String server, long pid, String key,
-                   String secret) {
+                   String secret, List<String> serverJvm) {
         static Options parse(String[] a) {
             int rooms = 1, pubs = 5, subs = 40, secs = 20;
             String server = "process", key = InProcessServer.KEY, secret = InProcessServer.SECRET;
             long pid = -1;
+            List<String> serverJvm = new ArrayList<>();
             for (int i = 0; i + 1 < a.length; i += 2) {
                 switch (a[i]) {
                     case "--rooms" -> rooms = Integer.parseInt(a[i + 1]);
@@ -50,10 +51,11 @@ public final class LoadBench {
                     case "--pid" -> pid = Long.parseLong(a[i + 1]);
                     case "--key" -> key = a[i + 1];
                     case "--secret" -> secret = a[i + 1];
+                    case "--server-jvm" -> serverJvm.add(a[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + a[i]);
                 }
             }
-            return new Options(rooms, pubs, subs, secs, server, pid, key, secret);
+            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm));
         }
     }
 
@@ -249,6 +251,7 @@ public final class LoadBench {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseG1GC"));
+        cmd.addAll(o.serverJvm);
         if (o.server.equals("process")) {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

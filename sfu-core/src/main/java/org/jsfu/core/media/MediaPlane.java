@@ -121,7 +121,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     }
 
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l) {
-        return new PeerTransport(name, mux, tcp, room.loop()::post, handshakePool, identity, l);
+        return new PeerTransport(name, mux, tcp, room.loop().inbox(), handshakePool, identity, l);
     }
 
     LocalTransport localTransport(PeerTransport t) {

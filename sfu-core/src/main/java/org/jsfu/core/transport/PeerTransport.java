@@ -58,6 +58,7 @@ public final class PeerTransport {
     private final TcpMux tcp;
     private final int port;
     private final Executor loop;
+    private final LoopInbox inbox;
     private final Executor handshakePool;
     private final DtlsIdentity identity;
     private final IceCredentials localIce;
@@ -92,11 +93,21 @@ public final class PeerTransport {
     /** @param tcp the ICE-TCP listener, or null when rtc.tcp_port is off */
     public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
                          DtlsIdentity identity, Listener listener) {
+        this(name, mux, tcp, new LoopInbox(loop), handshakePool, identity, listener);
+    }
+
+    /**
+     * @param inbox the owning loop's inbox (shared by its transports: one drain task per batch of
+     *              datagrams for all of them); {@link LoopInbox#executor()} is the loop
+     */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener) {
         this.name = name;
         this.mux = mux;
         this.tcp = tcp;
         this.port = mux.assignPort();
-        this.loop = loop;
+        this.inbox = inbox;
+        this.loop = inbox.executor();
         this.handshakePool = handshakePool;
         this.identity = identity;
         this.localIce = IceCredentials.random();
@@ -152,7 +163,21 @@ public final class PeerTransport {
         }
     }
 
-    /** Any thread: copies the datagram and hands it to the loop. */
+    /** The receive buffers of this transport's UDP mux. */
+    ReceivePool pool() {
+        return mux.pool();
+    }
+
+    /**
+     * The UDP receive thread: hands a pooled datagram (path, length and time set) to the loop, which
+     * returns it to {@link #pool()} after {@link #onDatagram}.
+     */
+    void enqueue(ReceivedDatagram d) {
+        d.transport = this;
+        inbox.offer(d, mux.pool());
+    }
+
+    /** Any thread (ICE-TCP frames): copies the datagram and hands it to the loop. */
     void post(byte[] b, int off, int len, PacketPath via) {
         byte[] copy = new byte[len + TAG_ROOM];
         System.arraycopy(b, off, copy, 0, len);

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class UdpMux implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpMux.class);
     public static final int MAX_DATAGRAM = 1500;
+    /** Per sending thread (loops, DTLS handshake threads): room for any datagram we build. */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM + PeerTransport.TAG_ROOM + 512));
+    /** Receive buffers in flight at most (queued on loops or being handled): about 12 MB. */
+    static final int POOL_SIZE = 8192;
 
     /** One bound socket with its address-to-transport routes. */
     public static final class Socket {
@@ -54,10 +59,21 @@ public final class UdpMux implements AutoCloseable {
             return local;
         }
 
-        /** Sends one datagram; safe from any thread (DatagramChannel serialises sends). */
+        /**
+         * Sends one datagram; safe from any thread (DatagramChannel serialises sends). The bytes are
+         * copied into the calling thread's direct buffer (what the channel would do with a heap
+         * buffer anyway), so nothing is allocated per datagram.
+         */
         public void send(byte[] b, int off, int len, InetSocketAddress to) {
+            ByteBuffer out = SEND_BUFFER.get();
+            if (len <= out.capacity()) {
+                out.clear();
+                out.put(b, off, len).flip();
+            } else {
+                out = ByteBuffer.wrap(b, off, len); // never for media: larger than any datagram we build
+            }
             try {
-                channel.send(ByteBuffer.wrap(b, off, len), to);
+                channel.send(out, to);
             } catch (IOException e) {
                 log.debug("udp send failed to={} err={}", to, e.toString());
             }
@@ -105,6 +121,7 @@ public final class UdpMux implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final ReceivePool pool = new ReceivePool(POOL_SIZE);
 
     /** Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). */
     public UdpMux(InetAddress bindAddress, int portStart, int portEnd) throws IOException {
@@ -188,6 +205,16 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
+    /** The receive buffers datagrams travel in to the loops. */
+    ReceivePool pool() {
+        return pool;
+    }
+
+    /** Receive buffers created so far (bounded by the pool size); for tests and metrics. */
+    public int receiveBuffers() {
+        return pool.created();
+    }
+
     public long droppedDatagrams() {
         return dropped.get();
     }
@@ -207,7 +234,7 @@ public final class UdpMux implements AutoCloseable {
     }
 
     private void receiveLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+        ByteBuffer discard = ByteBuffer.allocate(MAX_DATAGRAM);
         while (!closed) {
             try {
                 selector.select(500);
@@ -216,7 +243,7 @@ public final class UdpMux implements AutoCloseable {
                     SelectionKey k = it.next();
                     it.remove();
                     Socket s = (Socket) k.attachment();
-                    drain(s, buf);
+                    drain(s, discard);
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -226,15 +253,34 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
-    private void drain(Socket s, ByteBuffer buf) throws IOException {
+    /**
+     * Reads up to 64 datagrams of one socket, each into a pooled buffer, and queues each on its
+     * transport's loop; a datagram that matches no route goes back to the pool at once.
+     */
+    private void drain(Socket s, ByteBuffer discard) throws IOException {
         for (int i = 0; i < 64; i++) {
-            buf.clear();
-            InetSocketAddress from = (InetSocketAddress) s.channel.receive(buf);
+            ReceivedDatagram d = pool.take();
+            if (d == null) {
+                // every buffer is queued on a loop: read and drop, as a full socket buffer would
+                if (s.channel.receive(discard.clear()) == null) {
+                    return;
+                }
+                dropped.incrementAndGet();
+                continue;
+            }
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) s.channel.receive(d.view.clear());
+            } catch (IOException | RuntimeException e) {
+                pool.release(d);
+                throw e;
+            }
             if (from == null) {
+                pool.release(d);
                 return;
             }
-            int len = buf.position();
-            byte[] b = buf.array();
+            int len = d.view.position();
+            byte[] b = d.buf;
             UdpPath path = s.byAddress.get(from);
             if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
                 String ufrag = StunMessage.localUfrag(b, 0, len);
@@ -244,10 +290,14 @@ public final class UdpMux implements AutoCloseable {
                 }
             }
             if (path == null) {
+                pool.release(d);
                 dropped.incrementAndGet();
                 continue;
             }
-            path.transport.post(b, 0, len, path);
+            d.len = len;
+            d.path = path;
+            d.nanos = System.nanoTime();
+            path.transport.enqueue(d);
         }
     }
 

@@ -1,0 +1,89 @@
+package org.jsfu.core.transport;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread hop from the UDP receive thread to a loop: received datagrams (pooled buffers) go
+ * into a bounded lock-free queue, and a drain task is posted only when the loop is not already
+ * draining. The loop then hands a batch to the transports and returns every buffer to its pool, also
+ * when a transport is closed or throws. One inbox per loop, shared by the loop's transports.
+ */
+public final class LoopInbox {
+    private static final Logger log = LoggerFactory.getLogger(LoopInbox.class);
+    static final int CAPACITY = 8192;
+    /** Datagrams per drain task before yielding the loop to its other tasks (timers, signalling). */
+    static final int BATCH = 256;
+
+    private final Executor loop;
+    private final BoundedRing<ReceivedDatagram> queue = new BoundedRing<>(CAPACITY);
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Runnable drainTask = this::drain;
+
+    public LoopInbox(Executor loop) {
+        this.loop = loop;
+    }
+
+    /** The loop this inbox delivers on. */
+    public Executor executor() {
+        return loop;
+    }
+
+    /** Datagrams dropped because the queue was full or the loop was gone. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Receive thread: queues {@code d} (its transport and path set) for the loop; returns it to {@code pool} if it cannot. */
+    void offer(ReceivedDatagram d, ReceivePool pool) {
+        if (!queue.offer(d)) {
+            dropped.incrementAndGet();
+            pool.release(d);
+            return;
+        }
+        schedule();
+    }
+
+    private void schedule() {
+        if (scheduled.get() || !scheduled.compareAndSet(false, true)) {
+            return; // a drain is queued or running and will see the datagram
+        }
+        try {
+            loop.execute(drainTask);
+        } catch (RejectedExecutionException gone) {
+            // the loop shut down: its transports are closed, so are their datagrams
+            for (ReceivedDatagram d; (d = queue.poll()) != null; ) {
+                dropped.incrementAndGet();
+                d.transport.pool().release(d);
+            }
+            scheduled.set(false);
+        }
+    }
+
+    /** On the loop. */
+    private void drain() {
+        for (int i = 0; i < BATCH; i++) {
+            ReceivedDatagram d = queue.poll();
+            if (d == null) {
+                break;
+            }
+            PeerTransport t = d.transport;
+            try {
+                t.onDatagram(d.buf, 0, d.len, d.path, d.nanos);
+            } catch (RuntimeException e) {
+                log.warn("datagram handling failed pc={} err={}", t.name(), e.toString(), e);
+            } finally {
+                t.pool().release(d);
+            }
+        }
+        scheduled.set(false);
+        if (!queue.isEmpty()) {
+            schedule(); // more arrived (or the batch was full): run again after other tasks
+        }
+    }
+}
