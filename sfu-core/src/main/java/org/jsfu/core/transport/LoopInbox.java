@@ -24,6 +24,10 @@ public final class LoopInbox {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final Runnable drainTask = this::drain;
+    /** Sends made while draining (loop thread only). */
+    private final SendBatch batch = new SendBatch();
+    /** The loop thread while it drains, else null: who may add to {@link #batch}. */
+    private Thread draining;
 
     public LoopInbox(Executor loop) {
         this.loop = loop;
@@ -65,8 +69,30 @@ public final class LoopInbox {
         }
     }
 
+    /**
+     * The batch to queue a send on when the caller is this inbox's loop in the middle of a drain (the
+     * datagrams then leave together when the drain ends), else null: send now.
+     */
+    SendBatch batchOrNull() {
+        return draining == Thread.currentThread() ? batch : null;
+    }
+
     /** On the loop. */
     private void drain() {
+        draining = Thread.currentThread();
+        try {
+            drainBatch();
+        } finally {
+            draining = null;
+            batch.flush();
+        }
+        scheduled.set(false);
+        if (!queue.isEmpty()) {
+            schedule(); // more arrived (or the batch was full): run again after other tasks
+        }
+    }
+
+    private void drainBatch() {
         for (int i = 0; i < BATCH; i++) {
             ReceivedDatagram d = queue.poll();
             if (d == null) {
@@ -80,10 +106,6 @@ public final class LoopInbox {
             } finally {
                 t.pool().release(d);
             }
-        }
-        scheduled.set(false);
-        if (!queue.isEmpty()) {
-            schedule(); // more arrived (or the batch was full): run again after other tasks
         }
     }
 }

@@ -278,7 +278,7 @@ public final class PeerTransport {
         }
         int n = srtpSend.protectRtp(b, off, len);
         if (n > 0) {
-            to.send(b, off, n);
+            sendOnLoop(to, b, off, n);
         }
     }
 
@@ -290,7 +290,16 @@ public final class PeerTransport {
         }
         int n = srtpSend.protectRtcp(b, off, len);
         if (n > 0) {
-            to.send(b, off, n);
+            sendOnLoop(to, b, off, n);
+        }
+    }
+
+    /** On the loop: batched with the loop's other sends while it drains its inbox (epoll sockets), else now. */
+    private void sendOnLoop(PacketPath to, byte[] b, int off, int len) {
+        if (to instanceof UdpMux.UdpPath u) {
+            u.send(b, off, len, inbox.batchOrNull());
+        } else {
+            to.send(b, off, len);
         }
     }
 

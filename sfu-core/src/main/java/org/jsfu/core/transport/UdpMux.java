@@ -39,9 +39,12 @@ public final class UdpMux implements AutoCloseable {
 
     /** One bound socket with its address-to-transport routes. */
     public static final class Socket {
+        /** The NIO channel, or null on the epoll backend. */
         final DatagramChannel channel;
+        /** The epoll channel ({@link EpollUdp}), or null on the NIO backend; set before it is bound. */
+        volatile io.netty.channel.Channel netty;
         final InetAddress local;
-        final int port;
+        int port;
         final Map<InetSocketAddress, UdpPath> byAddress = new ConcurrentHashMap<>();
 
         Socket(DatagramChannel channel, InetAddress local, int port) {
@@ -65,6 +68,11 @@ public final class UdpMux implements AutoCloseable {
          * buffer anyway), so nothing is allocated per datagram.
          */
         public void send(byte[] b, int off, int len, InetSocketAddress to) {
+            io.netty.channel.Channel n = netty;
+            if (n != null) {
+                EpollUdp.sendNow(n, b, off, len, to);
+                return;
+            }
             ByteBuffer out = SEND_BUFFER.get();
             if (len <= out.capacity()) {
                 out.clear();
@@ -107,6 +115,20 @@ public final class UdpMux implements AutoCloseable {
             return "udp";
         }
 
+        /**
+         * On a loop that is draining its inbox: queues the datagram on {@code batch} when this socket is
+         * on the epoll backend (sent with the loop's other datagrams in one {@code sendmmsg}), else
+         * sends it now.
+         */
+        void send(byte[] b, int off, int len, SendBatch batch) {
+            io.netty.channel.Channel n = socket.netty;
+            if (n != null && batch != null) {
+                batch.add(n, b, off, len, remote);
+            } else {
+                socket.send(b, off, len, remote);
+            }
+        }
+
         /** Called by the transport once ICE validated this address: later datagrams route by it. */
         void bind() {
             socket.byAddress.put(remote, this);
@@ -116,8 +138,10 @@ public final class UdpMux implements AutoCloseable {
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
+    /** The NIO backend's selector and receive thread; null on the epoll backend. */
     private final Selector selector;
     private final Thread receiver;
+    private final EpollUdp epoll;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
@@ -139,7 +163,8 @@ public final class UdpMux implements AutoCloseable {
         }
         List<InetAddress> binds = bindAddresses.isEmpty() ? java.util.Collections.singletonList(null)
                 : List.copyOf(bindAddresses);
-        selector = Selector.open();
+        epoll = EpollUdp.enabled() ? new EpollUdp(this) : null;
+        selector = epoll == null ? Selector.open() : null;
         for (int port = portStart; port <= portEnd; port++) {
             List<Socket> group = new ArrayList<>();
             try {
@@ -148,29 +173,49 @@ public final class UdpMux implements AutoCloseable {
                 }
             } catch (IOException e) {
                 for (Socket g : group) {
-                    g.channel.close();
+                    closeSocket(g);
                 }
                 log.warn("rtc udp port unavailable port={} err={}", port, e.toString());
                 continue;
             }
             for (Socket g : group) {
-                g.channel.register(selector, SelectionKey.OP_READ, g);
+                if (selector != null) {
+                    g.channel.register(selector, SelectionKey.OP_READ, g);
+                }
                 sockets.add(g);
             }
             ports.add(port);
         }
         if (sockets.isEmpty()) {
-            selector.close();
+            if (selector != null) {
+                selector.close();
+            } else {
+                epoll.close();
+            }
             throw new IOException("no rtc udp port could be bound in " + portStart + "-" + portEnd);
         }
-        receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
-        receiver.setDaemon(true);
-        receiver.start();
-        log.info("rtc udp listening ports={}-{} bound={} addresses={}", portStart, portEnd, ports.size(),
-                bindAddresses.isEmpty() ? "wildcard" : bindAddresses);
+        if (selector != null) {
+            receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
+            receiver.setDaemon(true);
+            receiver.start();
+        } else {
+            receiver = null;
+        }
+        log.info("rtc udp listening ports={}-{} bound={} addresses={} io={}", portStart, portEnd, ports.size(),
+                bindAddresses.isEmpty() ? "wildcard" : bindAddresses, epoll != null ? "epoll" : "nio");
     }
 
-    private static Socket open(InetAddress address, int port) throws IOException {
+    /** True when the sockets run on Netty's epoll transport (recvmmsg/sendmmsg), false on NIO. */
+    public boolean epoll() {
+        return epoll != null;
+    }
+
+    private Socket open(InetAddress address, int port) throws IOException {
+        if (epoll != null) {
+            Socket s = new Socket(null, address, port);
+            epoll.open(s, address, port);
+            return s;
+        }
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
@@ -279,31 +324,70 @@ public final class UdpMux implements AutoCloseable {
                 pool.release(d);
                 return;
             }
-            int len = d.view.position();
-            byte[] b = d.buf;
-            UdpPath path = s.byAddress.get(from);
-            if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
-                String ufrag = StunMessage.localUfrag(b, 0, len);
-                PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-                if (t != null) {
-                    path = new UdpPath(s, from, t); // a check from a new address: not yet bound
-                }
+            route(s, from, d, d.view.position());
+        }
+    }
+
+    /**
+     * The receive thread (either backend): queues datagram {@code d} ({@code len} bytes from {@code from}
+     * on {@code s}) on its transport's loop, routed by validated address, else by the STUN USERNAME's
+     * local ufrag; anything else goes back to the pool and counts as dropped.
+     */
+    void route(Socket s, InetSocketAddress from, ReceivedDatagram d, int len) {
+        byte[] b = d.buf;
+        UdpPath path = s.byAddress.get(from);
+        if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
+            String ufrag = StunMessage.localUfrag(b, 0, len);
+            PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+            if (t != null) {
+                path = new UdpPath(s, from, t); // a check from a new address: not yet bound
             }
-            if (path == null) {
-                pool.release(d);
-                dropped.incrementAndGet();
-                continue;
+        }
+        if (path == null) {
+            pool.release(d);
+            dropped.incrementAndGet();
+            return;
+        }
+        d.len = len;
+        d.path = path;
+        d.nanos = System.nanoTime();
+        path.transport.enqueue(d);
+    }
+
+    void countDropped() {
+        dropped.incrementAndGet();
+    }
+
+    void receiveError(Throwable e) {
+        if (!closed) {
+            log.warn("rtc udp receive error err={}", e.toString());
+        }
+    }
+
+    private void closeSocket(Socket s) {
+        try {
+            if (s.channel != null) {
+                s.channel.close();
             }
-            d.len = len;
-            d.path = path;
-            d.nanos = System.nanoTime();
-            path.transport.enqueue(d);
+            io.netty.channel.Channel n = s.netty;
+            if (n != null) {
+                EpollUdp.close(n);
+            }
+        } catch (IOException ignored) {
+            // closing
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        if (selector == null) {
+            for (Socket s : sockets) {
+                closeSocket(s);
+            }
+            epoll.close();
+            return;
+        }
         try {
             selector.wakeup();
             receiver.join(2000);
@@ -311,11 +395,7 @@ public final class UdpMux implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (Socket s : sockets) {
-            try {
-                s.channel.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            closeSocket(s);
         }
         try {
             selector.close();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class LoopInboxTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
-    private UdpMux mux;
+    UdpMux mux;
     private ExecutorService loop;
     private ExecutorService handshakes;
     private LoopInbox inbox;
