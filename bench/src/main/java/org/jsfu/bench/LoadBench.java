@@ -281,8 +281,10 @@ public final class LoadBench {
         if (o.server.startsWith("jar:")) {
             int port = InProcessServer.freeTcpPort();
             int udp = InProcessServer.freeUdpPort();
+            // a free ICE-TCP port too: the default 7881 may be held by another server on this machine
             String yaml = "port: " + port + "\nbind_addresses: [127.0.0.1]\nkeys:\n  " + o.key + ": " + o.secret
-                    + "\nrtc:\n  udp_port: " + udp + "\n  node_ip: 127.0.0.1\nlogging:\n  level: warn\n";
+                    + "\nrtc:\n  udp_port: " + udp + "\n  tcp_port: " + InProcessServer.freeTcpPort()
+                    + "\n  node_ip: 127.0.0.1\nlogging:\n  level: warn\n";
             cmd.addAll(List.of("-jar", o.server.substring(4), "--dev", "--config-body", yaml));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
