@@ -84,9 +84,12 @@ public final class LoopInbox {
             drainBatch();
         } finally {
             draining = null;
-            batch.flush();
+            try {
+                batch.flush();
+            } finally {
+                scheduled.set(false); // even after an Error: the next datagram schedules a drain again
+            }
         }
-        scheduled.set(false);
         if (!queue.isEmpty()) {
             schedule(); // more arrived (or the batch was full): run again after other tasks
         }
