@@ -151,7 +151,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
      */
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l, boolean offerer) {
         IceRole role = iceLite ? IceRole.lite() : IceRole.full(offerer);
-        return new PeerTransport(name, mux, tcp, room.loop()::post, handshakePool, identity, l, role,
+        return new PeerTransport(name, mux, tcp, room.loop().inbox(), handshakePool, identity, l, role,
                 room.loop()::schedule);
     }
 

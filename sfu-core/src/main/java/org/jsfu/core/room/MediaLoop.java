@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jsfu.core.transport.LoopInbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ public final class MediaLoop implements AutoCloseable {
     private final String name;
     private final ScheduledExecutorService exec;
     private volatile Thread thread;
+    /** Received datagrams of this loop's peer connections: one hop per batch, pooled buffers. */
+    private final LoopInbox inbox = new LoopInbox(this::post);
 
     public MediaLoop(String name) {
         this.name = name;
@@ -32,6 +35,9 @@ public final class MediaLoop implements AutoCloseable {
     }
 
     public String name() { return name; }
+
+    /** Where the UDP receive thread queues datagrams for the transports on this loop. */
+    public LoopInbox inbox() { return inbox; }
 
     /** True when called from this loop's thread. */
     public boolean inLoop() { return Thread.currentThread() == thread; }

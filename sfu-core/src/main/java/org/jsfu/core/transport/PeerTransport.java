@@ -69,6 +69,7 @@ public final class PeerTransport {
     private final TcpMux tcp;
     private final int port;
     private final Executor loop;
+    private final LoopInbox inbox;
     private final Executor handshakePool;
     private final DtlsIdentity identity;
     private final IceCredentials localIce;
@@ -109,21 +110,38 @@ public final class PeerTransport {
     /** @param tcp the ICE-TCP listener, or null when rtc.tcp_port is off */
     public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
                          DtlsIdentity identity, Listener listener) {
-        this(name, mux, tcp, loop, handshakePool, identity, listener, IceRole.lite(), null);
+        this(name, mux, tcp, new LoopInbox(loop), handshakePool, identity, listener, IceRole.lite(), null);
     }
 
     /**
-     * @param role  {@link IceRole#lite()}, or a full agent's role (controlling on the PC we offer)
-     * @param timer schedules on {@code loop}; required for a full agent
+     * @param inbox the owning loop's inbox (shared by its transports: one drain task per batch of
+     *              datagrams for all of them); {@link LoopInbox#executor()} is the loop
      */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener) {
+        this(name, mux, tcp, inbox, handshakePool, identity, listener, IceRole.lite(), null);
+    }
+
+    /** A transport with its own inbox on {@code loop} (tests and single-PC use). */
     public PeerTransport(String name, UdpMux mux, TcpMux tcp, Executor loop, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener, IceRole role, Timer timer) {
+        this(name, mux, tcp, new LoopInbox(loop), handshakePool, identity, listener, role, timer);
+    }
+
+    /**
+     * @param inbox the owning loop's inbox; {@link LoopInbox#executor()} is the loop
+     * @param role  {@link IceRole#lite()}, or a full agent's role (controlling on the PC we offer)
+     * @param timer schedules on the loop; required for a full agent
+     */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
                          DtlsIdentity identity, Listener listener, IceRole role, Timer timer) {
         if (!role.isLite() && timer == null) throw new IllegalArgumentException("full ICE needs a timer");
         this.name = name;
         this.mux = mux;
         this.tcp = tcp;
         this.port = mux.assignPort();
-        this.loop = loop;
+        this.inbox = inbox;
+        this.loop = inbox.executor();
         this.handshakePool = handshakePool;
         this.identity = identity;
         this.localIce = IceCredentials.random();
@@ -193,7 +211,21 @@ public final class PeerTransport {
         }
     }
 
-    /** Any thread: copies the datagram and hands it to the loop. */
+    /** The receive buffers of this transport's UDP mux. */
+    ReceivePool pool() {
+        return mux.pool();
+    }
+
+    /**
+     * The UDP receive thread: hands a pooled datagram (path, length and time set) to the loop, which
+     * returns it to {@link #pool()} after {@link #onDatagram}.
+     */
+    void enqueue(ReceivedDatagram d) {
+        d.transport = this;
+        inbox.offer(d, mux.pool());
+    }
+
+    /** Any thread (ICE-TCP frames): copies the datagram and hands it to the loop. */
     void post(byte[] b, int off, int len, PacketPath via) {
         byte[] copy = new byte[len + TAG_ROOM];
         System.arraycopy(b, off, copy, 0, len);
@@ -459,7 +491,7 @@ public final class PeerTransport {
         }
         int n = srtpSend.protectRtp(b, off, len);
         if (n > 0) {
-            to.send(b, off, n);
+            sendOnLoop(to, b, off, n);
         }
     }
 
@@ -471,7 +503,16 @@ public final class PeerTransport {
         }
         int n = srtpSend.protectRtcp(b, off, len);
         if (n > 0) {
-            to.send(b, off, n);
+            sendOnLoop(to, b, off, n);
+        }
+    }
+
+    /** On the loop: batched with the loop's other sends while it drains its inbox (epoll sockets), else now. */
+    private void sendOnLoop(PacketPath to, byte[] b, int off, int len) {
+        if (to instanceof UdpMux.UdpPath u) {
+            u.send(b, off, len, inbox.batchOrNull());
+        } else {
+            to.send(b, off, len);
         }
     }
 

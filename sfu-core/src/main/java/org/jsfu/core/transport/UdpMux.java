@@ -32,12 +32,20 @@ import org.slf4j.LoggerFactory;
 public final class UdpMux implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpMux.class);
     public static final int MAX_DATAGRAM = 1500;
+    /** Per sending thread (loops, DTLS handshake threads): room for any datagram we build. */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM + PeerTransport.TAG_ROOM + 512));
+    /** Receive buffers in flight at most (queued on loops or being handled): about 12 MB. */
+    static final int POOL_SIZE = 8192;
 
     /** One bound socket with its address-to-transport routes. */
     public static final class Socket {
+        /** The NIO channel, or null on the epoll backend. */
         final DatagramChannel channel;
+        /** The epoll channel ({@link EpollUdp}), or null on the NIO backend; set before it is bound. */
+        volatile io.netty.channel.Channel netty;
         final InetAddress local;
-        final int port;
+        int port;
         final Map<InetSocketAddress, UdpPath> byAddress = new ConcurrentHashMap<>();
 
         Socket(DatagramChannel channel, InetAddress local, int port) {
@@ -55,10 +63,26 @@ public final class UdpMux implements AutoCloseable {
             return local;
         }
 
-        /** Sends one datagram; safe from any thread (DatagramChannel serialises sends). */
+        /**
+         * Sends one datagram; safe from any thread (DatagramChannel serialises sends). The bytes are
+         * copied into the calling thread's direct buffer (what the channel would do with a heap
+         * buffer anyway), so nothing is allocated per datagram.
+         */
         public void send(byte[] b, int off, int len, InetSocketAddress to) {
+            io.netty.channel.Channel n = netty;
+            if (n != null) {
+                EpollUdp.sendNow(n, b, off, len, to);
+                return;
+            }
+            ByteBuffer out = SEND_BUFFER.get();
+            if (len <= out.capacity()) {
+                out.clear();
+                out.put(b, off, len).flip();
+            } else {
+                out = ByteBuffer.wrap(b, off, len); // never for media: larger than any datagram we build
+            }
             try {
-                channel.send(ByteBuffer.wrap(b, off, len), to);
+                channel.send(out, to);
             } catch (IOException e) {
                 log.debug("udp send failed to={} err={}", to, e.toString());
             }
@@ -92,6 +116,20 @@ public final class UdpMux implements AutoCloseable {
             return "udp";
         }
 
+        /**
+         * On a loop that is draining its inbox: queues the datagram on {@code batch} when this socket is
+         * on the epoll backend (sent with the loop's other datagrams in one {@code sendmmsg}), else
+         * sends it now.
+         */
+        void send(byte[] b, int off, int len, SendBatch batch) {
+            io.netty.channel.Channel n = socket.netty;
+            if (n != null && batch != null) {
+                batch.add(n, b, off, len, remote);
+            } else {
+                socket.send(b, off, len, remote);
+            }
+        }
+
         /** Called by the transport once ICE validated this address: later datagrams route by it. */
         void bind() {
             socket.byAddress.put(remote, this);
@@ -103,11 +141,14 @@ public final class UdpMux implements AutoCloseable {
     private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
     /** Full ICE: responses to our checks carry no USERNAME; they route by transaction id. */
     private final StunTransactionRoutes<PeerTransport> responses = new StunTransactionRoutes<>(4096, 10_000);
+    /** The NIO backend's selector and receive thread; null on the epoll backend. */
     private final Selector selector;
     private final Thread receiver;
+    private final EpollUdp epoll;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final ReceivePool pool = new ReceivePool(POOL_SIZE);
 
     /** Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). */
     public UdpMux(InetAddress bindAddress, int portStart, int portEnd) throws IOException {
@@ -125,7 +166,8 @@ public final class UdpMux implements AutoCloseable {
         }
         List<InetAddress> binds = bindAddresses.isEmpty() ? java.util.Collections.singletonList(null)
                 : List.copyOf(bindAddresses);
-        selector = Selector.open();
+        epoll = EpollUdp.enabled() ? new EpollUdp(this) : null;
+        selector = epoll == null ? Selector.open() : null;
         for (int port = portStart; port <= portEnd; port++) {
             List<Socket> group = new ArrayList<>();
             try {
@@ -134,29 +176,49 @@ public final class UdpMux implements AutoCloseable {
                 }
             } catch (IOException e) {
                 for (Socket g : group) {
-                    g.channel.close();
+                    closeSocket(g);
                 }
                 log.warn("rtc udp port unavailable port={} err={}", port, e.toString());
                 continue;
             }
             for (Socket g : group) {
-                g.channel.register(selector, SelectionKey.OP_READ, g);
+                if (selector != null) {
+                    g.channel.register(selector, SelectionKey.OP_READ, g);
+                }
                 sockets.add(g);
             }
             ports.add(port);
         }
         if (sockets.isEmpty()) {
-            selector.close();
+            if (selector != null) {
+                selector.close();
+            } else {
+                epoll.close();
+            }
             throw new IOException("no rtc udp port could be bound in " + portStart + "-" + portEnd);
         }
-        receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
-        receiver.setDaemon(true);
-        receiver.start();
-        log.info("rtc udp listening ports={}-{} bound={} addresses={}", portStart, portEnd, ports.size(),
-                bindAddresses.isEmpty() ? "wildcard" : bindAddresses);
+        if (selector != null) {
+            receiver = new Thread(this::receiveLoop, "rtc-udp-recv");
+            receiver.setDaemon(true);
+            receiver.start();
+        } else {
+            receiver = null;
+        }
+        log.info("rtc udp listening ports={}-{} bound={} addresses={} io={}", portStart, portEnd, ports.size(),
+                bindAddresses.isEmpty() ? "wildcard" : bindAddresses, epoll != null ? "epoll" : "nio");
     }
 
-    private static Socket open(InetAddress address, int port) throws IOException {
+    /** True when the sockets run on Netty's epoll transport (recvmmsg/sendmmsg), false on NIO. */
+    public boolean epoll() {
+        return epoll != null;
+    }
+
+    private Socket open(InetAddress address, int port) throws IOException {
+        if (epoll != null) {
+            Socket s = new Socket(null, address, port);
+            epoll.open(s, address, port);
+            return s;
+        }
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
@@ -197,6 +259,16 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
+    /** The receive buffers datagrams travel in to the loops. */
+    ReceivePool pool() {
+        return pool;
+    }
+
+    /** Receive buffers created so far (bounded by the pool size); for tests and metrics. */
+    public int receiveBuffers() {
+        return pool.created();
+    }
+
     public long droppedDatagrams() {
         return dropped.get();
     }
@@ -216,7 +288,7 @@ public final class UdpMux implements AutoCloseable {
     }
 
     private void receiveLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+        ByteBuffer discard = ByteBuffer.allocate(MAX_DATAGRAM);
         while (!closed) {
             try {
                 selector.select(500);
@@ -225,7 +297,7 @@ public final class UdpMux implements AutoCloseable {
                     SelectionKey k = it.next();
                     it.remove();
                     Socket s = (Socket) k.attachment();
-                    drain(s, buf);
+                    drain(s, discard);
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -235,35 +307,97 @@ public final class UdpMux implements AutoCloseable {
         }
     }
 
-    private void drain(Socket s, ByteBuffer buf) throws IOException {
+    /**
+     * Reads up to 64 datagrams of one socket, each into a pooled buffer, and queues each on its
+     * transport's loop; a datagram that matches no route goes back to the pool at once.
+     */
+    private void drain(Socket s, ByteBuffer discard) throws IOException {
         for (int i = 0; i < 64; i++) {
-            buf.clear();
-            InetSocketAddress from = (InetSocketAddress) s.channel.receive(buf);
-            if (from == null) {
-                return;
-            }
-            int len = buf.position();
-            byte[] b = buf.array();
-            UdpPath path = s.byAddress.get(from);
-            if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
-                String ufrag = StunMessage.localUfrag(b, 0, len);
-                PeerTransport t = ufrag != null ? byUfrag.get(ufrag)
-                        : responses.take(b, 0, len, System.nanoTime() / 1_000_000);
-                if (t != null) {
-                    path = new UdpPath(s, from, t); // a check (or a response) from a new address: not yet bound
+            ReceivedDatagram d = pool.take();
+            if (d == null) {
+                // every buffer is queued on a loop: read and drop, as a full socket buffer would
+                if (s.channel.receive(discard.clear()) == null) {
+                    return;
                 }
-            }
-            if (path == null) {
                 dropped.incrementAndGet();
                 continue;
             }
-            path.transport.post(b, 0, len, path);
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) s.channel.receive(d.view.clear());
+            } catch (IOException | RuntimeException e) {
+                pool.release(d);
+                throw e;
+            }
+            if (from == null) {
+                pool.release(d);
+                return;
+            }
+            route(s, from, d, d.view.position());
+        }
+    }
+
+    /**
+     * The receive thread (either backend): queues datagram {@code d} ({@code len} bytes from {@code from}
+     * on {@code s}) on its transport's loop, routed by validated address, else by the STUN USERNAME's
+     * local ufrag; anything else goes back to the pool and counts as dropped.
+     */
+    void route(Socket s, InetSocketAddress from, ReceivedDatagram d, int len) {
+        byte[] b = d.buf;
+        UdpPath path = s.byAddress.get(from);
+        if (path == null && PacketClass.of(b, 0, len) == PacketClass.STUN) {
+            String ufrag = StunMessage.localUfrag(b, 0, len);
+            PeerTransport t = ufrag != null ? byUfrag.get(ufrag)
+                    : responses.take(b, 0, len, System.nanoTime() / 1_000_000); // full ICE: our check's answer
+            if (t != null) {
+                path = new UdpPath(s, from, t); // a check (or a response) from a new address: not yet bound
+            }
+        }
+        if (path == null) {
+            pool.release(d);
+            dropped.incrementAndGet();
+            return;
+        }
+        d.len = len;
+        d.path = path;
+        d.nanos = System.nanoTime();
+        path.transport.enqueue(d);
+    }
+
+    void countDropped() {
+        dropped.incrementAndGet();
+    }
+
+    void receiveError(Throwable e) {
+        if (!closed) {
+            log.warn("rtc udp receive error err={}", e.toString());
+        }
+    }
+
+    private void closeSocket(Socket s) {
+        try {
+            if (s.channel != null) {
+                s.channel.close();
+            }
+            io.netty.channel.Channel n = s.netty;
+            if (n != null) {
+                EpollUdp.close(n);
+            }
+        } catch (IOException ignored) {
+            // closing
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        if (selector == null) {
+            for (Socket s : sockets) {
+                closeSocket(s);
+            }
+            epoll.close();
+            return;
+        }
         try {
             selector.wakeup();
             receiver.join(2000);
@@ -271,11 +405,7 @@ public final class UdpMux implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (Socket s : sockets) {
-            try {
-                s.channel.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            closeSocket(s);
         }
         try {
             selector.close();

@@ -28,7 +28,7 @@ class PeerTransportAddressTest {
     private static final InetAddress A = addr("127.0.0.1");
     private static final InetAddress B = addr("127.0.0.2");
 
-    private UdpMux mux;
+    UdpMux mux;
     private PeerTransport transport;
     private DatagramSocket client;
 
