@@ -71,6 +71,24 @@ public final class EgressManager implements RoomListener {
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<MediaLoop, LoopTicker> tickers = new ConcurrentHashMap<>();
+    /**
+     * Threads for every egress's I/O (each egress runs its tasks in order through a {@link SerialExecutor}):
+     * at most {@link #IO_POOL_THREADS}, so 1,000 egresses starting at once queue their file opens instead of
+     * starting 1,000 threads (which starved the media loops in EgressBench); idle threads end after 60 s.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor ioPool = new java.util.concurrent.ThreadPoolExecutor(
+            IO_POOL_THREADS, IO_POOL_THREADS, 60, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+    static final int IO_POOL_THREADS = 16;
+
+    {
+        ioPool.allowCoreThreadTimeOut(true);
+    }
+    private static final java.util.concurrent.atomic.AtomicInteger IO_THREADS = new java.util.concurrent.atomic.AtomicInteger();
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
         this.rooms = rooms;
@@ -85,6 +103,8 @@ public final class EgressManager implements RoomListener {
     EgressSinks.Factory sinks() { return sinks; }
 
     /** The shared 20 ms ticker of a media loop. */
+    java.util.concurrent.Executor ioPool() { return ioPool; }
+
     LoopTicker ticker(MediaLoop loop) { return tickers.computeIfAbsent(loop, LoopTicker::new); }
 
     /** System.nanoTime() to UTC epoch ns, with one offset captured at construction. */

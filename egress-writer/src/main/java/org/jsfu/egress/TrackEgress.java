@@ -4,8 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
 import org.jsfu.egress.sink.RecordingSink;
@@ -30,7 +29,8 @@ final class TrackEgress implements RtpTap {
     private final String extension;
     private final String trackKind;
     private final String trackSource;
-    private final ExecutorService io;
+    /** This egress's I/O, in order, on the manager's shared pool. */
+    private final Executor io;
     final CompletableFuture<EgressInfo> done = new CompletableFuture<>();
 
     // room-loop state
@@ -61,11 +61,7 @@ final class TrackEgress implements RtpTap {
         o.padToWholeSecond = true;
         o.red = mimeType != null && mimeType.toLowerCase(java.util.Locale.ROOT).endsWith("/red");
         this.recorder = new TrackRecorder(mem, o, initial.egressId());
-        this.io = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "egress-" + initial.egressId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.io = new SerialExecutor(manager.ioPool());
     }
 
     EgressInfo info() { return info; }
@@ -271,7 +267,6 @@ final class TrackEgress implements RtpTap {
             manager.notifyListeners(last);
         } finally {
             done.complete(info);
-            io.shutdown();
         }
     }
 
