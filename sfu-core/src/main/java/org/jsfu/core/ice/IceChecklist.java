@@ -101,6 +101,8 @@ public final class IceChecklist<L> {
     private int selectionChanges;
     private long nextCheckMs = Long.MIN_VALUE;
     private long nextConsentMs;
+    /** When the current pair was selected: consent's 30 s run from here at the earliest. */
+    private long selectedAtMs;
     private L outLocal;
     private InetSocketAddress outRemote;
     private final byte[] outId = new byte[12];
@@ -237,8 +239,11 @@ public final class IceChecklist<L> {
     private void select(Pair<L> p, long nowMs) {
         if (selected == p) return;
         selected = p;
+        selectedAtMs = nowMs;
         selectionChanges++;
-        nextConsentMs = nowMs + consentInterval();
+        // RFC 7675 5.1: consent on a newly selected pair is verified at once; the pair may have last answered
+        // long ago (a renomination onto a pair validated at start-up)
+        nextConsentMs = nowMs;
     }
 
     /**
@@ -415,9 +420,12 @@ public final class IceChecklist<L> {
         return p != null && p.nominated;
     }
 
-    /** RFC 7675: consent holds while the selected pair answered within 30 s; false before selection. */
+    /**
+     * RFC 7675: consent holds while the selected pair answered within 30 s (counted from its selection at the
+     * earliest); false before selection.
+     */
     public boolean consentAlive(long nowMs) {
-        return selected != null && nowMs - selected.lastResponseMs <= CONSENT_TIMEOUT_MS;
+        return selected != null && nowMs - Math.max(selected.lastResponseMs, selectedAtMs) <= CONSENT_TIMEOUT_MS;
     }
 
     /** When the selected pair last answered, or Long.MIN_VALUE. */

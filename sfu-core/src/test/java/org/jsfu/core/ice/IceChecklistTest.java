@@ -100,6 +100,44 @@ class IceChecklistTest {
         assertFalse(server.checks.consentAlive(net.nowMs));
     }
 
+    /**
+     * The browser renominates (RFC 8445 8.1.1 lets the controlling side switch pairs) onto a pair that succeeded
+     * a minute earlier and was never selected since: consent starts from the selection and is checked at once
+     * (RFC 7675 5.1), not judged on that pair's old response.
+     */
+    @Test
+    void renominationOfAnOldValidPairKeepsConsent() {
+        IceNet net = new IceNet(8, 0);
+        IceNet.Node server = net.node("192.0.2.1", 7882, "srvA", IceRole.full(false, 4));
+        // the browser (controlling) at two addresses; the test sends its nominations
+        IceNet.Node first = net.responder("198.51.100.9", 50000, "brwB", IceRole.full(true, 1L << 40));
+        IceNet.Node second = net.responder("198.51.100.10", 50001, "brwB", IceRole.full(true, 1L << 40));
+        server.remote(first);
+        first.remote(server);
+        second.remote(server);
+        server.knows(first);
+        server.knows(second);
+        net.run(2_000);
+        assertTrue(server.checks.isValid(IceNet.BASE, first.addr) && server.checks.isValid(IceNet.BASE, second.addr));
+        server.checks.onRequest(IceNet.BASE, first.addr, IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY, true, net.nowMs);
+        assertEquals(first.addr, server.checks.selectedRemote());
+        net.run(60_000);
+        assertTrue(server.checks.consentAlive(net.nowMs));
+        assertEquals(IceChecklist.State.SUCCEEDED, server.checks.state(IceNet.BASE, second.addr), "the other pair stays valid");
+        assertFalse(server.role.isControlling(), "controlled");
+        long renominatedAt = net.nowMs;
+        server.checks.onRequest(IceNet.BASE, second.addr, IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY, true, net.nowMs);
+        assertEquals(second.addr, server.checks.selectedRemote(), "the latest nomination wins");
+        assertTrue(server.checks.consentAlive(net.nowMs), "consent is not judged on the pair's response of a minute ago");
+        net.run(100);
+        assertTrue(server.checks.selectedLastResponseMs() >= renominatedAt, "a consent check went out at once and was answered");
+        net.run(40_000);
+        assertTrue(server.checks.consentAlive(net.nowMs));
+        net.lossRate = 1.0;
+        net.run(IceChecklist.CONSENT_TIMEOUT_MS + 6_000);
+        assertFalse(server.checks.consentAlive(net.nowMs), "and it still expires when the peer goes silent");
+    }
+
     /** RFC 8445 7.3.1.1: two controlling agents; the one with the smaller tie-breaker switches when it receives a check. */
     @Test
     void bothControllingResolvesByTieBreaker() {

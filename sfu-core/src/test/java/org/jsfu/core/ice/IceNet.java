@@ -41,12 +41,12 @@ final class IceNet {
         final byte[] out = new byte[1500];
         int requestsSent;
 
-        Node(InetSocketAddress addr, IceCredentials cred, IceRole role, long seed) {
+        Node(InetSocketAddress addr, IceCredentials cred, IceRole role, long seed, boolean checking) {
             this.addr = addr;
             this.cred = cred;
             this.role = role;
             this.agent = new IceAgent(cred, role, null, null, IceAgent.DEFAULT_CONSENT_TIMEOUT_MS);
-            this.checks = role.isLite() ? null : new IceChecklist<>(cred, role, new Random(seed));
+            this.checks = role.isLite() || !checking ? null : new IceChecklist<>(cred, role, new Random(seed));
         }
 
         void remote(Node peer) {
@@ -84,9 +84,18 @@ final class IceNet {
     }
 
     Node node(String ip, int port, String ufrag, IceRole role) {
+        return node(ip, port, ufrag, role, true);
+    }
+
+    /** A full agent that only answers checks (its nominations are driven by the test). */
+    Node responder(String ip, int port, String ufrag, IceRole role) {
+        return node(ip, port, ufrag, role, false);
+    }
+
+    private Node node(String ip, int port, String ufrag, IceRole role, boolean checking) {
         try {
             Node n = new Node(new InetSocketAddress(InetAddress.getByName(ip), port),
-                    new IceCredentials(ufrag, ufrag + "password0123456789abcdc"), role, port);
+                    new IceCredentials(ufrag, ufrag + "password0123456789abcdc"), role, port, checking);
             nodes.add(n);
             return n;
         } catch (Exception e) {
