@@ -184,14 +184,18 @@ public final class EgressManager implements RoomListener {
         if (e == null || e.info().status().terminal()) {
             return CompletableFuture.failedFuture(new EgressException(EgressException.Code.NOT_FOUND, "egress not found"));
         }
-        Room room = rooms.room(e.info().roomName());
         long end = utcNanos(System.nanoTime());
         Runnable stop = () -> e.finishOnLoop(end, "StopEgress API", null);
-        CompletableFuture<Void> posted = room == null ? CompletableFuture.runAsync(stop)
-                : room.loop().submit(() -> {
-                    stop.run();
-                    return null;
-                });
+        // always on the egress's own loop (the recorder and the track's taps are loop state), even when the
+        // room has just gone; only a loop that no longer runs lets another thread finish it
+        CompletableFuture<Void> posted = e.loop().<Void>submit(() -> {
+            stop.run();
+            return null;
+        }).exceptionallyCompose(t -> {
+            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            return c instanceof java.util.concurrent.RejectedExecutionException ? CompletableFuture.runAsync(stop)
+                    : CompletableFuture.<Void>failedFuture(c);
+        });
         return posted.thenApply(x -> {
             EgressInfo i = e.info();
             return i.status().terminal() ? i : i.with(EgressStatus.ENDING, end).withDetails("StopEgress API");

@@ -3,6 +3,8 @@ package org.jsfu.egress;
 import java.util.ArrayList;
 import java.util.List;
 import org.jsfu.core.room.MediaLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One 20 ms timer per media loop that ticks every track egress pinned to that loop, instead of one
@@ -11,6 +13,7 @@ import org.jsfu.core.room.MediaLoop;
  * dropped on the next pass.
  */
 final class LoopTicker {
+    private static final Logger log = LoggerFactory.getLogger(LoopTicker.class);
     static final long TICK_MS = 20;
 
     private final MediaLoop loop;
@@ -31,6 +34,18 @@ final class LoopTicker {
     }
 
     private void run() {
+        try {
+            tickAll();
+        } finally {
+            if (egresses.isEmpty()) {
+                scheduled = false;
+            } else {
+                loop.schedule(this::run, TICK_MS);
+            }
+        }
+    }
+
+    private void tickAll() {
         for (int i = 0; i < egresses.size(); ) {
             TrackEgress e = egresses.get(i);
             if (e.finished()) {
@@ -39,13 +54,18 @@ final class LoopTicker {
                 egresses.remove(last);
                 continue;
             }
-            e.tick();
+            try {
+                e.tick();
+            } catch (RuntimeException ex) {
+                // one broken recording must not stop the ticks (silence fill, startup replay) of the others
+                log.error("egress tick failed egressId={}", e.egressId(), ex);
+                try {
+                    e.failOnLoop("egress tick failed: " + ex);
+                } catch (RuntimeException again) {
+                    log.error("egress could not be failed egressId={}", e.egressId(), again);
+                }
+            }
             i++;
-        }
-        if (egresses.isEmpty()) {
-            scheduled = false;
-        } else {
-            loop.schedule(this::run, TICK_MS);
         }
     }
 }

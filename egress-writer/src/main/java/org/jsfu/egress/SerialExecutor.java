@@ -27,7 +27,12 @@ final class SerialExecutor implements Executor {
     public void execute(Runnable task) {
         tasks.add(task);
         if (scheduled.compareAndSet(false, true)) {
-            pool.execute(this::drain);
+            try {
+                pool.execute(this::drain);
+            } catch (RuntimeException rejected) {
+                scheduled.set(false); // not wedged: the next execute tries again
+                throw rejected;
+            }
         }
     }
 

@@ -66,6 +66,9 @@ final class TrackEgress implements RtpTap {
 
     EgressInfo info() { return info; }
 
+    /** The room loop that owns this egress's recorder and tap. */
+    MediaLoop loop() { return loop; }
+
     /** What removes this tap from its track; run on the room loop when the egress ends. */
     void onDetach(Runnable detach) { this.detach = detach; }
 
@@ -163,6 +166,16 @@ final class TrackEgress implements RtpTap {
     @Override
     public void onClose(long nowNanos) {
         finishOnLoop(manager.utcNanos(nowNanos), "Source closed", null);
+    }
+
+    /** On the room loop: fails this egress now (an internal error on the loop). */
+    void failOnLoop(String error) {
+        try {
+            finishOnLoop(manager.utcNanos(System.nanoTime()), null, error);
+        } catch (RuntimeException e) {
+            finished = true; // it cannot even finish: at least stop ticking and taking packets
+            throw e;
+        }
     }
 
     /** Ends the recording at {@code endUtc}; on the room loop. {@code error} non-null fails the egress. */
