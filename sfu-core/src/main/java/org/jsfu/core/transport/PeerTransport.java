@@ -339,6 +339,7 @@ public final class PeerTransport {
         if (known != via && known instanceof TcpMux.Connection old && old != path) {
             old.close();
         }
+
         if (via instanceof UdpMux.UdpPath u) {
             u.bind();
         }
@@ -501,6 +502,11 @@ public final class PeerTransport {
         runChecks(System.nanoTime() / 1_000_000);
     }
 
+    /** Validated paths remembered; for tests. On the loop. */
+    int pathCount() {
+        return paths.size();
+    }
+
     /** Full ICE state for tests; null in lite mode. On the loop. */
     IceChecklist<Object> checklist() {
         return checks;
@@ -580,7 +586,7 @@ public final class PeerTransport {
     }
 
     /** Forgets paths whose pair ICE dropped (closing their TCP connections), keeping the current one. */
-    private void prunePaths() {
+    void prunePaths() {
         for (var it = paths.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getValue() != path && !ice.isValid(e.getKey())
@@ -588,6 +594,8 @@ public final class PeerTransport {
                 it.remove();
                 if (e.getValue() instanceof TcpMux.Connection c) {
                     c.close();
+                } else if (e.getValue() instanceof UdpMux.UdpPath u) {
+                    u.unbind(); // UdpMux routes only the addresses this transport still uses
                 }
             }
         }

@@ -134,6 +134,11 @@ public final class UdpMux implements AutoCloseable {
         void bind() {
             socket.byAddress.put(remote, this);
         }
+
+        /** Called by the transport when it forgets this path: its address no longer routes to it. */
+        void unbind() {
+            socket.byAddress.remove(remote, this);
+        }
     }
 
     private final List<Socket> sockets = new ArrayList<>();
