@@ -328,7 +328,7 @@ public final class IceChecklist<L> {
     public long nextPollMs(long nowMs) {
         long next = Long.MAX_VALUE;
         for (Tx<L> t : txs) next = Math.min(next, t.nextMs);
-        if (remoteMac == null) return next;
+        if (remoteMac == null || txs.size() >= MAX_TRANSACTIONS) return next; // poll starts nothing new when full
         boolean work = !triggered.isEmpty() || best(State.WAITING) != null
                 || role.isControlling() && selected == null && nominating == null && best(State.SUCCEEDED) != null;
         if (work) next = Math.min(next, Math.max(nowMs, nextCheckMs));

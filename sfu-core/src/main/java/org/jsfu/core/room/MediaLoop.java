@@ -22,10 +22,16 @@ public final class MediaLoop implements AutoCloseable {
     private final ScheduledExecutorService exec;
     private volatile Thread thread;
     /** Received datagrams of this loop's peer connections: one hop per batch, pooled buffers. */
-    private final LoopInbox inbox = new LoopInbox(this::post);
+    private final LoopInbox inbox;
 
     public MediaLoop(String name) {
+        this(name, LoopInbox.capacityFor(1));
+    }
+
+    /** @param inboxCapacity datagrams its inbox holds at most ({@link LoopInbox#capacityFor}) */
+    public MediaLoop(String name, int inboxCapacity) {
         this.name = name;
+        this.inbox = new LoopInbox(this::post, inboxCapacity);
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

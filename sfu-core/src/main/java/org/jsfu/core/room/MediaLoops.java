@@ -14,7 +14,7 @@ public final class MediaLoops implements AutoCloseable {
             throw new IllegalArgumentException("count must be >= 1");
         }
         for (int i = 0; i < count; i++) {
-            loops.add(new MediaLoop("media-loop-" + i));
+            loops.add(new MediaLoop("media-loop-" + i, org.jsfu.core.transport.LoopInbox.capacityFor(count)));
         }
     }
 

@@ -15,12 +15,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoopInbox {
     private static final Logger log = LoggerFactory.getLogger(LoopInbox.class);
-    static final int CAPACITY = 8192;
+    /**
+     * Datagrams an inbox holds by default: an eighth of the receive pool ({@link UdpMux#POOL_SIZE}), so a
+     * stalled loop can fill only its own inbox and the other loops (and STUN) keep receiving.
+     */
+    static final int CAPACITY = UdpMux.POOL_SIZE / 8;
+    /** The smallest inbox: a few drain batches. */
+    static final int MIN_CAPACITY = 64;
     /** Datagrams per drain task before yielding the loop to its other tasks (timers, signalling). */
     static final int BATCH = 256;
 
     private final Executor loop;
-    private final BoundedRing<ReceivedDatagram> queue = new BoundedRing<>(CAPACITY);
+    private final BoundedRing<ReceivedDatagram> queue;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final Runnable drainTask = this::drain;
@@ -30,7 +36,27 @@ public final class LoopInbox {
     private Thread draining;
 
     public LoopInbox(Executor loop) {
+        this(loop, CAPACITY);
+    }
+
+    /** @param capacity datagrams queued at most (rounded down to a power of two, at least {@link #MIN_CAPACITY}) */
+    public LoopInbox(Executor loop, int capacity) {
         this.loop = loop;
+        this.queue = new BoundedRing<>(Integer.highestOneBit(Math.max(MIN_CAPACITY, capacity)));
+    }
+
+    /**
+     * The inbox capacity for one of {@code loops} loops sharing a {@link UdpMux}: its receive pool over
+     * twice the loop count, so even if every loop but one stalls with a full inbox, half the pool is
+     * still free for the rest (a full inbox then drops only its own loop's datagrams).
+     */
+    public static int capacityFor(int loops) {
+        return Math.max(MIN_CAPACITY, UdpMux.POOL_SIZE / (2 * Math.max(1, loops)));
+    }
+
+    /** Datagrams this inbox holds at most. */
+    public int capacity() {
+        return queue.capacity();
     }
 
     /** The loop this inbox delivers on. */

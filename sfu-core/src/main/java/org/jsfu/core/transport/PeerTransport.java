@@ -90,6 +90,11 @@ public final class PeerTransport {
      */
     private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
     static final int EARLY_DTLS_LIMIT = 16;
+    /** Remote candidates (SDP and trickle) a full-ICE transport checks at most, as LiveKit caps them. */
+    static final int MAX_REMOTE_CANDIDATES = 32;
+    private int remoteCandidates;
+    /** The peer's ufrag the candidate count belongs to: an ICE restart (RFC 8445 9) starts it over. */
+    private String candidatesUfrag;
     private long earlyDtlsFirstNanos;
 
     private DtlsSession dtls;
@@ -195,6 +200,12 @@ public final class PeerTransport {
         }
         ice.setRemoteCredentials(ufrag, pwd);
         if (checks != null) {
+            if (ufrag != null && !ufrag.equals(candidatesUfrag)) {
+                if (candidatesUfrag != null) {
+                    remoteCandidates = 0;
+                }
+                candidatesUfrag = ufrag;
+            }
             checks.setRemoteCredentials(ufrag, pwd);
             armIce(System.nanoTime() / 1_000_000);
         }
@@ -328,6 +339,7 @@ public final class PeerTransport {
         if (known != via && known instanceof TcpMux.Connection old && old != path) {
             old.close();
         }
+
         if (via instanceof UdpMux.UdpPath u) {
             u.bind();
         }
@@ -412,22 +424,44 @@ public final class PeerTransport {
             return 0;
         }
         InetSocketAddress remote = c.socketAddress();
-        if (remote.isUnresolved() || remote.getPort() == 0) {
+        if (remote.isUnresolved() || remote.getPort() == 0 || remoteCandidates >= MAX_REMOTE_CANDIDATES) {
             return 0;
         }
         int added = 0;
         for (UdpMux.Socket sock : mux.sockets()) {
             java.net.InetAddress l = sock.localAddress();
-            if (sock.port() != port || l != null && (l.getClass() != remote.getAddress().getClass()
-                    || l.isLoopbackAddress() != remote.getAddress().isLoopbackAddress())) {
+            if (sock.port() != port || l != null && l.getClass() != remote.getAddress().getClass()
+                    || scope(remote.getAddress()) != (l == null ? SCOPE_ROUTABLE : scope(l))) {
                 continue;
             }
             if (checks.addCandidate(sock, remote, localPriority(sock), c.priority())) {
                 added++;
             }
         }
+        if (added > 0) {
+            remoteCandidates++;
+        }
         armIce(System.nanoTime() / 1_000_000);
         return added;
+    }
+
+    private static final int SCOPE_ROUTABLE = 0;
+
+    /**
+     * Which kind of address: a remote candidate is checked only from a socket of the same kind, so a
+     * trickled loopback, link-local, unspecified, multicast or broadcast address gets no STUN from us
+     * (RFC 8445 5.1.1.1 never gathers such host candidates; sending checks there would let a peer aim
+     * our traffic at this host's or its LAN's services) unless our socket is itself bound to one
+     * (a node on 127.0.0.1 in dev mode). A wildcard socket counts as routable.
+     */
+    private static int scope(java.net.InetAddress a) {
+        if (a.isLoopbackAddress()) return 1;
+        if (a.isLinkLocalAddress()) return 2;
+        if (a.isAnyLocalAddress()) return 3;
+        if (a.isMulticastAddress()) return 4;
+        byte[] b = a.getAddress();
+        if (b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == -1) return 5; // 255.255.255.255, RFC 919
+        return SCOPE_ROUTABLE;
     }
 
     /** Sends every check the checklist has due, then re-arms the timer. On the loop. */
@@ -466,6 +500,11 @@ public final class PeerTransport {
     private void onIceTimer() {
         iceTimerAtMs = Long.MAX_VALUE;
         runChecks(System.nanoTime() / 1_000_000);
+    }
+
+    /** Validated paths remembered; for tests. On the loop. */
+    int pathCount() {
+        return paths.size();
     }
 
     /** Full ICE state for tests; null in lite mode. On the loop. */
@@ -547,7 +586,7 @@ public final class PeerTransport {
     }
 
     /** Forgets paths whose pair ICE dropped (closing their TCP connections), keeping the current one. */
-    private void prunePaths() {
+    void prunePaths() {
         for (var it = paths.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getValue() != path && !ice.isValid(e.getKey())
@@ -555,6 +594,8 @@ public final class PeerTransport {
                 it.remove();
                 if (e.getValue() instanceof TcpMux.Connection c) {
                     c.close();
+                } else if (e.getValue() instanceof UdpMux.UdpPath u) {
+                    u.unbind(); // UdpMux routes only the addresses this transport still uses
                 }
             }
         }

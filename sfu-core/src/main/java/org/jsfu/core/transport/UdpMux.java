@@ -134,13 +134,19 @@ public final class UdpMux implements AutoCloseable {
         void bind() {
             socket.byAddress.put(remote, this);
         }
+
+        /** Called by the transport when it forgets this path: its address no longer routes to it. */
+        void unbind() {
+            socket.byAddress.remove(remote, this);
+        }
     }
 
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Map<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
     /** Full ICE: responses to our checks carry no USERNAME; they route by transaction id. */
-    private final StunTransactionRoutes<PeerTransport> responses = new StunTransactionRoutes<>(4096, 10_000);
+    private final StunTransactionRoutes<PeerTransport> responses = new StunTransactionRoutes<>(4096, 10_000,
+            StunTransactionRoutes.ROUTES_PER_AGENT);
     /** The NIO backend's selector and receive thread; null on the epoll backend. */
     private final Selector selector;
     private final Thread receiver;

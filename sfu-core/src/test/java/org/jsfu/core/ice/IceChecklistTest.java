@@ -377,4 +377,42 @@ class IceChecklistTest {
                 .encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(pwd)), true);
         return Arrays.copyOf(b, n);
     }
+
+    /**
+     * With every transaction slot taken, poll sends no new check, so nextPollMs must not report one as
+     * due (the timer would spin): a peer re-checking every pair keeps the checklist at its bound.
+     */
+    @Test
+    void aFullTransactionTableIsNotReportedAsDue() {
+        IceChecklist<String> cl = new IceChecklist<>(new IceCredentials("mine", "minepassword0123456789abcd"),
+                IceRole.full(false, 3), new Random(2));
+        cl.setRemoteCredentials("peer", "peerpassword0123456789abcd");
+        byte[] out = new byte[600];
+        int full = 0;
+        for (int i = 0; i < IceChecklist.MAX_PAIRS; i++) {
+            cl.addCandidate("b", addr("192.0.2." + (i + 1), 9), IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY);
+        }
+        // pair i's first check leaves at 50 i ms and is retransmitted at +500, +1500, +3100, +4700 (RFC 5389 7.2.1):
+        // at 3860 every pair waits 1600 ms; cancelled then, they linger while 16 triggered checks start
+        for (long now = 0; now < 10_000; now += 10) {
+            if (now == 4670) { // the table is full; one more check from the peer queues work poll cannot start
+                cl.onRequest("b", addr("192.0.2.1", 9), IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY, false, now);
+            }
+            if (now == 3860) {
+                // the peer checks every pair: each pair's check (retransmitted, long RTO) is cancelled
+                // but waits for a late response (RFC 8445 7.3.1.4) while a triggered check starts
+                for (int i = 0; i < IceChecklist.MAX_PAIRS; i++) {
+                    cl.onRequest("b", addr("192.0.2." + (i + 1), 9), IceNet.HOST_PRIORITY, IceNet.HOST_PRIORITY,
+                            false, now);
+                }
+            }
+            while (cl.poll(now, out) > 0) { }
+            if (cl.transactionCount() >= IceChecklist.MAX_TRANSACTIONS) {
+                full++;
+            }
+            long next = cl.nextPollMs(now);
+            assertTrue(next > now, "reported due at " + now + " with " + cl.transactionCount() + " transactions");
+        }
+        assertTrue(full > 0, "the transaction table was full at times");
+    }
 }

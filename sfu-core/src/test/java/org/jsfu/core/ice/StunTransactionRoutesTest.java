@@ -61,4 +61,40 @@ class StunTransactionRoutesTest {
         r.removeTarget("pc");
         assertEquals(0, r.size());
     }
+
+    @Test
+    void oneTargetCannotEvictAnothersRoutes() {
+        StunTransactionRoutes<String> r = new StunTransactionRoutes<>(16, 1000, 4);
+        r.put(id(1), "quiet", 0);
+        for (int i = 0; i < 100; i++) {
+            r.put(id(100 + i), "chatty", 1); // a PC trickling endless candidates
+        }
+        assertEquals(4, r.size("chatty"), "capped per target");
+        assertEquals(1, r.size("quiet"));
+        byte[] quiet = message(StunMessage.BINDING_SUCCESS, id(1));
+        assertEquals("quiet", r.take(quiet, 0, quiet.length, 2), "the other target's route survived");
+        byte[] newest = message(StunMessage.BINDING_SUCCESS, id(199));
+        assertEquals("chatty", r.take(newest, 0, newest.length, 2), "the chatty target keeps its newest");
+        byte[] oldest = message(StunMessage.BINDING_SUCCESS, id(100));
+        assertNull(r.take(oldest, 0, oldest.length, 2), "its own oldest went first");
+        assertEquals(3, r.size("chatty"));
+        r.removeTarget("chatty");
+        assertEquals(0, r.size("chatty"));
+        assertEquals(0, r.size());
+    }
+
+    @Test
+    void aRetransmissionKeepsExpiryOrder() {
+        StunTransactionRoutes<String> r = new StunTransactionRoutes<>(8, 1000);
+        r.put(id(1), "pc", 0);
+        r.put(id(2), "pc", 500);
+        r.put(id(1), "pc", 900); // RFC 5389 7.2.1: the retransmission reuses the id; expires at 1900
+        // at 1600 id(2) has expired; id(1), re-put later, has not: expiry must not stop at it
+        byte[] second = message(StunMessage.BINDING_SUCCESS, id(2));
+        assertNull(r.take(second, 0, second.length, 1600), "expired");
+        assertEquals(1, r.size(), "the expired route is gone, not stuck behind the re-put one");
+        byte[] first = message(StunMessage.BINDING_SUCCESS, id(1));
+        assertEquals("pc", r.take(first, 0, first.length, 1600), "the retransmitted route is live");
+        assertEquals(0, r.size("pc"));
+    }
 }

@@ -157,6 +157,75 @@ class LoopInboxTest {
     }
 
     @Test
+    void aStalledLoopFillsOnlyItsOwnInbox() throws Exception {
+        ExecutorService stalledLoop = Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        stalledLoop.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        LoopInbox stalledInbox = new LoopInbox(stalledLoop);
+        PeerTransport stalled = new PeerTransport("stalled", mux, null, stalledInbox, handshakes,
+                DtlsIdentity.generate(), new Quiet());
+        InetSocketAddress server = new InetSocketAddress(LO, stalled.localPort());
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            client.setSoTimeout(3000);
+            byte[] b = new byte[300];
+            int n = UdpMux.POOL_SIZE + 2000; // more than every receive buffer
+            for (int i = 0; i < n; i++) {
+                byte[] tid = new byte[12];
+                tid[0] = (byte) i;
+                tid[1] = (byte) (i >> 8);
+                int len = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                        .username(stalled.localIce().ufrag() + ":peer").priority(1)
+                        .encode(b, 0, StunMessage.hmacSha1(new byte[16]), true);
+                client.send(new DatagramPacket(b, len, server));
+                if ((i & 127) == 0) {
+                    Thread.sleep(1); // keep within the socket buffer
+                }
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stalledInbox.dropped() < n - stalledInbox.capacity() - 64 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertTrue(stalledInbox.dropped() > 0, "the stalled loop's inbox is full");
+            assertTrue(stalledInbox.capacity() <= UdpMux.POOL_SIZE / 4, "well below the pool");
+
+            // another loop's transport still gets its check and answers it (RFC 8445 7.3)
+            PeerTransport live = transports.get(0);
+            byte[] tid = new byte[12];
+            tid[11] = 42;
+            int len = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                    .username(live.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(7)
+                    .encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(live.localIce().pwd())), true);
+            client.send(new DatagramPacket(b, len, new InetSocketAddress(LO, live.localPort())));
+            DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            client.receive(in);
+            StunMessage resp = StunMessage.parse(java.util.Arrays.copyOf(in.getData(), in.getLength()), 0,
+                    in.getLength());
+            assertNotNull(resp);
+            assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
+        } finally {
+            release.countDown();
+            stalledLoop.submit(stalled::close).get(5, TimeUnit.SECONDS);
+            stalledLoop.shutdownNow();
+        }
+        ReceivePool pool = mux.pool();
+        assertTrue(waitFor(() -> pool.free() == pool.created()), "all buffers back after the loop resumes");
+    }
+
+    @Test
+    void inboxCapacityLeavesHalfThePoolWhenEveryOtherLoopStalls() {
+        for (int loops : new int[] {1, 2, 8, 64}) {
+            int c = new LoopInbox(Runnable::run, LoopInbox.capacityFor(loops)).capacity();
+            assertTrue(c * loops <= UdpMux.POOL_SIZE / 2 || c == LoopInbox.MIN_CAPACITY, loops + " loops: " + c);
+        }
+    }
+
+    @Test
     void datagramsForAClosedTransportAreReturned() throws Exception {
         PeerTransport t = transports.get(1);
         loop.submit(t::close).get(5, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package org.jsfu.core.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -79,8 +80,36 @@ class PeerTransportAddressTest {
         assertEquals(B, transport.routeSocket().localAddress(), "the latest nomination wins");
     }
 
+    @Test
+    void prunedPathsLeaveTheSocketsAddressRoutes() throws Exception {
+        InetSocketAddress viaA = new InetSocketAddress(A, transport.localPort());
+        int sources = 40; // an authenticated peer checking from ever new source addresses
+        List<DatagramSocket> from = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < sources; i++) {
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(A, 0)); // open: distinct ports
+                from.add(s);
+                s.setSoTimeout(3000);
+                check(s, viaA, false, 100 + i);
+            }
+        } finally {
+            from.forEach(DatagramSocket::close);
+        }
+        assertEquals(sources, mux.addressRoutes(), "each validated source is bound");
+        transport.prunePaths(); // ICE keeps a bounded set of valid addresses (IceAgent.MAX_VALID_PAIRS)
+        int kept = transport.pathCount();
+        assertTrue(kept < sources, "paths pruned: " + kept);
+        assertEquals(kept, mux.addressRoutes(), "the mux routes only the addresses the transport still uses");
+        assertEquals(viaA, check(viaA, true, 999), "the peer's current address still works");
+    }
+
     /** Sends a signed Binding request to {@code to}; returns where the success response came from. */
     private InetSocketAddress check(InetSocketAddress to, boolean useCandidate, long seed) throws Exception {
+        return check(client, to, useCandidate, seed);
+    }
+
+    private InetSocketAddress check(DatagramSocket client, InetSocketAddress to, boolean useCandidate, long seed)
+            throws Exception {
         byte[] tid = new byte[12];
         new Random(seed).nextBytes(tid);
         StunMessage m = new StunMessage(StunMessage.BINDING_REQUEST, tid)
