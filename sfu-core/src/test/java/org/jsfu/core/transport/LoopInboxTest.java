@@ -211,7 +211,10 @@ class LoopInboxTest {
         } finally {
             release.countDown();
             stalledLoop.submit(stalled::close).get(5, TimeUnit.SECONDS);
-            stalledLoop.shutdownNow();
+            // shutdown, not shutdownNow: a drain task re-posted behind the close (256 datagrams per task) still
+            // runs and returns its buffers, as MediaLoop.close lets queued tasks finish
+            stalledLoop.shutdown();
+            assertTrue(stalledLoop.awaitTermination(10, TimeUnit.SECONDS));
         }
         ReceivePool pool = mux.pool();
         assertTrue(waitFor(() -> pool.free() == pool.created()), "all buffers back after the loop resumes");
