@@ -152,7 +152,8 @@ function installTcpOnly() {
  * Joins a room. opts: { mic: bool, camera: bool, cameraResolution: {width,height,frameRate},
  * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates),
  * videoCodec: 'vp8' | 'h264' | ... (Room publishDefaults.videoCodec), micPublish: TrackPublishOptions
- * for the microphone (e.g. { dtx: false } or { forceStereo: true }) }. Room options follow the contract: adaptiveStream and dynacast off.
+ * for the microphone (e.g. { dtx: false } or { forceStereo: true }), micCapture: constraints added to the
+ * raw-audio capture (e.g. { echoCancellation: true }, which makes Chrome capture mono) }. Room options follow the contract: adaptiveStream and dynacast off.
  */
 async function join(url, token, opts = {}) {
   if (room) throw new Error('already joined');
@@ -171,7 +172,9 @@ async function join(url, token, opts = {}) {
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
-    if (opts.mic) await room.localParticipant.setMicrophoneEnabled(true, RAW_AUDIO, opts.micPublish);
+    if (opts.mic) {
+      await room.localParticipant.setMicrophoneEnabled(true, { ...RAW_AUDIO, ...opts.micCapture }, opts.micPublish);
+    }
     if (opts.camera) {
       const res = opts.cameraResolution || VideoPresets.h360.resolution;
       await room.localParticipant.setCameraEnabled(true, { resolution: res });

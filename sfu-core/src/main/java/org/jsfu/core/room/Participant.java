@@ -127,8 +127,12 @@ public final class Participant {
         }
         TrackInfo existing = pending.get(req.cid());
         if (existing == null) {
+            // the requested video codec stands as the mime type until the offer is negotiated (LiveKit
+            // fills TrackPublishedResponse codecs from AddTrackRequest.simulcast_codecs the same way)
+            String mime = req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()
+                    ? "video/" + req.videoCodec().toLowerCase(java.util.Locale.ROOT) : "";
             existing = new TrackInfo(Sids.track(), req.cid(), req.type(), req.name(), req.muted(), req.width(),
-                    req.height(), req.source(), "", "", req.simulcast(), req.disableDtx(), req.stereo(),
+                    req.height(), req.source(), mime, "", req.simulcast(), req.disableDtx(), req.stereo(),
                     req.disableRed(), req.stream(), req.encryption(), ++trackVersion);
             pending.put(req.cid(), existing);
             if (req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()) {

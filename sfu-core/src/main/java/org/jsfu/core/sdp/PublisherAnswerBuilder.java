@@ -206,14 +206,29 @@ final class PublisherAnswerBuilder {
         return new CodecChoice(opus, -1, redPt);
     }
 
-    /** LiveKit answer munging: {@code usedtx=1} unless TF_NO_DTX, stereo for TF_STEREO (RFC 7587 §6.1). */
+    /**
+     * LiveKit answer munging: {@code usedtx=1} unless TF_NO_DTX; {@code stereo=1} only for TF_STEREO tracks
+     * (RFC 7587 §6.1: stereo in the answer asks the offerer to send stereo, so a mono mic must not get it
+     * just because the browser offered it; sprop-stereo describes the answerer's own sending, and this
+     * answer is recvonly, so it is always dropped).
+     */
     static String withOpusParams(String offered, CodecPolicy policy, String cid) {
-        StringBuilder f = new StringBuilder(offered == null ? "" : offered);
+        boolean stereo = cid != null && policy.stereoCids().contains(cid);
+        StringBuilder f = new StringBuilder();
+        if (offered != null) {
+            for (String p : offered.split(";")) {
+                String t = p.trim();
+                if (t.isEmpty() || t.startsWith("sprop-stereo=") || (!stereo && t.startsWith("stereo="))) {
+                    continue;
+                }
+                appendParam(f, t);
+            }
+        }
         boolean dtx = policy.dtx() && (cid == null || !policy.noDtxCids().contains(cid));
         if (dtx && !hasParam(f, "usedtx")) {
             appendParam(f, "usedtx=1");
         }
-        if (cid != null && policy.stereoCids().contains(cid)) {
+        if (stereo) {
             if (!hasParam(f, "stereo")) {
                 appendParam(f, "stereo=1");
             }

@@ -156,13 +156,16 @@ class RoomManagerTest {
     void requestedVideoCodecLivesAsLongAsTheTrack() throws Exception {
         Participant p = join("r3c", "carol", new RecordingSink());
         MediaLoop loop = p.room().loop();
-        loop.submit(() -> p.addPendingTrack(new AddTrack("cam", "cam", TrackType.VIDEO, 640, 360, false, false,
-                TrackSource.CAMERA, true, false, false, "", 0, "h264"))).get();
-        loop.submit(() -> p.addPendingTrack(new AddTrack("mic", "mic", TrackType.AUDIO, 0, 0, false, false,
-                TrackSource.MICROPHONE, false, false, false, "", 0, "opus"))).get();
-        assertEquals(java.util.Map.of("cam", "h264"), loop.submit(p::requestedVideoCodecs).get());
+        TrackInfo cam = loop.submit(() -> p.addPendingTrack(new AddTrack("cam", "cam", TrackType.VIDEO, 640, 360,
+                false, false, TrackSource.CAMERA, true, false, false, "", 0, "H264"))).get();
+        TrackInfo mic = loop.submit(() -> p.addPendingTrack(new AddTrack("mic", "mic", TrackType.AUDIO, 0, 0, false,
+                false, TrackSource.MICROPHONE, false, false, false, "", 0, "opus"))).get();
+        assertEquals("video/h264", cam.mimeType(), "the requested codec until negotiation");
+        assertEquals("", mic.mimeType());
+        assertEquals(java.util.Map.of("cam", "H264"), loop.submit(p::requestedVideoCodecs).get());
         TrackInfo pub = loop.submit(() -> p.publishPendingTrack("cam", "1", "video/H264")).get();
-        assertEquals(java.util.Map.of("cam", "h264"), loop.submit(p::requestedVideoCodecs).get());
+        assertEquals("video/H264", pub.mimeType());
+        assertEquals(java.util.Map.of("cam", "H264"), loop.submit(p::requestedVideoCodecs).get());
         loop.submit(() -> p.unpublishTrack(pub.sid(), false)).get();
         assertEquals(java.util.Map.of(), loop.submit(p::requestedVideoCodecs).get());
     }

@@ -99,6 +99,21 @@ class PublisherAnswerTest {
                 answer("chrome-audio-offer.sdp", otherTrack).media().get(0).codec().fmtp());
     }
 
+    /** livekit-client offers stereo=1 on every opus m-line; only a TF_STEREO track's answer keeps it. */
+    @Test
+    void offeredStereoAnsweredOnlyForStereoTracks() {
+        String offer = SdpFixtures.load("chrome-audio-offer.sdp").replace(
+                "a=fmtp:111 minptime=10;useinbandfec=1\r\n", "a=fmtp:111 minptime=10;stereo=1;sprop-stereo=1;useinbandfec=1\r\n");
+        assertTrue(offer.contains("stereo=1;sprop-stereo=1"));
+        PublisherAnswer mono = SdpNegotiator.answerPublisherOffer(offer, SdpFixtures.LOCAL, CodecPolicy.defaults());
+        assertEquals("minptime=10;useinbandfec=1;usedtx=1", mono.media().get(0).codec().fmtp());
+        assertFalse(mono.sdp().contains("stereo"));
+        CodecPolicy stereoPolicy = CodecPolicy.defaults().withAudioFeatures(Set.of(), Set.of(AUDIO_CID));
+        PublisherAnswer stereo = SdpNegotiator.answerPublisherOffer(offer, SdpFixtures.LOCAL, stereoPolicy);
+        assertEquals("minptime=10;stereo=1;useinbandfec=1;usedtx=1;maxaveragebitrate=510000",
+                stereo.media().get(0).codec().fmtp());
+    }
+
     @Test
     void redOnlyWhenPolicyAllows() {
         PublisherAnswer a = answer("chrome-audio-offer.sdp", CodecPolicy.defaults().withRed(true));

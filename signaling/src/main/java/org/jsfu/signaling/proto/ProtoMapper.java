@@ -103,8 +103,27 @@ public final class ProtoMapper {
         return wire >= 0 && wire < TrackType.values().length ? TrackType.values()[wire] : TrackType.AUDIO;
     }
 
+    /**
+     * livekit.TrackInfo. {@code codecs} holds the one codec the track publishes (mime type, mid, the
+     * client's cid) once it is negotiated; before that it stays empty, because SDKs take a non-empty list's
+     * first mime type as the server's codec choice and an empty mime type is not one. stereo and
+     * disable_dtx are also given as audio_features, which newer SDKs read instead of the deprecated booleans.
+     */
     public static LivekitModels.TrackInfo track(TrackInfo t) {
-        return LivekitModels.TrackInfo.newBuilder()
+        LivekitModels.TrackInfo.Builder b = LivekitModels.TrackInfo.newBuilder();
+        if (t.mimeType() != null && !t.mimeType().isEmpty()) {
+            b.addCodecs(LivekitModels.SimulcastCodecInfo.newBuilder()
+                    .setMimeType(t.mimeType())
+                    .setMid(t.mid() == null ? "" : t.mid())
+                    .setCid(t.cid() == null ? "" : t.cid()));
+        }
+        if (t.stereo()) {
+            b.addAudioFeatures(LivekitModels.AudioTrackFeature.TF_STEREO);
+        }
+        if (t.disableDtx()) {
+            b.addAudioFeatures(LivekitModels.AudioTrackFeature.TF_NO_DTX);
+        }
+        return b
                 .setSid(t.sid())
                 .setTypeValue(t.type().ordinal())
                 .setName(t.name() == null ? "" : t.name())
@@ -114,7 +133,7 @@ public final class ProtoMapper {
                 .setSimulcast(t.simulcast())
                 .setDisableDtx(t.disableDtx())
                 .setSourceValue(t.source().ordinal())
-                .setMimeType(t.mimeType() == null ? "" : t.mimeType())
+                .setMimeType(t.mimeType())
                 .setMid(t.mid() == null ? "" : t.mid())
                 .setStereo(t.stereo())
                 .setDisableRed(t.disableRed())
@@ -123,10 +142,13 @@ public final class ProtoMapper {
                 .build();
     }
 
+    /** AddTrack; stereo and DTX come from the deprecated booleans or from audio_features (TF_STEREO, TF_NO_DTX). */
     public static AddTrack addTrack(LivekitRtc.AddTrackRequest r) {
+        boolean stereo = r.getStereo() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_STEREO);
+        boolean noDtx = r.getDisableDtx() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_NO_DTX);
         return new AddTrack(r.getCid(), r.getName(), type(r.getTypeValue()), r.getWidth(), r.getHeight(), r.getMuted(),
-                r.getDisableDtx(), source(r.getSourceValue()), r.getLayersCount() > 1 || r.getSimulcastCodecsCount() > 1,
-                r.getStereo(), r.getDisableRed(), r.getStream(), r.getEncryptionValue(),
+                noDtx, source(r.getSourceValue()), r.getLayersCount() > 1 || r.getSimulcastCodecsCount() > 1,
+                stereo, r.getDisableRed(), r.getStream(), r.getEncryptionValue(),
                 r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "");
     }
 

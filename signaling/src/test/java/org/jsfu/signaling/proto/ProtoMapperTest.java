@@ -1,11 +1,15 @@
 package org.jsfu.signaling.proto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import org.jsfu.core.room.AddTrack;
+import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
 import org.junit.jupiter.api.Test;
@@ -28,5 +32,43 @@ class ProtoMapperTest {
                 .setType(LivekitModels.TrackType.AUDIO).setSource(LivekitModels.TrackSource.SCREEN_SHARE_AUDIO).build());
         assertTrue(screenAudio.videoCodec().isEmpty());
         assertEquals(TrackSource.SCREEN_SHARE_AUDIO, screenAudio.source());
+    }
+
+    /** Newer SDKs send stereo and no-DTX as audio_features; the deprecated booleans still count. */
+    @Test
+    void addTrackReadsAudioFeatures() {
+        AddTrack f = ProtoMapper.addTrack(LivekitRtc.AddTrackRequest.newBuilder().setCid("m")
+                .setType(LivekitModels.TrackType.AUDIO)
+                .addAudioFeatures(LivekitModels.AudioTrackFeature.TF_STEREO)
+                .addAudioFeatures(LivekitModels.AudioTrackFeature.TF_NO_DTX).build());
+        assertTrue(f.stereo());
+        assertTrue(f.disableDtx());
+        AddTrack legacy = ProtoMapper.addTrack(LivekitRtc.AddTrackRequest.newBuilder().setCid("m")
+                .setType(LivekitModels.TrackType.AUDIO).setStereo(true).build());
+        assertTrue(legacy.stereo());
+        assertFalse(legacy.disableDtx());
+        AddTrack mono = ProtoMapper.addTrack(LivekitRtc.AddTrackRequest.newBuilder().setCid("m")
+                .setType(LivekitModels.TrackType.AUDIO)
+                .addAudioFeatures(LivekitModels.AudioTrackFeature.TF_ECHO_CANCELLATION).build());
+        assertFalse(mono.stereo());
+        assertFalse(mono.disableDtx());
+    }
+
+    /** TrackInfo.codecs carries the negotiated codec (SDKs read the mime type for codec fallback). */
+    @Test
+    void trackInfoCarriesCodecsAndAudioFeatures() {
+        TrackInfo pending = new TrackInfo("TR_a", "mic-cid", TrackType.AUDIO, "mic", false, 0, 0,
+                TrackSource.MICROPHONE, "", "", false, true, true, false, "", 0, 1);
+        LivekitModels.TrackInfo p = ProtoMapper.track(pending);
+        assertEquals(0, p.getCodecsCount(), "no codec before negotiation: an empty mime type is no choice");
+        assertEquals(List.of(LivekitModels.AudioTrackFeature.TF_STEREO, LivekitModels.AudioTrackFeature.TF_NO_DTX),
+                p.getAudioFeaturesList());
+
+        LivekitModels.TrackInfo published = ProtoMapper.track(pending.published("0", "audio/opus", 2));
+        LivekitModels.SimulcastCodecInfo c = published.getCodecs(0);
+        assertEquals("audio/opus", c.getMimeType());
+        assertEquals("0", c.getMid());
+        assertEquals("mic-cid", c.getCid());
+        assertEquals("audio/opus", published.getMimeType());
     }
 }
