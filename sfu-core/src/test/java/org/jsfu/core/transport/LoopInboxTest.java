@@ -49,7 +49,7 @@ class LoopInboxTest {
         inbox = new LoopInbox(loop);
         DtlsIdentity id = DtlsIdentity.generate();
         for (int i = 0; i < 2; i++) {
-            transports.add(new PeerTransport("pc" + i, mux, null, inbox, handshakes, id, new Quiet()));
+            transports.add(new PeerTransport("pc" + i, mux, null, inbox, handshakes, id, new QuietListener()));
         }
     }
 
@@ -169,7 +169,7 @@ class LoopInboxTest {
         });
         LoopInbox stalledInbox = new LoopInbox(stalledLoop);
         PeerTransport stalled = new PeerTransport("stalled", mux, null, stalledInbox, handshakes,
-                DtlsIdentity.generate(), new Quiet());
+                DtlsIdentity.generate(), new QuietListener());
         InetSocketAddress server = new InetSocketAddress(LO, stalled.localPort());
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             client.setSoTimeout(3000);
@@ -249,7 +249,7 @@ class LoopInboxTest {
             rejected.incrementAndGet();
             throw new RejectedExecutionException("shut down");
         });
-        PeerTransport t = new PeerTransport("gone", mux, null, gone, handshakes, DtlsIdentity.generate(), new Quiet());
+        PeerTransport t = new PeerTransport("gone", mux, null, gone, handshakes, DtlsIdentity.generate(), new QuietListener());
         transports.add(t);
         ReceivedDatagram d = mux.pool().take();
         d.path = new UdpMux.UdpPath(mux.sockets().get(0), new InetSocketAddress(LO, 9), t);
@@ -274,22 +274,5 @@ class LoopInboxTest {
             Thread.sleep(20);
         }
         return false;
-    }
-
-    private static final class Quiet implements PeerTransport.Listener {
-        @Override
-        public void onConnected(PeerTransport t) {}
-
-        @Override
-        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-
-        @Override
-        public void onFailed(PeerTransport t, String reason) {}
     }
 }

@@ -48,7 +48,7 @@ class PeerTransportAddressTest {
             port = probe.getLocalPort();
         }
         mux = new UdpMux(List.of(A, B), port, port);
-        transport = new PeerTransport("t", mux, Runnable::run, Runnable::run, DtlsIdentity.generate(), new Quiet());
+        transport = new PeerTransport("t", mux, Runnable::run, Runnable::run, DtlsIdentity.generate(), new QuietListener());
         client = new DatagramSocket(new InetSocketAddress(A, 0));
         client.setSoTimeout(3000);
     }
@@ -125,22 +125,5 @@ class PeerTransportAddressTest {
         assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
         assertEquals(client.getLocalSocketAddress(), resp.xorMappedAddress());
         return (InetSocketAddress) in.getSocketAddress();
-    }
-
-    private static final class Quiet implements PeerTransport.Listener {
-        @Override
-        public void onConnected(PeerTransport t) {}
-
-        @Override
-        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-
-        @Override
-        public void onFailed(PeerTransport t, String reason) {}
     }
 }

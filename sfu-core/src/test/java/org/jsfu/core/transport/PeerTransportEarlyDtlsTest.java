@@ -46,7 +46,7 @@ class PeerTransportEarlyDtlsTest {
         mux = new UdpMux(List.of(LO), port, port);
         loop = Executors.newSingleThreadExecutor();
         handshakes = Executors.newCachedThreadPool();
-        transport = new PeerTransport("sub:t", mux, loop, handshakes, DtlsIdentity.generate(), new Quiet());
+        transport = new PeerTransport("sub:t", mux, loop, handshakes, DtlsIdentity.generate(), new QuietListener());
         browser = new DatagramSocket(new InetSocketAddress(LO, 0));
         browser.setSoTimeout(5000);
     }
@@ -140,22 +140,5 @@ class PeerTransportEarlyDtlsTest {
             Thread.sleep(10);
         }
         return false;
-    }
-
-    private static final class Quiet implements PeerTransport.Listener {
-        @Override
-        public void onConnected(PeerTransport t) {}
-
-        @Override
-        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-
-        @Override
-        public void onFailed(PeerTransport t, String reason) {}
     }
 }

@@ -57,7 +57,7 @@ class PeerTransportFullIceTest {
     }
 
     private void open(boolean controlling) {
-        transport = new PeerTransport("t", mux, null, loop::execute, handshakes, DtlsIdentity.generate(), new Quiet(),
+        transport = new PeerTransport("t", mux, null, loop::execute, handshakes, DtlsIdentity.generate(), new QuietListener(),
                 IceRole.full(controlling, 42), (r, ms) -> loop.schedule(r, ms, TimeUnit.MILLISECONDS));
         IceRole browserRole = IceRole.full(!controlling, 7);
         browserAgent = new IceAgent(browserIce, browserRole, transport.localIce().ufrag(), transport.localIce().pwd(),
@@ -204,13 +204,5 @@ class PeerTransportFullIceTest {
             Thread.sleep(20);
         }
         return false;
-    }
-
-    private static final class Quiet implements PeerTransport.Listener {
-        @Override public void onConnected(PeerTransport t) {}
-        @Override public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-        @Override public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-        @Override public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-        @Override public void onFailed(PeerTransport t, String reason) {}
     }
 }

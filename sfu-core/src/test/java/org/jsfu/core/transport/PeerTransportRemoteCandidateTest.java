@@ -40,7 +40,7 @@ class PeerTransportRemoteCandidateTest {
         }
         mux = new UdpMux(bind, port, port);
         transport = new PeerTransport("t", mux, null, Runnable::run, handshakes, DtlsIdentity.generate(),
-                new Quiet(), IceRole.full(false, 42), (r, ms) -> { });
+                new QuietListener(), IceRole.full(false, 42), (r, ms) -> { });
     }
 
     private static String cand(String ip, int port) {
@@ -94,22 +94,5 @@ class PeerTransportRemoteCandidateTest {
 
         transport.setRemote("restart", "restartpasswordrestartpw", null);
         assertEquals(1, transport.addRemoteCandidate(cand("198.51.100.1", 5000)), "an ICE restart starts over");
-    }
-
-    private static final class Quiet implements PeerTransport.Listener {
-        @Override
-        public void onConnected(PeerTransport t) {}
-
-        @Override
-        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-        @Override
-        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-
-        @Override
-        public void onFailed(PeerTransport t, String reason) {}
     }
 }
