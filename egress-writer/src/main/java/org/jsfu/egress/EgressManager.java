@@ -8,7 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
 import org.jsfu.core.room.Participant;
@@ -76,9 +83,9 @@ public final class EgressManager implements RoomListener {
      * at most {@link #IO_POOL_THREADS}, so 1,000 egresses starting at once queue their file opens instead of
      * starting 1,000 threads (which starved the media loops in EgressBench); idle threads end after 60 s.
      */
-    private final java.util.concurrent.ThreadPoolExecutor ioPool = new java.util.concurrent.ThreadPoolExecutor(
-            IO_POOL_THREADS, IO_POOL_THREADS, 60, java.util.concurrent.TimeUnit.SECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    private final ThreadPoolExecutor ioPool = new ThreadPoolExecutor(
+            IO_POOL_THREADS, IO_POOL_THREADS, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;
@@ -88,7 +95,7 @@ public final class EgressManager implements RoomListener {
     {
         ioPool.allowCoreThreadTimeOut(true);
     }
-    private static final java.util.concurrent.atomic.AtomicInteger IO_THREADS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger IO_THREADS = new AtomicInteger();
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
         this.rooms = rooms;
@@ -103,7 +110,7 @@ public final class EgressManager implements RoomListener {
     EgressSinks.Factory sinks() { return sinks; }
 
     /** The shared 20 ms ticker of a media loop. */
-    java.util.concurrent.Executor ioPool() { return ioPool; }
+    Executor ioPool() { return ioPool; }
 
     LoopTicker ticker(MediaLoop loop) { return tickers.computeIfAbsent(loop, LoopTicker::new); }
 
@@ -192,8 +199,8 @@ public final class EgressManager implements RoomListener {
             stop.run();
             return null;
         }).exceptionallyCompose(t -> {
-            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-            return c instanceof java.util.concurrent.RejectedExecutionException ? CompletableFuture.runAsync(stop)
+            Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            return c instanceof RejectedExecutionException ? CompletableFuture.runAsync(stop)
                     : CompletableFuture.<Void>failedFuture(c);
         });
         return posted.thenApply(x -> {
@@ -294,7 +301,7 @@ public final class EgressManager implements RoomListener {
         }
         try {
             CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
-                    .get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .get(max.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("egress still running at shutdown error={}", e.toString());
         }

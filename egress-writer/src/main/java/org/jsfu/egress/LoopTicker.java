@@ -16,8 +16,20 @@ final class LoopTicker {
     private static final Logger log = LoggerFactory.getLogger(LoopTicker.class);
     static final long TICK_MS = 20;
 
+    /** What the ticker drives (a track egress); every call on the loop. */
+    interface Member {
+        boolean finished();
+
+        void tick();
+
+        /** Ends the member with {@code error} after {@link #tick} threw. */
+        void failOnLoop(String error);
+
+        String egressId();
+    }
+
     private final MediaLoop loop;
-    private final List<TrackEgress> egresses = new ArrayList<>();
+    private final List<Member> egresses = new ArrayList<>();
     private boolean scheduled;
 
     LoopTicker(MediaLoop loop) {
@@ -25,7 +37,7 @@ final class LoopTicker {
     }
 
     /** On the loop: {@code e} is ticked every 20 ms until it is finished. */
-    void add(TrackEgress e) {
+    void add(Member e) {
         egresses.add(e);
         if (!scheduled) {
             scheduled = true;
@@ -47,7 +59,7 @@ final class LoopTicker {
 
     private void tickAll() {
         for (int i = 0; i < egresses.size(); ) {
-            TrackEgress e = egresses.get(i);
+            Member e = egresses.get(i);
             if (e.finished()) {
                 int last = egresses.size() - 1;
                 egresses.set(i, egresses.get(last));

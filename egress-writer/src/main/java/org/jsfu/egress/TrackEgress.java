@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * writes to memory; completed Ogg pages are handed to this egress's own I/O thread, which owns the sink's
  * upload, changes the status and notifies the listener (so status events of one egress are ordered).
  */
-final class TrackEgress implements RtpTap {
+final class TrackEgress implements RtpTap, LoopTicker.Member {
     private static final Logger log = LoggerFactory.getLogger(TrackEgress.class);
     /** How long the first packets are held to find the least delayed one (the start anchor). */
     static final long ANCHOR_WINDOW_NANOS = 500_000_000L;
@@ -72,7 +72,8 @@ final class TrackEgress implements RtpTap {
     /** What removes this tap from its track; run on the room loop when the egress ends. */
     void onDetach(Runnable detach) { this.detach = detach; }
 
-    String egressId() { return info.egressId(); }
+    @Override
+    public String egressId() { return info.egressId(); }
 
     /** On the room loop, after the tap is attached: announces STARTING and joins the loop's 20 ms ticker. */
     void start() {
@@ -81,7 +82,8 @@ final class TrackEgress implements RtpTap {
     }
 
     /** On the room loop, every 20 ms (LoopTicker) until finished. */
-    void tick() {
+    @Override
+    public void tick() {
         long now = manager.utcNanos(System.nanoTime());
         if (startup.holding() && now - startup.firstArrival() >= ANCHOR_WINDOW_NANOS) {
             replayStartup();
@@ -95,7 +97,8 @@ final class TrackEgress implements RtpTap {
     }
 
     /** On the room loop: the recording ended (the ticker drops it). */
-    boolean finished() { return finished; }
+    @Override
+    public boolean finished() { return finished; }
 
     @Override
     public void onRtp(byte[] b, int off, int len, long extTimestamp, long extSeq, long nowNanos) {
@@ -169,7 +172,8 @@ final class TrackEgress implements RtpTap {
     }
 
     /** On the room loop: fails this egress now (an internal error on the loop). */
-    void failOnLoop(String error) {
+    @Override
+    public void failOnLoop(String error) {
         try {
             finishOnLoop(manager.utcNanos(System.nanoTime()), null, error);
         } catch (RuntimeException e) {
