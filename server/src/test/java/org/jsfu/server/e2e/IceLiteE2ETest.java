@@ -39,11 +39,7 @@ class IceLiteE2ETest {
     }
 
     private static NodeTestRunner runner() {
-        return NodeTestRunner.forE2e()
-                .env("LK_URL", "ws://127.0.0.1:" + server.port())
-                .env("LK_API_KEY", "devkey")
-                .env("LK_API_SECRET", "secret")
-                .env("LK_RTC_TCP_PORT", Integer.toString(rtcTcpPort));
+        return NodeTestRunner.forDevServer(server, rtcTcpPort);
     }
 
     @Test

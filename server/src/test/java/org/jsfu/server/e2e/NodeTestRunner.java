@@ -42,6 +42,15 @@ public final class NodeTestRunner {
         return new NodeTestRunner(e2eDir());
     }
 
+    /** The e2e runner pointed at an in-process server with the dev keys (devkey / secret) and its ICE-TCP port. */
+    public static NodeTestRunner forDevServer(org.jsfu.server.JsfuServer server, int rtcTcpPort) {
+        return forE2e()
+                .env("LK_URL", "ws://127.0.0.1:" + server.port())
+                .env("LK_API_KEY", "devkey")
+                .env("LK_API_SECRET", "secret")
+                .env("LK_RTC_TCP_PORT", Integer.toString(rtcTcpPort));
+    }
+
     /** The e2e folder: the nearest ancestor of the cwd that holds e2e/package.json. */
     public static Path e2eDir() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
