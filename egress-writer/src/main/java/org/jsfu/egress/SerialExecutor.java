@@ -30,7 +30,7 @@ final class SerialExecutor implements Executor {
             try {
                 pool.execute(this::drain);
             } catch (RuntimeException rejected) {
-                scheduled.set(false); // not wedged: the next execute tries again
+                scheduled.set(false); // not wedged: the next execute tries again, and runs this task too
                 throw rejected;
             }
         }

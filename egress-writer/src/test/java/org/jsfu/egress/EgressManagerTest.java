@@ -48,6 +48,8 @@ class EgressManagerTest {
     static final class FakeTaps implements EgressManager.TapAttacher {
         final List<RtpTap> attached = new ArrayList<>();
         int removed;
+        /** Once the loops are closed nothing else touches loop state: detaching from another thread is allowed. */
+        volatile boolean loopsClosed;
 
         @Override
         public synchronized boolean addTap(Room room, String trackSid, RtpTap tap) {
@@ -57,7 +59,7 @@ class EgressManagerTest {
 
         @Override
         public synchronized boolean removeTap(Room room, String trackSid, RtpTap tap) {
-            assertTrue(room.loop().inLoop(), "removeTap runs on the room loop");
+            assertTrue(loopsClosed || room.loop().inLoop(), "removeTap runs on the room loop");
             removed++;
             return attached.remove(tap);
         }
@@ -158,6 +160,23 @@ class EgressManagerTest {
         feed(rooms.room("r1")); // nothing attached: nothing delivered
         EgressInfo end = awaitEnd(m, started.egressId());
         assertEquals(EgressStatus.COMPLETE, end.status(), String.valueOf(end.error()));
+        assertTrue(Files.size(Path.of(end.file().location())) > 0);
+    }
+
+    @Test
+    void stopEgressAfterItsLoopStoppedStillCompletesTheFile() throws Exception {
+        EgressManager m = manager();
+        String track = publish("r9", "erin");
+        EgressInfo started = m.startTrackEgress("r9", track, new EgressOutput("out/{track_id}", true, null))
+                .get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r9"));
+        taps.loopsClosed = true;
+        loops.close(); // the loop that owns the egress no longer runs (the server is going down)
+        EgressInfo answer = m.stopEgress(started.egressId()).get(5, TimeUnit.SECONDS);
+        assertTrue(answer.status() == EgressStatus.ENDING || answer.status().terminal(), answer.status().name());
+        EgressInfo end = awaitEnd(m, started.egressId());
+        assertEquals(EgressStatus.COMPLETE, end.status(), String.valueOf(end.error()));
+        assertEquals(0, taps.count(), "the tap is detached even without the loop");
         assertTrue(Files.size(Path.of(end.file().location())) > 0);
     }
 

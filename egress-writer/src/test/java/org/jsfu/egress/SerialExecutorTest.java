@@ -1,6 +1,7 @@
 package org.jsfu.egress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,23 @@ class SerialExecutorTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aRejectedDrainDoesNotWedgeTheExecutorAndLosesNoTask() {
+        List<Runnable> accepted = new ArrayList<>();
+        AtomicInteger rejections = new AtomicInteger(1);
+        SerialExecutor serial = new SerialExecutor(r -> {
+            if (rejections.getAndDecrement() > 0) {
+                throw new RejectedExecutionException("pool saturated");
+            }
+            accepted.add(r);
+        });
+        List<String> ran = new ArrayList<>();
+        assertThrows(RejectedExecutionException.class, () -> serial.execute(() -> ran.add("first")));
+        serial.execute(() -> ran.add("second")); // schedules again: the flag was reset after the rejection
+        assertEquals(1, accepted.size(), "the second execute reached the pool");
+        accepted.get(0).run();
+        assertEquals(List.of("first", "second"), ran, "the task queued before the rejection still runs, in order");
     }
 }
