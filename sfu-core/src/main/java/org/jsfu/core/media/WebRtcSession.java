@@ -781,6 +781,14 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     @Override
+    public void onTrackResized(String trackSid, int width, int height) {
+        UpTrack up = router.get(trackSid);
+        if (up != null) {
+            up.setPublishedSize(width, height);
+        }
+    }
+
+    @Override
     public void onTrackUnpublished(String trackSid) {
         for (PubMedia pm : pubByMid.values()) {
             if (pm.up != null && pm.up.trackSid.equals(trackSid)) {

@@ -293,6 +293,9 @@ public final class Participant {
             TrackInfo nt = t;
             if (u.video() && t.type() == TrackType.VIDEO && (t.width() != u.width() || t.height() != u.height())) {
                 nt = t.withSize(u.width(), u.height(), ++trackVersion);
+                if (media != null) {
+                    media.onTrackResized(nt.sid(), nt.width(), nt.height());
+                }
             } else if (!u.video() && t.type() == TrackType.AUDIO) {
                 TrackInfo candidate = t.withAudioFeatures(u.audioFeatures(), t.version());
                 if (!candidate.equals(t)) {

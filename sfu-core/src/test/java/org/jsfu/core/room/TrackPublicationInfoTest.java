@@ -19,6 +19,7 @@ class TrackPublicationInfoTest {
     private static final VideoLayer MID = new VideoLayer(1, 640, 360, 450_000, 0, 0, "h");
     private static final VideoLayer HIGH = new VideoLayer(2, 1280, 720, 1_700_000, 0, 0, "f");
 
+    private final List<String> resized = new java.util.concurrent.CopyOnWriteArrayList<>();
     private MediaLoops loops;
     private RoomManager rooms;
 
@@ -33,6 +34,7 @@ class TrackPublicationInfoTest {
             @Override public void onTrackUnsubscribed(String pubSid, String trackSid) { }
             @Override public void onMute(String trackSid, boolean m) { }
             @Override public void onTrackUnpublished(String trackSid) { }
+            @Override public void onTrackResized(String trackSid, int w, int h) { resized.add(trackSid + ":" + w + "x" + h); }
             @Override public void sendData(byte[] pkt, boolean reliable) { }
             @Override public void close() { }
         }, System::currentTimeMillis);
@@ -180,6 +182,7 @@ class TrackPublicationInfoTest {
         TrackInfo seen = lastTrack(b, "a", pub.sid());
         assertEquals(640, seen.width());
         assertEquals(480, seen.height());
+        assertEquals(List.of(pub.sid() + ":640x480"), resized, "media maps subscriber sizes against the new size");
         // an audio update on a video track changes nothing (LiveKit checks the kind) but is broadcast
         int n = b.updates.size();
         TrackInfo same = on(pa, () -> pa.updateLocalTrack(LocalTrackUpdate.audio(pub.sid(), List.of(0))));
