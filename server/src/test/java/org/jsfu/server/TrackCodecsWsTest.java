@@ -128,6 +128,14 @@ class TrackCodecsWsTest {
                 assertEquals("audio/opus", seen.getMimeType());
             }
 
+            // the JVM server SDK's ListParticipants shows it too
+            io.livekit.server.RoomServiceClient svc = io.livekit.server.RoomServiceClient.createClient(server.http(),
+                    TestServer.KEY, TestServer.SECRET);
+            LivekitModels.ParticipantInfo listed = svc.listParticipants("track-updates").execute().body().stream()
+                    .filter(p -> p.getIdentity().equals("alice")).findFirst().orElseThrow();
+            assertEquals(want, listed.getTracksList().stream().filter(t -> t.getSid().equals(mic.getSid()))
+                    .findFirst().orElseThrow().getAudioFeaturesList());
+
             a.send(LivekitRtc.SignalRequest.newBuilder().setUpdateVideoTrack(LivekitRtc.UpdateLocalVideoTrack.newBuilder()
                     .setTrackSid(cam.getSid()).setWidth(640).setHeight(480)).build());
             b.await(r -> r.hasUpdate() && trackOf(r, cam.getSid()) != null && trackOf(r, cam.getSid()).getWidth() == 640
