@@ -161,8 +161,8 @@ public final class Participant {
             features.add(TrackInfo.TF_NO_DTX);
         }
         int backup = req.backupCodecPolicy();
-        if (req.type() == TrackType.AUDIO && backup != 2) {
-            backup = 1;
+        if (req.type() == TrackType.AUDIO && backup != TrackInfo.BACKUP_REGRESSION) {
+            backup = TrackInfo.BACKUP_SIMULCAST;
         }
         boolean simulcast = req.simulcast();
         if (!req.simulcastCodecs().isEmpty() && !codecs.isEmpty() && !codecs.get(0).layers().isEmpty()) {

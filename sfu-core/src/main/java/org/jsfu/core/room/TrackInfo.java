@@ -18,6 +18,10 @@ public record TrackInfo(String sid, String cid, TrackType type, String name, boo
                         List<Integer> audioFeatures, int backupCodecPolicy) {
     public static final int TF_STEREO = 0;
     public static final int TF_NO_DTX = 1;
+    /** livekit.BackupCodecPolicy values. */
+    public static final int BACKUP_PREFER_REGRESSION = 0;
+    public static final int BACKUP_SIMULCAST = 1;
+    public static final int BACKUP_REGRESSION = 2;
 
     public TrackInfo {
         codecs = List.copyOf(codecs);
