@@ -39,6 +39,8 @@ export const pageLk = {
   performRpc: (page, dest, method, payload) => page.evaluate(([d, m, p]) => window.lk.performRpc(d, m, p), [dest, method, payload]),
   receiveTexts: (page, topic) => page.evaluate((t) => window.lk.receiveTexts(t), topic),
   sendText: (page, text, opts = {}) => page.evaluate(([t, o]) => window.lk.sendText(t, o), [text, opts]),
+  trackInfos: (page) => page.evaluate(() => window.lk.trackInfos()),
+  sendAudioFeatures: (page, source, features) => page.evaluate(([s, f]) => window.lk.sendAudioFeatures(s, f), [source, features]),
   leave: (page) => page.evaluate(() => window.lk.leave()),
 };
 

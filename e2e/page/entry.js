@@ -172,6 +172,7 @@ async function join(url, token, opts = {}) {
   });
   try {
     await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
+    recordAddTracks();
     if (opts.mic) {
       await room.localParticipant.setMicrophoneEnabled(true, { ...RAW_AUDIO, ...opts.micCapture }, opts.micPublish);
     }
@@ -186,6 +187,55 @@ async function join(url, token, opts = {}) {
     throw e;
   }
   return { identity: room.localParticipant.identity, sid: room.localParticipant.sid, roomName: room.name };
+}
+
+let addTrackRequests = [];
+
+/** Keeps the codecs of every AddTrackRequest the SDK sends (what it asked for before any fallback). */
+function recordAddTracks() {
+  addTrackRequests = [];
+  const client = room.engine.client;
+  const orig = client.sendAddTrack.bind(client);
+  client.sendAddTrack = (req) => {
+    addTrackRequests.push({ cid: req.cid, source: req.source, codecs: req.simulcastCodecs.map((c) => c.codec) });
+    return orig(req);
+  };
+}
+
+function trackInfoOf(pub) {
+  const ti = pub.trackInfo;
+  if (!ti) return null;
+  return {
+    sid: ti.sid, mimeType: ti.mimeType, width: ti.width, height: ti.height, simulcast: ti.simulcast,
+    audioFeatures: [...ti.audioFeatures],
+    codecs: ti.codecs.map((c) => ({ mimeType: c.mimeType, mid: c.mid, cid: c.cid, layers: c.layers.length })),
+    layers: ti.layers.map((l) => ({ quality: l.quality, width: l.width, height: l.height })),
+  };
+}
+
+/**
+ * The AddTrackRequests sent (cid, source, requested codecs) and the TrackInfo (sid, mimeType, codecs,
+ * layers, audioFeatures) of each local publication and of each remote one, by identity and source.
+ */
+function trackInfos() {
+  const local = [...room.localParticipant.trackPublications.values()]
+    .map((pub) => ({ source: pub.source, options: pub.options?.videoCodec ?? null, info: trackInfoOf(pub) }));
+  const remote = [];
+  for (const p of room.remoteParticipants.values()) {
+    for (const pub of p.trackPublications.values()) remote.push({ identity: p.identity, source: pub.source, info: trackInfoOf(pub) });
+  }
+  return { addTrackRequests, local, remote };
+}
+
+/**
+ * UpdateLocalAudioTrack through the SDK's own signal client (what LocalParticipant sends when a local
+ * audio track's features change, e.g. with Krisp noise cancellation) for the local track of `source`.
+ */
+function sendAudioFeatures(source, features) {
+  const pub = [...room.localParticipant.trackPublications.values()].find((t) => t.source === source);
+  if (!pub) throw new Error(`no local ${source} publication`);
+  room.engine.client.sendUpdateLocalAudioTrack(pub.trackSid, features);
+  return pub.trackSid;
 }
 
 function participantInfo(p) {
@@ -385,4 +435,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, publisherStats, micAnswerFmtp, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };
+window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };

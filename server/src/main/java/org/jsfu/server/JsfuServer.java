@@ -108,13 +108,23 @@ public final class JsfuServer implements AutoCloseable {
         }
     }
 
+    /** room.enabled_codecs as the codecs publishers may use (the forwarded ones among them). */
+    static org.jsfu.core.room.PublishCodecs publishCodecs(ServerConfig.Room rc) {
+        java.util.List<org.jsfu.core.room.PublishCodecs.Enabled> enabled = new java.util.ArrayList<>();
+        for (ServerConfig.Codec c : rc.enabledCodecs()) {
+            enabled.add(new org.jsfu.core.room.PublishCodecs.Enabled(c.mime(), c.fmtpLine()));
+        }
+        return org.jsfu.core.room.PublishCodecs.of(enabled);
+    }
+
     private static JsfuServer start(ServerConfig cfg, MediaSessionFactory media, MediaPlane plane, EgressConfig ecfg)
             throws InterruptedException, IOException {
         LongSupplier clock = System::currentTimeMillis;
         MediaLoops loops = MediaLoops.perCore();
         ServerConfig.Room rc = cfg.room();
         RoomManager rooms = new RoomManager(loops,
-                new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants()),
+                new RoomDefaults(rc.autoCreate(), rc.emptyTimeout(), rc.departureTimeout(), rc.maxParticipants(),
+                        publishCodecs(rc)),
                 media, clock);
         rooms.setDataPacketRouter(new org.jsfu.signaling.proto.DataPackets());
         if (plane != null) {

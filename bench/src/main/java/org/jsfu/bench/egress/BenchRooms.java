@@ -126,6 +126,7 @@ public final class BenchRooms implements AutoCloseable {
         @Override public void sendTrickle(String candidateInit, int target, boolean last) { }
         @Override public void sendTrackSubscribed(String trackSid) { }
         @Override public void sendRequestResponse(int requestId, RequestResult result, String message) { }
+        @Override public void sendTrackUpdateNotFound(org.jsfu.core.room.LocalTrackUpdate update) { }
         @Override public void close() { }
     }
 }

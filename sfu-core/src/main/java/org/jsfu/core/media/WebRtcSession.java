@@ -193,7 +193,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     /**
-     * The codec policy for this participant's offers: the video codec each track asked for, and its
+     * The codec policy for this participant's offers: the room's publish video codecs, the codec each track
+     * was given in its TrackInfo (the requested one or the server's fallback), and its
      * audio features (AddTrackRequest disable_dtx -> no usedtx, stereo -> stereo=1) by cid, for tracks
      * announced or already published (a renegotiation answers their m-lines again).
      */
@@ -213,7 +214,10 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 stereo.add(t.cid());
             }
         }
-        return plane.codecPolicy().withRequestedVideoCodecs(participant.requestedVideoCodecs())
+        // only the video codecs the room accepts and the plane forwards (room.enabled_codecs): an offered
+        // VP9 or AV1 is never answered; the track's codec after the server's fallback comes first
+        return plane.codecPolicy().withVideoCodecs(participant.room().publishCodecs().videoCodecNames())
+                .withRequestedVideoCodecs(participant.requestedVideoCodecs())
                 .withAudioFeatures(noDtx, stereo);
     }
 
@@ -773,6 +777,14 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         UpTrack up = router.get(trackSid);
         if (up != null) {
             up.setMuted(muted, System.nanoTime());
+        }
+    }
+
+    @Override
+    public void onTrackResized(String trackSid, int width, int height) {
+        UpTrack up = router.get(trackSid);
+        if (up != null) {
+            up.setPublishedSize(width, height);
         }
     }
 

@@ -127,20 +127,54 @@ public final class Participant {
         }
         TrackInfo existing = pending.get(req.cid());
         if (existing == null) {
-            // the requested video codec stands as the mime type until the offer is negotiated (LiveKit
-            // fills TrackPublishedResponse codecs from AddTrackRequest.simulcast_codecs the same way)
-            String mime = req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()
-                    ? "video/" + req.videoCodec().toLowerCase(java.util.Locale.ROOT) : "";
-            existing = new TrackInfo(Sids.track(), req.cid(), req.type(), req.name(), req.muted(), req.width(),
-                    req.height(), req.source(), mime, "", req.simulcast(), req.disableDtx(), req.stereo(),
-                    req.disableRed(), req.stream(), req.encryption(), ++trackVersion);
+            existing = newTrack(req);
             pending.put(req.cid(), existing);
-            if (req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()) {
-                requestedVideoCodecs.put(req.cid(), req.videoCodec());
+            TrackCodec primary = existing.codecs().isEmpty() ? null : existing.codecs().get(0);
+            if (req.type() == TrackType.VIDEO && primary != null && !primary.mimeType().isEmpty()) {
+                // the answer chooses the codec the server named (after any fallback), as LiveKit does
+                requestedVideoCodecs.put(req.cid(), primary.mimeType().substring(primary.mimeType().indexOf('/') + 1));
             }
         }
         sink.sendTrackPublished(req.cid(), existing);
         return existing;
+    }
+
+    /**
+     * The pending TrackInfo for a request, filled as LiveKit does: codecs from simulcast_codecs with the
+     * server's fallback for a codec it does not accept ({@link PublishCodecs#trackCodecs}), layers sorted
+     * by quality, audio features with TF_STEREO / TF_NO_DTX added for the deprecated booleans, an audio
+     * track's backup codec policy PREFER_REGRESSION turned into SIMULCAST, simulcast when the primary codec
+     * has several layers and is not SVC. The MIME type and mid stay empty until the media is negotiated.
+     */
+    private TrackInfo newTrack(AddTrack req) {
+        List<TrackCodec> codecs = room.manager().defaults().publishCodecs().trackCodecs(req);
+        List<Integer> features = new ArrayList<>();
+        for (Integer f : req.audioFeatures()) {
+            if (!features.contains(f)) {
+                features.add(f);
+            }
+        }
+        if (req.stereo() && !features.contains(TrackInfo.TF_STEREO)) {
+            features.add(TrackInfo.TF_STEREO);
+        }
+        if (req.disableDtx() && !features.contains(TrackInfo.TF_NO_DTX)) {
+            features.add(TrackInfo.TF_NO_DTX);
+        }
+        int backup = req.backupCodecPolicy();
+        if (req.type() == TrackType.AUDIO && backup != TrackInfo.BACKUP_REGRESSION) {
+            backup = TrackInfo.BACKUP_SIMULCAST;
+        }
+        boolean simulcast = req.simulcast();
+        if (!req.simulcastCodecs().isEmpty() && !codecs.isEmpty() && !codecs.get(0).layers().isEmpty()) {
+            TrackCodec primary = codecs.get(0);
+            simulcast = primary.videoLayerMode() != TrackCodec.MULTIPLE_SPATIAL_LAYERS_PER_STREAM
+                    && primary.layers().size() > 1;
+        }
+        List<VideoLayer> layers = new ArrayList<>(req.layers());
+        layers.sort(java.util.Comparator.comparingInt(VideoLayer::quality));
+        return new TrackInfo(Sids.track(), req.cid(), req.type(), req.name(), req.muted(), req.width(),
+                req.height(), req.source(), "", "", simulcast, req.disableDtx(), req.stereo(),
+                req.disableRed(), req.stream(), req.encryption(), ++trackVersion, codecs, layers, features, backup);
     }
 
     /** Tracks announced with AddTrackRequest whose media has not started yet. */
@@ -242,6 +276,49 @@ public final class Participant {
         }
         room.broadcast(this);
         return nt;
+    }
+
+    /**
+     * UpdateLocalAudioTrack / UpdateLocalVideoTrack from the publisher, as LiveKit handles them. A published
+     * track of the matching kind takes the new audio features (TF_STEREO / TF_NO_DTX also set stereo /
+     * disable_dtx) or size; for any published track the participant's info is then broadcast to everybody,
+     * the publisher included (LiveKit's track-updated path; no webhook). A pending track takes the change
+     * silently (it shows in its TrackInfo once published). An unknown sid gets
+     * {@link SignalSink#sendTrackUpdateNotFound}. Returns the track's new info, or null when unknown.
+     */
+    public TrackInfo updateLocalTrack(LocalTrackUpdate u) {
+        room.checkLoop();
+        TrackInfo t = published.get(u.trackSid());
+        if (t != null) {
+            TrackInfo nt = t;
+            if (u.video() && t.type() == TrackType.VIDEO && (t.width() != u.width() || t.height() != u.height())) {
+                nt = t.withSize(u.width(), u.height(), ++trackVersion);
+                if (media != null) {
+                    media.onTrackResized(nt.sid(), nt.width(), nt.height());
+                }
+            } else if (!u.video() && t.type() == TrackType.AUDIO) {
+                TrackInfo candidate = t.withAudioFeatures(u.audioFeatures(), t.version());
+                if (!candidate.equals(t)) {
+                    nt = t.withAudioFeatures(u.audioFeatures(), ++trackVersion);
+                }
+            }
+            published.put(nt.sid(), nt);
+            version++;
+            room.broadcast(this);
+            return nt;
+        }
+        for (TrackInfo p : pending.values()) {
+            if (p.sid().equals(u.trackSid())) {
+                TrackInfo np = u.video() ? p.withSize(u.width(), u.height(), p.version())
+                        : p.withAudioFeatures(u.audioFeatures(), p.version());
+                pending.put(p.cid(), np);
+                return np;
+            }
+        }
+        log.info("track update for an unknown track room={} identity={} track={}", room.name(), identity,
+                u.trackSid());
+        sink.sendTrackUpdateNotFound(u);
+        return null;
     }
 
     /** Changes name / metadata / attributes; null leaves a field as is. Broadcasts when anything changed. */

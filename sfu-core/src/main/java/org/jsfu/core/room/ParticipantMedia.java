@@ -37,6 +37,13 @@ public interface ParticipantMedia {
                                  int height, int fps) {
     }
 
+    /**
+     * The publisher changed the size of its published video track {@code trackSid}
+     * (UpdateLocalVideoTrack): subscribers' width/height requests map to layers against the new size.
+     */
+    default void onTrackResized(String trackSid, int width, int height) {
+    }
+
     /** Deliver an encoded livekit.DataPacket on the {@code _reliable} or {@code _lossy} channel. */
     void sendData(byte[] dataPacket, boolean reliable);
 

@@ -57,6 +57,9 @@ public final class Room {
 
     RoomManager manager() { return manager; }
 
+    /** The codecs publishers in this room may use (room.enabled_codecs restricted to the forwarded ones). */
+    public PublishCodecs publishCodecs() { return manager.defaults().publishCodecs(); }
+
     public String name() { return name; }
 
     public MediaLoop loop() { return loop; }

@@ -47,6 +47,12 @@ public interface SignalSink {
     /** Result of a client request that carried a request id (e.g. update_metadata). */
     void sendRequestResponse(int requestId, RequestResult result, String message);
 
+    /**
+     * An UpdateLocalAudioTrack / UpdateLocalVideoTrack named a track this participant neither publishes nor
+     * announced: LiveKit answers request_response NOT_FOUND carrying the request.
+     */
+    void sendTrackUpdateNotFound(LocalTrackUpdate update);
+
     /** Closes the signalling connection (after a leave). */
     void close();
 }

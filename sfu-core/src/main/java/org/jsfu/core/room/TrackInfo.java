@@ -1,21 +1,97 @@
 package org.jsfu.core.room;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A published or pending track (livekit.TrackInfo). Immutable; changes produce a new value.
  * {@code cid} is the client's MediaStreamTrack id from AddTrackRequest (the second msid token).
+ * {@code mimeType} and {@code mid} are "" until the track's media is negotiated; {@code codecs} are the
+ * codecs the server accepts for it (SimulcastCodecInfo, primary first), {@code layers} the simulcast layers
+ * of the request, {@code audioFeatures} livekit.AudioTrackFeature numbers (TF_STEREO = 0, TF_NO_DTX = 1, ...),
+ * {@code backupCodecPolicy} livekit.BackupCodecPolicy.
  */
 public record TrackInfo(String sid, String cid, TrackType type, String name, boolean muted, int width,
                         int height, TrackSource source, String mimeType, String mid, boolean simulcast,
                         boolean disableDtx, boolean stereo, boolean disableRed, String stream,
-                        int encryption, long version) {
-    public TrackInfo withMuted(boolean m, long v) {
-        return new TrackInfo(sid, cid, type, name, m, width, height, source, mimeType, mid, simulcast,
-                disableDtx, stereo, disableRed, stream, encryption, v);
+                        int encryption, long version, List<TrackCodec> codecs, List<VideoLayer> layers,
+                        List<Integer> audioFeatures, int backupCodecPolicy) {
+    public static final int TF_STEREO = 0;
+    public static final int TF_NO_DTX = 1;
+    /** livekit.BackupCodecPolicy values. */
+    public static final int BACKUP_PREFER_REGRESSION = 0;
+    public static final int BACKUP_SIMULCAST = 1;
+    public static final int BACKUP_REGRESSION = 2;
+
+    public TrackInfo {
+        codecs = List.copyOf(codecs);
+        layers = List.copyOf(layers);
+        audioFeatures = List.copyOf(audioFeatures);
     }
 
+    /** A track without codec, layer or audio feature lists. */
+    public TrackInfo(String sid, String cid, TrackType type, String name, boolean muted, int width,
+                     int height, TrackSource source, String mimeType, String mid, boolean simulcast,
+                     boolean disableDtx, boolean stereo, boolean disableRed, String stream,
+                     int encryption, long version) {
+        this(sid, cid, type, name, muted, width, height, source, mimeType, mid, simulcast, disableDtx, stereo,
+                disableRed, stream, encryption, version, List.of(), List.of(), List.of(), 0);
+    }
+
+    public TrackInfo withMuted(boolean m, long v) {
+        return new TrackInfo(sid, cid, type, name, m, width, height, source, mimeType, mid, simulcast,
+                disableDtx, stereo, disableRed, stream, encryption, v, codecs, layers, audioFeatures,
+                backupCodecPolicy);
+    }
+
+    /**
+     * The track once its media is negotiated: its MIME type and mid, also on the codec entry of that MIME
+     * type (the primary one when none matches, as LiveKit sets its receiver's codec).
+     */
     public TrackInfo published(String newMid, String newMime, long v) {
-        return new TrackInfo(sid, cid, type, name, muted, width, height, source,
-                newMime == null ? mimeType : newMime, newMid == null ? mid : newMid, simulcast,
-                disableDtx, stereo, disableRed, stream, encryption, v);
+        String m = newMime == null ? mimeType : newMime;
+        String d = newMid == null ? mid : newMid;
+        List<TrackCodec> cs = new ArrayList<>(codecs);
+        int at = -1;
+        for (int i = 0; i < cs.size(); i++) {
+            if (cs.get(i).mimeType().equalsIgnoreCase(m)) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0 && !cs.isEmpty()) {
+            at = 0;
+        }
+        if (at >= 0) {
+            cs.set(at, cs.get(at).negotiated(m, d));
+        } else if (m != null && !m.isEmpty()) {
+            // a TrackInfo built without codecs still names the negotiated one
+            cs.add(new TrackCodec(m, d, cid, layers, TrackCodec.ONE_SPATIAL_LAYER_PER_STREAM));
+        }
+        return new TrackInfo(sid, cid, type, name, muted, width, height, source, m, d, simulcast,
+                disableDtx, stereo, disableRed, stream, encryption, v, cs, layers, audioFeatures, backupCodecPolicy);
+    }
+
+    /**
+     * UpdateLocalAudioTrack: the features replace the old ones (duplicates dropped); stereo and disable_dtx
+     * follow TF_STEREO and TF_NO_DTX.
+     */
+    public TrackInfo withAudioFeatures(List<Integer> features, long v) {
+        List<Integer> f = new ArrayList<>();
+        for (Integer x : features) {
+            if (!f.contains(x)) {
+                f.add(x);
+            }
+        }
+        return new TrackInfo(sid, cid, type, name, muted, width, height, source, mimeType, mid, simulcast,
+                f.contains(TF_NO_DTX), f.contains(TF_STEREO), disableRed, stream, encryption, v, codecs, layers, f,
+                backupCodecPolicy);
+    }
+
+    /** UpdateLocalVideoTrack: the published size. */
+    public TrackInfo withSize(int w, int h, long v) {
+        return new TrackInfo(sid, cid, type, name, muted, w, h, source, mimeType, mid, simulcast,
+                disableDtx, stereo, disableRed, stream, encryption, v, codecs, layers, audioFeatures,
+                backupCodecPolicy);
     }
 }

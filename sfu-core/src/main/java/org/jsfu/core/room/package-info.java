@@ -21,13 +21,15 @@
  * candidates to it; it answers through {@code participant.sink()} ({@code sendAnswer},
  * {@code sendOffer}, {@code sendTrickle}). When the primary peer connection is up it calls
  * {@code participant.setActive()} (participant_joined webhook). Publishing: the client's AddTrackRequest
- * becomes a pending track ({@code Participant.addPendingTrack}, TR_ sid, TrackPublishedResponse); the
+ * becomes a pending track ({@code Participant.addPendingTrack}, TR_ sid, TrackPublishedResponse whose
+ * codecs name the codec the server accepts: {@link org.jsfu.core.room.PublishCodecs}); the
  * media plane finds it by the second msid token ({@code pendingTrack(cid)}) and, on first RTP, calls
  * {@code publishPendingTrack(cid, mid, mimeType)}: the track joins ParticipantInfo.tracks, an update is
  * broadcast, track_published fires and every auto-subscribing participant with canSubscribe gets
  * {@code ParticipantMedia.onTrackSubscribed(publisher, track)} (then the media plane sends its offer;
  * the update was already sent, as the SDK requires). {@code unpublishTrack} reverses it
  * ({@code onTrackUnsubscribed} on subscribers, {@code onTrackUnpublished} on the publisher). Client
+ * UpdateLocalAudioTrack / UpdateLocalVideoTrack go to {@code Participant.updateLocalTrack}. Client
  * data packets must be checked against {@code permission().canPublishData()} and forwarded with
  * {@code Room.sendData}.
  */

@@ -31,6 +31,7 @@ final class RecordingSink implements SignalSink {
     @Override public void sendTrickle(String c, int target, boolean last) { events.add("trickle"); }
     @Override public void sendTrackSubscribed(String sid) { events.add("trackSubscribed:" + sid); }
     @Override public void sendRequestResponse(int id, RequestResult r, String msg) { events.add("rr:" + id + ":" + r); }
+    @Override public void sendTrackUpdateNotFound(LocalTrackUpdate u) { events.add("updateNotFound:" + u.trackSid()); }
     @Override public void close() { closed = true; }
 
     long count(String prefix) { return events.stream().filter(e -> e.startsWith(prefix)).count(); }

@@ -160,7 +160,8 @@ class RoomManagerTest {
                 false, false, TrackSource.CAMERA, true, false, false, "", 0, "H264"))).get();
         TrackInfo mic = loop.submit(() -> p.addPendingTrack(new AddTrack("mic", "mic", TrackType.AUDIO, 0, 0, false,
                 false, TrackSource.MICROPHONE, false, false, false, "", 0, "opus"))).get();
-        assertEquals("video/h264", cam.mimeType(), "the requested codec until negotiation");
+        assertEquals("", cam.mimeType(), "no MIME type until negotiated, as LiveKit");
+        assertEquals("video/H264", cam.codecs().get(0).mimeType(), "the requested codec, accepted");
         assertEquals("", mic.mimeType());
         assertEquals(java.util.Map.of("cam", "H264"), loop.submit(p::requestedVideoCodecs).get());
         TrackInfo pub = loop.submit(() -> p.publishPendingTrack("cam", "1", "video/H264")).get();

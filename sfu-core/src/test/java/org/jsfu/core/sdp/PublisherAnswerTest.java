@@ -230,6 +230,31 @@ class PublisherAnswerTest {
         assertEquals(List.of("VP8", "H264", "VP9", "AV1"), p.videoCodecsFor(SCREEN_CID));
     }
 
+    /**
+     * The room's publish codecs (VP8, H264: what the plane forwards): a camera that offers VP9 and AV1 ahead
+     * of VP8 (livekit-client before or without the server's fallback) gets VP8, and the answered m-line
+     * carries no VP9 or AV1 payload type.
+     */
+    @Test
+    void unforwardedCodecsAreNeverAnswered() {
+        CodecPolicy p = CodecPolicy.defaults()
+                .withVideoCodecs(org.jsfu.core.room.PublishCodecs.defaults().videoCodecNames())
+                .withRequestedVideoCodecs(java.util.Map.of(CAMERA_CID, "VP8"));
+        PublisherAnswer a = answer("chrome-av-simulcast-offer.sdp", p);
+        assertEquals("VP8", a.byMid("2").codec().name());
+        assertEquals(List.of("96", "97"), Sdp.parse(a.sdp()).media("2").formats());
+        CodecPolicy vp9Asked = CodecPolicy.defaults()
+                .withVideoCodecs(org.jsfu.core.room.PublishCodecs.defaults().videoCodecNames())
+                .withRequestedVideoCodecs(java.util.Map.of(CAMERA_CID, "VP9"));
+        assertEquals("VP8", answer("chrome-av-simulcast-offer.sdp", vp9Asked).byMid("2").codec().name(),
+                "a codec outside the room's list is not chosen even when requested");
+        String vp9Only = SdpFixtures.load("chrome-av-simulcast-offer.sdp")
+                .replaceAll("(?m)^a=rtpmap:96 VP8/90000\\r?\\n", "a=rtpmap:96 VP9/90000\r\n")
+                .replaceAll("(?m)^a=rtpmap:(103|107|109|115|117|39) H264/90000", "a=rtpmap:$1 AV1/90000");
+        PublisherAnswer rejected = SdpNegotiator.answerPublisherOffer(vp9Only, SdpFixtures.LOCAL, p);
+        assertFalse(rejected.byMid("2").accepted(), "only VP9/AV1 offered: the m-line is rejected");
+    }
+
     @Test
     void sectionWithoutAcceptableCodecIsRejectedButKeepsMid() {
         // screen share (mid 3) offers only VP8 and H264; a VP9-only policy cannot accept it

@@ -8,13 +8,17 @@ import livekit.LivekitModels;
 import livekit.LivekitRoom;
 import livekit.LivekitRtc;
 import org.jsfu.core.room.AddTrack;
+import org.jsfu.core.room.LocalTrackUpdate;
 import org.jsfu.core.room.ParticipantInfo;
 import org.jsfu.core.room.Permission;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.core.room.RoomInfo;
+import org.jsfu.core.room.SimulcastCodec;
+import org.jsfu.core.room.TrackCodec;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
+import org.jsfu.core.room.VideoLayer;
 
 /** The one place where core room records and LiveKit protobufs are converted (both directions). */
 public final class ProtoMapper {
@@ -104,23 +108,34 @@ public final class ProtoMapper {
     }
 
     /**
-     * livekit.TrackInfo. {@code codecs} holds the one codec the track publishes (mime type, mid, the
-     * client's cid) once it is negotiated; before that it stays empty, because SDKs take a non-empty list's
-     * first mime type as the server's codec choice and an empty mime type is not one. stereo and
-     * disable_dtx are also given as audio_features, which newer SDKs read instead of the deprecated booleans.
+     * livekit.TrackInfo. {@code codecs} are the track's SimulcastCodecInfo (MIME type the server accepts,
+     * mid once negotiated, cid, layers, layer mode), primary first: livekit-client publishes with the first
+     * one's codec (its fallback when the server named another than it asked for). audio_features as the
+     * room model keeps them, plus TF_STEREO / TF_NO_DTX for the deprecated booleans.
      */
     public static LivekitModels.TrackInfo track(TrackInfo t) {
         LivekitModels.TrackInfo.Builder b = LivekitModels.TrackInfo.newBuilder();
-        if (t.mimeType() != null && !t.mimeType().isEmpty()) {
-            b.addCodecs(LivekitModels.SimulcastCodecInfo.newBuilder()
-                    .setMimeType(t.mimeType())
-                    .setMid(t.mid() == null ? "" : t.mid())
-                    .setCid(t.cid() == null ? "" : t.cid()));
+        for (TrackCodec c : t.codecs()) {
+            LivekitModels.SimulcastCodecInfo.Builder cb = LivekitModels.SimulcastCodecInfo.newBuilder()
+                    .setMimeType(c.mimeType())
+                    .setMid(c.mid())
+                    .setCid(c.cid())
+                    .setVideoLayerModeValue(c.videoLayerMode());
+            for (VideoLayer l : c.layers()) {
+                cb.addLayers(layer(l));
+            }
+            b.addCodecs(cb);
         }
-        if (t.stereo()) {
+        for (VideoLayer l : t.layers()) {
+            b.addLayers(layer(l));
+        }
+        for (int f : t.audioFeatures()) {
+            b.addAudioFeaturesValue(f);
+        }
+        if (t.stereo() && !t.audioFeatures().contains(TrackInfo.TF_STEREO)) {
             b.addAudioFeatures(LivekitModels.AudioTrackFeature.TF_STEREO);
         }
-        if (t.disableDtx()) {
+        if (t.disableDtx() && !t.audioFeatures().contains(TrackInfo.TF_NO_DTX)) {
             b.addAudioFeatures(LivekitModels.AudioTrackFeature.TF_NO_DTX);
         }
         return b
@@ -133,23 +148,81 @@ public final class ProtoMapper {
                 .setSimulcast(t.simulcast())
                 .setDisableDtx(t.disableDtx())
                 .setSourceValue(t.source().ordinal())
-                .setMimeType(t.mimeType())
+                .setMimeType(t.mimeType() == null ? "" : t.mimeType())
                 .setMid(t.mid() == null ? "" : t.mid())
                 .setStereo(t.stereo())
                 .setDisableRed(t.disableRed())
                 .setEncryptionValue(t.encryption())
                 .setStream(t.stream() == null ? "" : t.stream())
+                .setBackupCodecPolicyValue(t.backupCodecPolicy())
                 .build();
     }
 
-    /** AddTrack; stereo and DTX come from the deprecated booleans or from audio_features (TF_STEREO, TF_NO_DTX). */
+    public static LivekitModels.VideoLayer layer(VideoLayer l) {
+        return LivekitModels.VideoLayer.newBuilder()
+                .setQualityValue(l.quality())
+                .setWidth(l.width())
+                .setHeight(l.height())
+                .setBitrate(l.bitrate())
+                .setSsrc((int) l.ssrc())
+                .setSpatialLayer(l.spatialLayer())
+                .setRid(l.rid())
+                .build();
+    }
+
+    public static VideoLayer layer(LivekitModels.VideoLayer l) {
+        return new VideoLayer(l.getQualityValue(), l.getWidth(), l.getHeight(), l.getBitrate(),
+                Integer.toUnsignedLong(l.getSsrc()), l.getSpatialLayer(), l.getRid());
+    }
+
+    private static List<VideoLayer> layers(List<LivekitModels.VideoLayer> ls) {
+        List<VideoLayer> out = new ArrayList<>(ls.size());
+        for (LivekitModels.VideoLayer l : ls) {
+            out.add(layer(l));
+        }
+        return out;
+    }
+
+    /**
+     * AddTrack; stereo and DTX come from the deprecated booleans or from audio_features (TF_STEREO, TF_NO_DTX).
+     * simulcast_codecs (primary, then a backup codec), layers and audio_features are kept as sent.
+     */
     public static AddTrack addTrack(LivekitRtc.AddTrackRequest r) {
         boolean stereo = r.getStereo() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_STEREO);
         boolean noDtx = r.getDisableDtx() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_NO_DTX);
+        List<SimulcastCodec> codecs = new ArrayList<>();
+        for (LivekitRtc.SimulcastCodec c : r.getSimulcastCodecsList()) {
+            codecs.add(new SimulcastCodec(c.getCodec(), c.getCid(), layers(c.getLayersList()), c.getVideoLayerModeValue()));
+        }
         return new AddTrack(r.getCid(), r.getName(), type(r.getTypeValue()), r.getWidth(), r.getHeight(), r.getMuted(),
                 noDtx, source(r.getSourceValue()), r.getLayersCount() > 1 || r.getSimulcastCodecsCount() > 1,
                 stereo, r.getDisableRed(), r.getStream(), r.getEncryptionValue(),
-                r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "");
+                r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "",
+                codecs, layers(r.getLayersList()), r.getAudioFeaturesValueList(), r.getBackupCodecPolicyValue());
+    }
+
+    /** The core form of UpdateLocalAudioTrack. */
+    public static LocalTrackUpdate audioUpdate(LivekitRtc.UpdateLocalAudioTrack u) {
+        return LocalTrackUpdate.audio(u.getTrackSid(), u.getFeaturesValueList());
+    }
+
+    /** The core form of UpdateLocalVideoTrack. */
+    public static LocalTrackUpdate videoUpdate(LivekitRtc.UpdateLocalVideoTrack u) {
+        return LocalTrackUpdate.video(u.getTrackSid(), u.getWidth(), u.getHeight());
+    }
+
+    /** request_response NOT_FOUND for a track update, carrying the request as LiveKit does. */
+    public static LivekitRtc.RequestResponse trackUpdateNotFound(LocalTrackUpdate u) {
+        LivekitRtc.RequestResponse.Builder b = LivekitRtc.RequestResponse.newBuilder()
+                .setReason(LivekitRtc.RequestResponse.Reason.NOT_FOUND);
+        if (u.video()) {
+            b.setUpdateVideoTrack(LivekitRtc.UpdateLocalVideoTrack.newBuilder().setTrackSid(u.trackSid())
+                    .setWidth(u.width()).setHeight(u.height()));
+        } else {
+            b.setUpdateAudioTrack(LivekitRtc.UpdateLocalAudioTrack.newBuilder().setTrackSid(u.trackSid())
+                    .addAllFeaturesValue(u.audioFeatures()));
+        }
+        return b.build();
     }
 
     /** RoomEgress from CreateRoomRequest.egress; only the auto track egress is kept. */

@@ -27,6 +27,7 @@ import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.LeaveAction;
+import org.jsfu.core.room.LocalTrackUpdate;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantInfo;
 import org.jsfu.core.room.ParticipantState;
@@ -204,6 +205,8 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                 onLoop(p -> p.disconnect(DisconnectReason.CLIENT_INITIATED, false));
             }
             case UPDATE_METADATA -> onLoop(p -> updateMetadata(p, req.getUpdateMetadata()));
+            case UPDATE_AUDIO_TRACK -> onLoop(p -> p.updateLocalTrack(ProtoMapper.audioUpdate(req.getUpdateAudioTrack())));
+            case UPDATE_VIDEO_TRACK -> onLoop(p -> p.updateLocalTrack(ProtoMapper.videoUpdate(req.getUpdateVideoTrack())));
             default -> log.debug("signal message not handled type={}", req.getMessageCase());
         }
     }
@@ -417,6 +420,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     public void sendRequestResponse(int requestId, RequestResult result, String message) {
         send(resp().setRequestResponse(LivekitRtc.RequestResponse.newBuilder().setRequestId(requestId)
                 .setReasonValue(result.ordinal()).setMessage(message)).build());
+    }
+
+    @Override
+    public void sendTrackUpdateNotFound(LocalTrackUpdate update) {
+        send(resp().setRequestResponse(ProtoMapper.trackUpdateNotFound(update)).build());
     }
 
     @Override

@@ -9,6 +9,10 @@ import java.util.List;
 import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import org.jsfu.core.room.AddTrack;
+import org.jsfu.core.room.LocalTrackUpdate;
+import org.jsfu.core.room.SimulcastCodec;
+import org.jsfu.core.room.TrackCodec;
+import org.jsfu.core.room.VideoLayer;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
@@ -60,7 +64,7 @@ class ProtoMapperTest {
         TrackInfo pending = new TrackInfo("TR_a", "mic-cid", TrackType.AUDIO, "mic", false, 0, 0,
                 TrackSource.MICROPHONE, "", "", false, true, true, false, "", 0, 1);
         LivekitModels.TrackInfo p = ProtoMapper.track(pending);
-        assertEquals(0, p.getCodecsCount(), "no codec before negotiation: an empty mime type is no choice");
+        assertEquals(0, p.getCodecsCount(), "a TrackInfo built without codecs has none before negotiation");
         assertEquals(List.of(LivekitModels.AudioTrackFeature.TF_STEREO, LivekitModels.AudioTrackFeature.TF_NO_DTX),
                 p.getAudioFeaturesList());
 
@@ -70,5 +74,89 @@ class ProtoMapperTest {
         assertEquals("0", c.getMid());
         assertEquals("mic-cid", c.getCid());
         assertEquals("audio/opus", published.getMimeType());
+    }
+
+    private static LivekitModels.VideoLayer layer(LivekitModels.VideoQuality q, int w, int h, int bps, String rid) {
+        return LivekitModels.VideoLayer.newBuilder().setQuality(q).setWidth(w).setHeight(h).setBitrate(bps)
+                .setRid(rid).setSsrc(0xF0000001).build();
+    }
+
+    /** What livekit-client sends for a camera with videoCodec vp9 and backupCodec vp8. */
+    @Test
+    void addTrackKeepsSimulcastCodecsLayersFeaturesAndPolicy() {
+        LivekitRtc.AddTrackRequest req = LivekitRtc.AddTrackRequest.newBuilder()
+                .setCid("cam").setType(LivekitModels.TrackType.VIDEO).setSource(LivekitModels.TrackSource.CAMERA)
+                .setWidth(1280).setHeight(720)
+                .addSimulcastCodecs(LivekitRtc.SimulcastCodec.newBuilder().setCodec("vp9").setCid("cam"))
+                .addSimulcastCodecs(LivekitRtc.SimulcastCodec.newBuilder().setCodec("vp8").setCid("")
+                        .addLayers(layer(LivekitModels.VideoQuality.LOW, 320, 180, 100_000, "q")))
+                .addLayers(layer(LivekitModels.VideoQuality.HIGH, 1280, 720, 1_700_000, "f"))
+                .addLayers(layer(LivekitModels.VideoQuality.LOW, 320, 180, 150_000, "q"))
+                .setBackupCodecPolicy(LivekitModels.BackupCodecPolicy.SIMULCAST)
+                .addAudioFeaturesValue(3)
+                .build();
+        AddTrack t = ProtoMapper.addTrack(req);
+        assertEquals(List.of(new SimulcastCodec("vp9", "cam", List.of(), 0),
+                new SimulcastCodec("vp8", "", List.of(new VideoLayer(0, 320, 180, 100_000, 0xF0000001L, 0, "q")), 0)),
+                t.simulcastCodecs());
+        assertEquals(List.of(new VideoLayer(2, 1280, 720, 1_700_000, 0xF0000001L, 0, "f"),
+                new VideoLayer(0, 320, 180, 150_000, 0xF0000001L, 0, "q")), t.layers());
+        assertEquals(1, t.backupCodecPolicy());
+        assertEquals(List.of(3), t.audioFeatures());
+        assertEquals("vp9", t.videoCodec());
+    }
+
+    @Test
+    void trackInfoCarriesCodecLayersModeAndPolicy() {
+        VideoLayer low = new VideoLayer(0, 320, 180, 150_000, 0, 0, "q");
+        VideoLayer high = new VideoLayer(2, 1280, 720, 1_700_000, 0, 0, "f");
+        TrackInfo t = new TrackInfo("TR_v", "cam", TrackType.VIDEO, "camera", false, 1280, 720, TrackSource.CAMERA,
+                "", "", true, false, false, false, "", 0, 1,
+                List.of(new TrackCodec("video/VP8", "", "cam", List.of(low, high), 1),
+                        new TrackCodec("video/H264", "", "", List.of(low, high), 1)),
+                List.of(low, high), List.of(), 0);
+        LivekitModels.TrackInfo p = ProtoMapper.track(t);
+        assertEquals(List.of("video/VP8", "video/H264"), p.getCodecsList().stream()
+                .map(LivekitModels.SimulcastCodecInfo::getMimeType).toList());
+        assertEquals("", p.getMimeType(), "no top-level MIME type until negotiated");
+        LivekitModels.SimulcastCodecInfo vp8 = p.getCodecs(0);
+        assertEquals(LivekitModels.VideoLayer.Mode.ONE_SPATIAL_LAYER_PER_STREAM, vp8.getVideoLayerMode());
+        assertEquals(2, vp8.getLayersCount());
+        assertEquals(LivekitModels.VideoQuality.HIGH, vp8.getLayers(1).getQuality());
+        assertEquals("f", vp8.getLayers(1).getRid());
+        assertEquals(1_700_000, vp8.getLayers(1).getBitrate());
+        assertEquals(2, p.getLayersCount());
+        assertTrue(p.getSimulcast());
+
+        LivekitModels.TrackInfo mic = ProtoMapper.track(new TrackInfo("TR_a", "mic", TrackType.AUDIO, "mic", false,
+                0, 0, TrackSource.MICROPHONE, "", "", false, true, true, false, "", 0, 1,
+                List.of(new TrackCodec("", "", "mic", List.of(), 1)), List.of(), List.of(3, 0), 1));
+        assertEquals(List.of(LivekitModels.AudioTrackFeature.TF_ECHO_CANCELLATION,
+                LivekitModels.AudioTrackFeature.TF_STEREO, LivekitModels.AudioTrackFeature.TF_NO_DTX),
+                mic.getAudioFeaturesList(), "TF_STEREO once; TF_NO_DTX added for disable_dtx");
+        assertEquals(LivekitModels.BackupCodecPolicy.SIMULCAST, mic.getBackupCodecPolicy());
+        assertEquals("mic", mic.getCodecs(0).getCid());
+        assertEquals("", mic.getCodecs(0).getMimeType());
+    }
+
+    @Test
+    void trackUpdatesAndTheirNotFoundAnswer() {
+        LocalTrackUpdate a = ProtoMapper.audioUpdate(LivekitRtc.UpdateLocalAudioTrack.newBuilder().setTrackSid("TR_a")
+                .addFeatures(LivekitModels.AudioTrackFeature.TF_NO_DTX)
+                .addFeatures(LivekitModels.AudioTrackFeature.TF_NOISE_SUPPRESSION).build());
+        assertEquals(LocalTrackUpdate.audio("TR_a", List.of(1, 4)), a);
+        LocalTrackUpdate v = ProtoMapper.videoUpdate(LivekitRtc.UpdateLocalVideoTrack.newBuilder().setTrackSid("TR_v")
+                .setWidth(640).setHeight(480).build());
+        assertEquals(LocalTrackUpdate.video("TR_v", 640, 480), v);
+
+        LivekitRtc.RequestResponse ra = ProtoMapper.trackUpdateNotFound(a);
+        assertEquals(LivekitRtc.RequestResponse.Reason.NOT_FOUND, ra.getReason());
+        assertEquals("TR_a", ra.getUpdateAudioTrack().getTrackSid());
+        assertEquals(List.of(LivekitModels.AudioTrackFeature.TF_NO_DTX,
+                LivekitModels.AudioTrackFeature.TF_NOISE_SUPPRESSION), ra.getUpdateAudioTrack().getFeaturesList());
+        LivekitRtc.RequestResponse rv = ProtoMapper.trackUpdateNotFound(v);
+        assertEquals(640, rv.getUpdateVideoTrack().getWidth());
+        assertEquals(480, rv.getUpdateVideoTrack().getHeight());
+        assertEquals("TR_v", rv.getUpdateVideoTrack().getTrackSid());
     }
 }
