@@ -133,7 +133,7 @@ public final class Participant {
                     ? "video/" + req.videoCodec().toLowerCase(java.util.Locale.ROOT) : "";
             existing = new TrackInfo(Sids.track(), req.cid(), req.type(), req.name(), req.muted(), req.width(),
                     req.height(), req.source(), mime, "", req.simulcast(), req.disableDtx(), req.stereo(),
-                    req.disableRed(), req.stream(), req.encryption(), ++trackVersion);
+                    req.disableRed(), req.stream(), req.encryption(), ++trackVersion, req.layers());
             pending.put(req.cid(), existing);
             if (req.type() == TrackType.VIDEO && !req.videoCodec().isEmpty()) {
                 requestedVideoCodecs.put(req.cid(), req.videoCodec());

@@ -15,6 +15,7 @@ import org.jsfu.core.room.RoomInfo;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
+import org.jsfu.core.room.VideoLayer;
 
 /** The one place where core room records and LiveKit protobufs are converted (both directions). */
 public final class ProtoMapper {
@@ -117,6 +118,10 @@ public final class ProtoMapper {
                     .setMid(t.mid() == null ? "" : t.mid())
                     .setCid(t.cid() == null ? "" : t.cid()));
         }
+        for (VideoLayer l : t.layers()) {
+            b.addLayers(LivekitModels.VideoLayer.newBuilder().setQualityValue(l.quality())
+                    .setWidth(l.width()).setHeight(l.height()));
+        }
         if (t.stereo()) {
             b.addAudioFeatures(LivekitModels.AudioTrackFeature.TF_STEREO);
         }
@@ -146,10 +151,14 @@ public final class ProtoMapper {
     public static AddTrack addTrack(LivekitRtc.AddTrackRequest r) {
         boolean stereo = r.getStereo() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_STEREO);
         boolean noDtx = r.getDisableDtx() || r.getAudioFeaturesList().contains(LivekitModels.AudioTrackFeature.TF_NO_DTX);
+        List<VideoLayer> layers = new ArrayList<>(r.getLayersCount());
+        for (LivekitModels.VideoLayer l : r.getLayersList()) {
+            layers.add(new VideoLayer(l.getQualityValue(), l.getWidth(), l.getHeight()));
+        }
         return new AddTrack(r.getCid(), r.getName(), type(r.getTypeValue()), r.getWidth(), r.getHeight(), r.getMuted(),
                 noDtx, source(r.getSourceValue()), r.getLayersCount() > 1 || r.getSimulcastCodecsCount() > 1,
                 stereo, r.getDisableRed(), r.getStream(), r.getEncryptionValue(),
-                r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "");
+                r.getSimulcastCodecsCount() > 0 ? r.getSimulcastCodecs(0).getCodec() : "", layers);
     }
 
     /** RoomEgress from CreateRoomRequest.egress; only the auto track egress is kept. */
