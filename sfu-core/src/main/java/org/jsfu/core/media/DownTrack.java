@@ -36,6 +36,7 @@ final class DownTrack {
     final int outSsrc;
     /** livekit.VideoQuality.OFF in UpdateTrackSettings.quality (LOW 0, MEDIUM 1, HIGH 2). */
     static final int VIDEO_QUALITY_OFF = 3;
+    static final int VIDEO_QUALITY_HIGH = 2;
     private final RtpRewriter rewriter;
     /** Video: the layer this subscriber gets; null for audio. */
     private final LayerSelector layers;
@@ -98,9 +99,15 @@ final class DownTrack {
         setDisabled(disabled || (!sized && quality == VIDEO_QUALITY_OFF));
     }
 
-    /** The layer this subscriber asks for: by its dimensions when it gave them, else by quality. */
+    /**
+     * The layer this subscriber asks for: by its dimensions when it gave them, else by quality (HIGH is
+     * the top layer, whatever the count).
+     */
     int targetLayer() {
-        return wantWidth > 0 || wantHeight > 0 ? up.layerForSize(wantWidth, wantHeight) : maxQuality;
+        if (wantWidth > 0 || wantHeight > 0) {
+            return up.layerForSize(wantWidth, wantHeight);
+        }
+        return maxQuality >= VIDEO_QUALITY_HIGH ? UpTrack.MAX_LAYERS - 1 : maxQuality;
     }
 
     /** The layer forwarded now (0 for audio), or -1 while none is (waiting for a key frame, disabled). */

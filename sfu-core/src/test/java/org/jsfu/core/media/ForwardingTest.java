@@ -241,7 +241,7 @@ class ForwardingTest {
         d.applySettings(false, 0, 640, 360);
         assertEquals(1, d.targetLayer(), "dimensions take precedence over quality");
         d.applySettings(false, 2, 0, 0);
-        assertEquals(2, d.targetLayer());
+        assertEquals(UpTrack.MAX_LAYERS - 1, d.targetLayer(), "HIGH: the top layer");
         d.applySettings(false, 3, 0, 0);
         assertTrue(d.disabled, "quality OFF pauses");
         d.applySettings(false, 0, 0, 0);
