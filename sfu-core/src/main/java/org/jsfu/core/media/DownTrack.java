@@ -129,7 +129,13 @@ final class DownTrack {
             return;
         }
         int layer = layers.keyframeLayer();
-        up.requestKeyframe(layer >= 0 ? layer : layers.current(), nowNanos);
+        if (layer < 0) {
+            layer = layers.current();
+        }
+        if (layer < 0) { // nothing chosen yet: the layer it would choose now (every layer when none flows)
+            layer = LayerSelector.pick(Math.min(targetLayer(), UpTrack.MAX_LAYERS - 1), up.flowingLayers(nowNanos));
+        }
+        up.requestKeyframe(layer, nowNanos);
     }
 
     void setDisabled(boolean d) {

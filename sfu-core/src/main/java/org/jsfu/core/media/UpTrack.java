@@ -198,6 +198,11 @@ public final class UpTrack {
 
     /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
     void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
+        onRtp(p, layer, nowNanos, scratch, false);
+    }
+
+    /** {@code repair}: a retransmission, which fills a gap but never starts a layer (it may be old). */
+    private void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch, boolean repair) {
         packets++;
         long extSeq = seq[layer].unwrap(p.sequence());
         long extTs = ts[layer].unwrap(p.timestamp());
@@ -206,7 +211,7 @@ public final class UpTrack {
             nacks[layer].onPacket(extSeq, nowNanos / 1_000_000);
         }
         layerLastNanos[layer] = nowNanos;
-        boolean key = video && p.payloadLength() > 0 && isKeyframe(p);
+        boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
         int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
         ring(layer).put(extSeq, p.buffer(), p.offset(), p.length());
         if (speaker != null && !muted) {
@@ -281,7 +286,7 @@ public final class UpTrack {
         if (!layerKnown[layer] || ring(layer).find(seq[layer].peek(p.sequence())) >= 0) {
             return;
         }
-        onRtp(p, layer, nowNanos, scratch);
+        onRtp(p, layer, nowNanos, scratch, true);
     }
 
     /**
