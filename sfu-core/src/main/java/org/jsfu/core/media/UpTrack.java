@@ -210,7 +210,9 @@ public final class UpTrack {
             stats[layer].onPacket(p.sequence(), p.timestamp(), nowNanos);
             nacks[layer].onPacket(extSeq, nowNanos / 1_000_000);
         }
-        layerLastNanos[layer] = nowNanos;
+        if (p.payloadLength() > 0) { // padding-only probes do not make a stopped layer look alive
+            layerLastNanos[layer] = nowNanos;
+        }
         boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
         int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
         ring(layer).put(extSeq, p.buffer(), p.offset(), p.length());
