@@ -220,6 +220,39 @@ class ForwardingTest {
         assertEquals(10, RtpHeader.ssrc(high.packets.get(2), 0), "one SSRC whatever the layer");
     }
 
+    /** H264 simulcast: the switch waits for an IDR of the new layer (RFC 6184 single NAL type 5). */
+    @Test
+    void h264SwitchesOnAnIdrOfTheNewLayer() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_h", "PA_p", true, Codec.h264(102), plis, -1);
+        up.addLayer(0, 100);
+        up.addLayer(1, 200);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_h", "1", up, s, 102, 9, 0, 0);
+        d.negotiated = true;
+        up.downs.add(d);
+        d.applySettings(false, 0, 0, 0);
+        byte[] idr = {0x65, 1, 2};
+        byte[] slice = {0x41, 1, 2};
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(102, 1, 0, 100, slice, 0)), 0, now, scratch);
+        assertEquals(0, s.packets.size(), "no IDR yet");
+        up.onRtp(wrap(rtp(102, 2, 3000, 100, idr, 0)), 0, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 70, 9000, 200, slice, 0)), 1, now + 2_000_000, scratch);
+        d.applySettings(false, 2, 0, 0);
+        up.onRtp(wrap(rtp(102, 71, 12000, 200, slice, 0)), 1, now + 3_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 3, 6000, 100, slice, 0)), 0, now + 4_000_000, scratch);
+        assertEquals(2, s.packets.size(), "still the low layer until the high layer's IDR");
+        assertTrue(plis.ssrcs.contains(200));
+        up.onRtp(wrap(rtp(102, 72, 15000, 200, idr, 0)), 1, now + 5_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 4, 9000, 100, slice, 0)), 0, now + 6_000_000, scratch);
+        assertEquals(3, s.packets.size());
+        assertEquals(1, d.currentLayer());
+        byte[] last = s.packets.get(2);
+        assertArrayEquals(idr, Arrays.copyOfRange(last, 12, last.length), "H264 payload untouched");
+        assertEquals(RtpHeader.sequence(s.packets.get(1), 0) + 1, RtpHeader.sequence(last, 0));
+    }
+
     /** Dimensions map to the smallest declared layer that covers them; undeclared sizes halve per layer. */
     @Test
     void dimensionsPickALayerByDeclaredSizes() {
