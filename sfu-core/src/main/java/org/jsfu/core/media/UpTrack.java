@@ -14,6 +14,8 @@ import org.jsfu.core.rtp.AudioLevel;
 import org.jsfu.core.rtp.TsUnwrapper;
 import org.jsfu.core.rtp.Vp8Descriptor;
 import org.jsfu.core.sdp.Codec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One published track as the router sees it, on the room's loop. Video may arrive as several
@@ -23,6 +25,7 @@ import org.jsfu.core.sdp.Codec;
  * publisher for key frames per layer (throttled).
  */
 public final class UpTrack {
+    private static final Logger log = LoggerFactory.getLogger(UpTrack.class);
     static final int MAX_LAYERS = 4;
     /** A layer that sent nothing for this long is not available (the publisher stopped it). */
     static final long LAYER_IDLE_NANOS = 1_500_000_000L;
@@ -63,6 +66,8 @@ public final class UpTrack {
     private int publishedWidth;
     private int publishedHeight;
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
+    /** The flowing layers at the last packet, to log when the publisher starts or stops one. */
+    private int lastFlowing;
     boolean muted;
     boolean closed;
     /** Active speaker counters (audio with the RFC 6464 extension only). */
@@ -215,6 +220,10 @@ public final class UpTrack {
         }
         boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
         int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
+        if (flowing != lastFlowing && video) { // rare: a layer started or stopped (seen at the next packet)
+            lastFlowing = flowing;
+            log.info("video layers received track={} layers={}", trackSid, layerNames(flowing));
+        }
         ring(layer).put(extSeq, p.buffer(), p.offset(), p.length());
         if (speaker != null && !muted) {
             int packed = AudioLevel.read(p, audioLevelExtId);
@@ -235,6 +244,17 @@ public final class UpTrack {
         if (video && ts.length > 0 && tapLayer.keyframeLayer() >= 0) {
             requestKeyframe(tapLayer.keyframeLayer(), nowNanos);
         }
+    }
+
+    /** "q,h" for the layers in {@code mask} (q, h, f, then the index). */
+    private static String layerNames(int mask) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            if ((mask & (1 << i)) != 0) {
+                b.append(b.length() > 0 ? "," : "").append(i < 3 ? "qhf".charAt(i) : (char) ('0' + i));
+            }
+        }
+        return b.toString();
     }
 
     /** Fills a reception report block for {@code layer}; false when nothing was received on it. */
