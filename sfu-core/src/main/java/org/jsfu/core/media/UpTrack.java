@@ -165,8 +165,13 @@ public final class UpTrack {
     PacketRing ring(int layer) {
         PacketRing r = rings[layer];
         if (r == null) {
-            // video: ~4 s of a 2.5 Mbps layer; lower layers send fewer packets per second
-            r = new PacketRing(video ? 1024 : 128, 1500);
+            // video: ~4 s of a 2.5 Mbps layer; a layer below the top declared one sends far fewer packets
+            // per second, so half of that still holds several seconds
+            boolean belowTop = false;
+            for (int i = layer + 1; i < MAX_LAYERS; i++) {
+                belowTop |= layerWidth[i] > 0;
+            }
+            r = new PacketRing(!video ? 128 : belowTop ? 512 : 1024, 1500);
             rings[layer] = r;
         }
         return r;
