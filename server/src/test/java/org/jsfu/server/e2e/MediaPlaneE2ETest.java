@@ -85,6 +85,15 @@ class MediaPlaneE2ETest {
         runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/h264.test.mjs");
     }
 
+    /**
+     * Simulcast per subscriber: B asks for LOW and C for HIGH and they decode different frame sizes at the
+     * same time; B then switches to HIGH on a key frame and keeps decoding.
+     */
+    @Test
+    void browserSimulcastLayerPerSubscriber() throws Exception {
+        runner().timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/simulcast.test.mjs");
+    }
+
     /** Screen share video and audio reach B with their sources; the webhooks name the sources too. */
     @Test
     void browserScreenShare() throws Exception {

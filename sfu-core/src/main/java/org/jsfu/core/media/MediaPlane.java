@@ -102,7 +102,6 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
             return false;
         }
         t.addTap(tap);
-        t.updateLayerCap();
         if (t.muted) {
             tap.onMute(true, System.nanoTime());
         }

@@ -30,7 +30,6 @@ final class SubscriberRtcp {
     private final RtcpIterator it = new RtcpIterator();
     private final ReportBlock rb = new ReportBlock();
     private final int[] seqs = new int[DownTrack.MAX_NACK_SEQS];
-    private final long[] srcSeqs = new long[DownTrack.MAX_NACK_SEQS];
     private final byte[] buf = new byte[UdpMux.MAX_DATAGRAM + PeerTransport.TAG_ROOM];
     private long lastReportNanos = Long.MIN_VALUE;
     long nacksReceived;
@@ -77,7 +76,7 @@ final class SubscriberRtcp {
                         DownTrack d = find(downs, Rtcp.mediaSsrc(b, p));
                         if (d != null) {
                             nacksReceived++;
-                            int sent = d.onNack(b, p, plen, nowNanos, scratch, seqs, srcSeqs, budget);
+                            int sent = d.onNack(b, p, plen, nowNanos, scratch, seqs, budget);
                             retransmitted += sent;
                             budget -= Math.max(1, sent);
                         }
@@ -101,7 +100,7 @@ final class SubscriberRtcp {
     private void keyframe(DownTrack d, long nowNanos) {
         if (d != null) {
             keyframeRequests++;
-            d.up.requestKeyframe(nowNanos);
+            d.requestKeyframe(nowNanos);
         }
     }
 

@@ -14,16 +14,22 @@ import org.jsfu.core.rtp.AudioLevel;
 import org.jsfu.core.rtp.TsUnwrapper;
 import org.jsfu.core.rtp.Vp8Descriptor;
 import org.jsfu.core.sdp.Codec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One published track as the router sees it, on the room's loop. Video may arrive as several
- * simulcast layers (one SSRC each); one layer at a time is forwarded, the best one that is flowing,
- * switched only on a keyframe of the new layer.
+ * simulcast layers (one SSRC each). Every layer's packets are kept in that layer's {@link PacketRing}
+ * and offered to every subscriber; each {@link DownTrack} forwards the one layer its
+ * {@link LayerSelector} picks. This track knows which layers are flowing, their sizes, and asks the
+ * publisher for key frames per layer (throttled).
  */
 public final class UpTrack {
+    private static final Logger log = LoggerFactory.getLogger(UpTrack.class);
     static final int MAX_LAYERS = 4;
-    private static final long LAYER_IDLE_NANOS = 1_500_000_000L;
-    private static final long PLI_INTERVAL_NANOS = 500_000_000L;
+    /** A layer that sent nothing for this long is not available (the publisher stopped it). */
+    static final long LAYER_IDLE_NANOS = 1_500_000_000L;
+    static final long PLI_INTERVAL_NANOS = 500_000_000L;
 
     final String trackSid;
     final String publisherSid;
@@ -38,26 +44,30 @@ public final class UpTrack {
      */
     private RtpTap[] taps = NO_TAPS;
     private static final RtpTap[] NO_TAPS = new RtpTap[0];
+    /** The layer the taps record: the best one flowing (a recording takes the best layer). */
+    private final LayerSelector tapLayer = new LayerSelector(MAX_LAYERS);
 
     // layers, indexed by quality (0 = q/low ... 2 = f/high; audio and non-simulcast video use 0)
     private final int[] layerSsrc = new int[MAX_LAYERS];
     private final boolean[] layerKnown = new boolean[MAX_LAYERS];
     private final long[] layerLastNanos = new long[MAX_LAYERS];
+    private final long[] layerPliNanos = new long[MAX_LAYERS];
+    /** Sizes from AddTrackRequest.layers by quality (0 when not declared). */
+    private final int[] layerWidth = new int[MAX_LAYERS];
+    private final int[] layerHeight = new int[MAX_LAYERS];
     private final SeqUnwrapper[] seq = new SeqUnwrapper[MAX_LAYERS];
     private final TsUnwrapper[] ts = new TsUnwrapper[MAX_LAYERS];
     /** Per layer reception statistics (RFC 3550 A.1, A.3, A.8) and missing packets to NACK (RFC 4585). */
     private final ReceiveStats[] stats = new ReceiveStats[MAX_LAYERS];
     private final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
-    private int active = -1;
-    private int pendingLayer = -1;
-    /** The highest layer any enabled subscriber wants (UpdateTrackSettings); see {@link #updateLayerCap}. */
-    private int layerCap = MAX_LAYERS - 1;
+    /** Per layer packet history for subscribers' NACKs; created on a layer's first packet. */
+    private final PacketRing[] rings = new PacketRing[MAX_LAYERS];
     /** The published size (AddTrackRequest width/height): the top layer's, for subscribers' dimensions. */
     private int publishedWidth;
     private int publishedHeight;
-    private long lastPliNanos;
-    final PacketRing ring;
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
+    /** The flowing layers at the last packet, to log when the publisher starts or stops one. */
+    private int lastFlowing;
     boolean muted;
     boolean closed;
     /** Active speaker counters (audio with the RFC 6464 extension only). */
@@ -76,7 +86,7 @@ public final class UpTrack {
             seq[i] = new SeqUnwrapper();
             ts[i] = new TsUnwrapper();
         }
-        this.ring = new PacketRing(video ? 1024 : 128, 1500);
+        java.util.Arrays.fill(layerPliNanos, Long.MIN_VALUE);
     }
 
     /** Registers {@code ssrc} as layer {@code layer}; returns false when the layer index is invalid. */
@@ -88,41 +98,26 @@ public final class UpTrack {
         layerKnown[layer] = true;
         stats[layer] = new ReceiveStats(ssrc, codec.clockRate());
         nacks[layer] = new NackGenerator(video ? 512 : 128, 10, 10, 20);
-        updateLayerCap();
         return true;
     }
 
     void setPublishedSize(int width, int height) {
         publishedWidth = width;
         publishedHeight = height;
-        updateLayerCap();
+    }
+
+    /** The size of layer {@code quality} as the publisher declared it (AddTrackRequest.layers). */
+    void setLayerSize(int quality, int width, int height) {
+        if (quality >= 0 && quality < MAX_LAYERS) {
+            layerWidth[quality] = Math.max(width, 0);
+            layerHeight[quality] = Math.max(height, 0);
+        }
     }
 
     /**
-     * Recomputes the layer cap after a subscriber came, went or changed its settings: the highest layer
-     * that any enabled subscriber wants (by dimensions when it gave them, else by quality), or the top
-     * when nobody says, or when an egress tap records the track (a recording takes the best layer). One
-     * layer is forwarded to all subscribers, so none gets less than it asked for.
-     */
-    void updateLayerCap() {
-        if (taps.length > 0) {
-            layerCap = MAX_LAYERS - 1;
-            return;
-        }
-        int cap = -1;
-        for (int i = 0, n = downs.size(); i < n; i++) {
-            DownTrack d = downs.get(i);
-            if (!d.disabled) {
-                cap = Math.max(cap, d.wantWidth > 0 || d.wantHeight > 0
-                        ? layerForSize(d.wantWidth, d.wantHeight) : d.maxQuality);
-            }
-        }
-        layerCap = cap < 0 ? MAX_LAYERS - 1 : Math.min(cap, MAX_LAYERS - 1);
-    }
-
-    /**
-     * The smallest known layer at least w x h (longer sides compared), each layer below the top taken as
-     * half the size of the one above (LiveKit's simulcast ladders q/h/f); the top when none is.
+     * The smallest known layer at least w x h (longer sides compared): by the sizes the publisher declared,
+     * else taking each layer below the top as half the size of the one above (LiveKit's simulcast ladders
+     * q/h/f). The top when none is.
      */
     int layerForSize(int w, int h) {
         int top = -1;
@@ -131,21 +126,24 @@ public final class UpTrack {
                 top = i;
             }
         }
-        int full = Math.max(publishedWidth, publishedHeight);
-        if (top < 0 || full <= 0) {
+        if (top < 0) {
             return MAX_LAYERS - 1;
         }
         int want = Math.max(w, h);
+        int full = Math.max(publishedWidth, publishedHeight);
         for (int i = 0; i < top; i++) {
-            if (layerKnown[i] && (full >> (top - i)) >= want) {
+            if (!layerKnown[i]) {
+                continue;
+            }
+            int side = Math.max(layerWidth[i], layerHeight[i]);
+            if (side == 0 && full > 0) {
+                side = full >> (top - i);
+            }
+            if (side >= want) {
                 return i;
             }
         }
         return top;
-    }
-
-    int layerCap() {
-        return layerCap;
     }
 
     /** True when {@code layer} already belongs to another SSRC. */
@@ -153,8 +151,30 @@ public final class UpTrack {
         return layer >= 0 && layer < MAX_LAYERS && layerKnown[layer] && layerSsrc[layer] != ssrc;
     }
 
-    int activeSsrc() {
-        return active >= 0 ? layerSsrc[active] : 0;
+    /** The layer of SSRC {@code ssrc}, or -1. */
+    int layerOfSsrc(int ssrc) {
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            if (layerKnown[i] && layerSsrc[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Layer {@code layer}'s packet history (never null). */
+    PacketRing ring(int layer) {
+        PacketRing r = rings[layer];
+        if (r == null) {
+            // video: ~4 s of a 2.5 Mbps layer; a layer below the top declared one sends far fewer packets
+            // per second, so half of that still holds several seconds
+            boolean belowTop = false;
+            for (int i = layer + 1; i < MAX_LAYERS; i++) {
+                belowTop |= layerWidth[i] > 0;
+            }
+            r = new PacketRing(!video ? 128 : belowTop ? 512 : 1024, 1500);
+            rings[layer] = r;
+        }
+        return r;
     }
 
     boolean isKeyframe(RtpPacket p) {
@@ -171,8 +191,28 @@ public final class UpTrack {
         return false;
     }
 
-    /** A decrypted packet of layer {@code layer}; forwards it to every subscriber and tap. */
+    boolean isVp8() {
+        return video && "VP8".equalsIgnoreCase(codec.name());
+    }
+
+    /** Bit i set for each known layer that has sent within {@link #LAYER_IDLE_NANOS}. */
+    int flowingLayers(long nowNanos) {
+        int mask = 0;
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            if (layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS) {
+                mask |= 1 << i;
+            }
+        }
+        return mask;
+    }
+
+    /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
     void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
+        onRtp(p, layer, nowNanos, scratch, false);
+    }
+
+    /** {@code repair}: a retransmission, which fills a gap but never starts a layer (it may be old). */
+    private void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch, boolean repair) {
         packets++;
         long extSeq = seq[layer].unwrap(p.sequence());
         long extTs = ts[layer].unwrap(p.timestamp());
@@ -180,13 +220,16 @@ public final class UpTrack {
             stats[layer].onPacket(p.sequence(), p.timestamp(), nowNanos);
             nacks[layer].onPacket(extSeq, nowNanos / 1_000_000);
         }
-        layerLastNanos[layer] = nowNanos;
-        boolean key = video && p.payloadLength() > 0 && isKeyframe(p);
-        chooseLayer(layer, key, nowNanos);
-        if (layer != active) {
-            return;
+        if (p.payloadLength() > 0) { // padding-only probes do not make a stopped layer look alive
+            layerLastNanos[layer] = nowNanos;
         }
-        ring.put(extSeq, p.buffer(), p.offset(), p.length());
+        boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
+        int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
+        if (flowing != lastFlowing && video) { // rare: a layer started or stopped (seen at the next packet)
+            lastFlowing = flowing;
+            log.info("video layers received track={} layers={}", trackSid, layerNames(flowing));
+        }
+        ring(layer).put(extSeq, p.buffer(), p.offset(), p.length());
         if (speaker != null && !muted) {
             int packed = AudioLevel.read(p, audioLevelExtId);
             if (packed >= 0) {
@@ -194,14 +237,29 @@ public final class UpTrack {
             }
         }
         for (int i = 0, n = downs.size(); i < n; i++) {
-            downs.get(i).forward(p, extSeq, key, nowNanos, scratch);
+            downs.get(i).forward(p, layer, extSeq, key, flowing, nowNanos, scratch);
         }
         RtpTap[] ts = taps;
-        if (ts.length > 0 && p.payloadLength() > 0) {
+        if (ts.length > 0 && p.payloadLength() > 0
+                && (!video || tapLayer.onPacket(layer, key, flowing) != LayerSelector.DROP)) {
             for (RtpTap t : ts) {
                 t.onRtp(p.buffer(), p.payloadOffset(), p.payloadLength(), extTs, extSeq, nowNanos);
             }
         }
+        if (video && ts.length > 0 && tapLayer.keyframeLayer() >= 0) {
+            requestKeyframe(tapLayer.keyframeLayer(), nowNanos);
+        }
+    }
+
+    /** "q,h" for the layers in {@code mask} (q, h, f, then the index). */
+    private static String layerNames(int mask) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            if ((mask & (1 << i)) != 0) {
+                b.append(b.length() > 0 ? "," : "").append(i < 3 ? "qhf".charAt(i) : (char) ('0' + i));
+            }
+        }
+        return b.toString();
     }
 
     /** Fills a reception report block for {@code layer}; false when nothing was received on it. */
@@ -222,11 +280,23 @@ public final class UpTrack {
     }
 
     /**
-     * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only the
-     * forwarded layer is repaired: a retransmission of another would be dropped.
+     * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only video
+     * layers that a subscriber or a tap forwards are repaired: nobody would use the others' repairs.
      */
     int collectNacks(int layer, long nowMs, long rttMs, int[] out) {
-        return nacks[layer] == null || layer != active ? 0 : nacks[layer].collect(nowMs, rttMs, out);
+        return nacks[layer] == null || !forwarded(layer) ? 0 : nacks[layer].collect(nowMs, rttMs, out);
+    }
+
+    private boolean forwarded(int layer) {
+        if (!video || taps.length > 0 && tapLayer.current() == layer) {
+            return true;
+        }
+        for (int i = 0, n = downs.size(); i < n; i++) {
+            if (downs.get(i).currentLayer() == layer) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int layerSsrc(int layer) {
@@ -235,72 +305,30 @@ public final class UpTrack {
 
     /**
      * A retransmission (an unwrapped RTX packet, RFC 4588) of {@code layer}: handled like any packet
-     * when it repairs a gap of the forwarded layer. Copies the ring already holds are dropped here:
+     * when it repairs a gap. Copies the ring already holds are dropped here:
      * Chrome also sends recent packets again over RTX as bandwidth probes, and an old keyframe packet
      * must not start a new subscriber behind the live edge.
      */
     void onRepair(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
-        if (layer != active || ring.find(seq[layer].peek(p.sequence())) >= 0) {
+        if (!layerKnown[layer] || ring(layer).find(seq[layer].peek(p.sequence())) >= 0) {
             return;
         }
-        onRtp(p, layer, nowNanos, scratch);
+        onRtp(p, layer, nowNanos, scratch, true);
     }
 
     /**
-     * Layer choice: the highest layer at or below the cap that has sent within the idle window (else the
-     * lowest flowing one above it). Moving to another layer waits for a keyframe on it (one is
-     * requested), so subscribers never get undecodable frames.
+     * Asks the publisher for a key frame on {@code layer} (every known layer when -1), at most once per
+     * {@link #PLI_INTERVAL_NANOS} per layer however many subscribers ask.
      */
-    private void chooseLayer(int layer, boolean key, long nowNanos) {
+    void requestKeyframe(int layer, long nowNanos) {
         if (!video) {
-            active = layer;
             return;
         }
-        int best = -1;
-        for (int i = layerCap; i >= 0 && best < 0; i--) {
-            if (flowing(i, nowNanos)) {
-                best = i;
-            }
-        }
-        for (int i = layerCap + 1; i < MAX_LAYERS && best < 0; i++) {
-            if (flowing(i, nowNanos)) {
-                best = i;
-            }
-        }
-        if (best < 0 || best == active) {
-            pendingLayer = -1;
-            return;
-        }
-        pendingLayer = best;
-        if (layer == best && key) {
-            active = best;
-            pendingLayer = -1;
-            for (DownTrack d : downs) {
-                d.switchSource(layerSsrc[best]);
-            }
-        } else {
-            requestKeyframe(nowNanos);
-        }
-    }
-
-    private boolean flowing(int i, long nowNanos) {
-        return layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS;
-    }
-
-    /** Asks the publisher for a keyframe on the layer we forward (or will), throttled. */
-    void requestKeyframe(long nowNanos) {
-        if (!video || nowNanos - lastPliNanos < PLI_INTERVAL_NANOS) {
-            return;
-        }
-        lastPliNanos = nowNanos;
-        int layer = pendingLayer >= 0 ? pendingLayer : active;
-        if (layer >= 0) {
-            publisher.sendPli(layerSsrc[layer]);
-        } else {
-            for (int i = 0; i < MAX_LAYERS; i++) {
-                if (layerKnown[i]) {
-                    publisher.sendPli(layerSsrc[i]);
-                }
+        for (int i = 0; i < MAX_LAYERS; i++) {
+            if (layerKnown[i] && (layer < 0 || layer == i)
+                    && (layerPliNanos[i] == Long.MIN_VALUE || nowNanos - layerPliNanos[i] >= PLI_INTERVAL_NANOS)) {
+                layerPliNanos[i] = nowNanos;
+                publisher.sendPli(layerSsrc[i]);
             }
         }
     }
@@ -320,7 +348,6 @@ public final class UpTrack {
                 System.arraycopy(ts, 0, n, 0, i);
                 System.arraycopy(ts, i + 1, n, i, ts.length - i - 1);
                 taps = n.length == 0 ? NO_TAPS : n;
-                updateLayerCap(); // a recording no longer holds the top layer
                 return true;
             }
         }

@@ -48,8 +48,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private static final int MAX_SSRCS = 32;
     private static final long TICK_MS = 500;
     private static final long ANSWER_TIMEOUT_NANOS = 5_000_000_000L;
-    /** livekit.VideoQuality.OFF in UpdateTrackSettings.quality (LOW 0, MEDIUM 1, HIGH 2). */
-    private static final int VIDEO_QUALITY_OFF = 3;
     static final long NEGOTIATE_DELAY_MS = 150;
 
     private final MediaPlane plane;
@@ -153,8 +151,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         data.tick();
         for (DownTrack d : downs.values()) {
-            if (d.negotiated && d.needKeyframe) {
-                d.up.requestKeyframe(now);
+            if (d.waitingForKeyframe()) {
+                d.requestKeyframe(now);
             }
         }
         if (offerInFlight && now - offerSentNanos > ANSWER_TIMEOUT_NANOS) {
@@ -457,6 +455,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         UpTrack up = new UpTrack(pending.sid(), participant.sid(), video, pm.media.codec(), this,
                 pm.media.extensionIds().audioLevel());
         up.setPublishedSize(pending.width(), pending.height());
+        for (org.jsfu.core.room.VideoLayer l : pending.layers()) {
+            up.setLayerSize(l.quality(), l.width(), l.height());
+        }
         router.add(up);
         String mime = pm.media.codec().mimeType(pm.media.kind());
         if (participant.publishPendingTrack(cid, pm.media.mid(), mime) == null) {
@@ -519,7 +520,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         downs.put(track.sid(), d);
         downList.add(d);
         up.downs.add(d);
-        up.updateLayerCap();
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
                 ? OutgoingMedia.video(mid, c, -1, s, -1, cname, publisher.sid(), track.sid())
@@ -547,7 +547,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         downList.remove(d);
         d.up.downs.remove(d);
-        d.up.updateLayerCap();
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
             if (m.mid().equals(d.mid)) {
@@ -617,7 +616,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 AnsweredMedia am = info.byMid(d.mid);
                 if (am != null && am.accepted() && !d.negotiated) {
                     d.negotiated = true;
-                    d.up.requestKeyframe(now);
+                    d.requestKeyframe(now);
                 }
             }
         } catch (RuntimeException e) {
@@ -749,7 +748,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     /**
      * UpdateTrackSettings for tracks this participant receives: {@code disabled} (or quality OFF without
-     * dimensions) pauses forwarding; width/height, else quality, bound the simulcast layer forwarded.
+     * dimensions) pauses forwarding; width/height, else quality, choose the simulcast layer this
+     * subscriber gets ({@link DownTrack#applySettings}).
      */
     @Override
     public void onTrackSettings(List<String> trackSids, boolean disabled, int quality, int width, int height,
@@ -759,16 +759,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             if (d == null) {
                 continue;
             }
-            boolean sized = width > 0 || height > 0;
-            d.wantWidth = Math.max(width, 0);
-            d.wantHeight = Math.max(height, 0);
-            if (!sized && quality >= 0 && quality < VIDEO_QUALITY_OFF) {
-                d.maxQuality = quality;
-            }
-            d.setDisabled(disabled || (!sized && quality == VIDEO_QUALITY_OFF));
-            d.up.updateLayerCap();
-            log.debug("track settings room={} identity={} track={} disabled={} quality={} width={} height={} cap={}",
-                    room.name(), participant.identity(), sid, d.disabled, quality, width, height, d.up.layerCap());
+            d.applySettings(disabled, quality, width, height);
+            log.debug("track settings room={} identity={} track={} disabled={} quality={} width={} height={} target={}",
+                    room.name(), participant.identity(), sid, d.disabled, quality, width, height, d.targetLayer());
         }
     }
 
@@ -825,7 +818,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         for (DownTrack d : downs.values()) {
             d.up.downs.remove(d);
-            d.up.updateLayerCap();
         }
         downs.clear();
         data.close();

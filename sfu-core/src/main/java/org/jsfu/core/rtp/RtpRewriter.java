@@ -11,10 +11,14 @@ import java.util.Arrays;
  * <p>Source sequence numbers come in already extended to 64 bits by the publisher track (the same keys
  * as its {@link PacketRing}). Inside one source segment the mapping is an offset, so gaps and reordering
  * are preserved (the subscriber NACKs real gaps); a window remembers, per source sequence, the output
- * sequence given or reserved for it, which drops duplicates, places late packets, hides dropped
- * padding-only packets and maps a subscriber's NACK back ({@link #sourceSeqFor}). On a switch or resume
- * the next packet gets output sequence last+1 and a timestamp advanced by the wall-clock time since the
- * last forwarded packet. Waiting for a video keyframe before a switch is the caller's choice.
+ * sequence given or reserved for it, which drops duplicates, places late packets and hides dropped
+ * padding-only packets. A second window, by output sequence, remembers for each output sequence the
+ * source SSRC, source sequence and timestamp offset; it survives switches, so a subscriber's NACK maps
+ * back to the right source even for packets sent before the last switch ({@link #sourceSeqFor},
+ * {@link #sourceSsrcFor}, {@link #decideRetransmitAt}). On a switch or resume the next packet gets
+ * output sequence last+1 and a timestamp advanced by the wall-clock time since the last forwarded
+ * packet (at least 1), so the output stays continuous and monotonic whatever the new source's
+ * timestamp base. Waiting for a video keyframe before a switch is the caller's choice.
  *
  * <p>Decision layout: bits 0-31 output timestamp, 32-47 output sequence, 48-55 action, 56-59 kind.
  * One owner thread; no allocation after construction.
@@ -51,6 +55,8 @@ public final class RtpRewriter {
     private final byte[] srcState;
     private final long[] outKey;
     private final long[] outSrc;
+    private final int[] outSrcSsrc;
+    private final long[] outTsOffset;
 
     private boolean started;
     private boolean paused;
@@ -84,7 +90,10 @@ public final class RtpRewriter {
         this.srcState = new byte[window];
         this.outKey = new long[window];
         this.outSrc = new long[window];
-        clearWindow();
+        this.outSrcSsrc = new int[window];
+        this.outTsOffset = new long[window];
+        clearSourceWindow();
+        Arrays.fill(outKey, EMPTY);
     }
 
     public int outSsrc() {
@@ -210,7 +219,7 @@ public final class RtpRewriter {
                 hasSource = true;
                 srcSsrc = ssrc;
                 resync = false;
-                clearWindow();
+                clearSourceWindow();
                 tsOffset = (outTs - p.timestamp()) & 0xffffffffL;
                 srcHighest = srcExtSeq;
                 srcFloor = srcExtSeq;
@@ -227,7 +236,13 @@ public final class RtpRewriter {
                 srcHighest = srcExtSeq;
                 advance(outExt, outTs, nowMs);
             }
-            case KIND_OLDER, KIND_RETRANSMIT -> srcState[(int) srcExtSeq & mask] = FORWARDED;
+            case KIND_OLDER -> srcState[(int) srcExtSeq & mask] = FORWARDED;
+            case KIND_RETRANSMIT -> {
+                int i = (int) srcExtSeq & mask;
+                if (hasSource && p.ssrc() == srcSsrc && srcKey[i] == srcExtSeq) {
+                    srcState[i] = FORWARDED; // a reserved packet of the current source is now sent
+                }
+            }
             default -> {
                 return false;
             }
@@ -239,20 +254,54 @@ public final class RtpRewriter {
     }
 
     /**
+     * Pure: the header for retransmitting the packet the subscriber NACKed as {@code outSeq}; {@code p} is
+     * the source packet fetched (from the ring of {@link #sourceSsrcFor}) by {@link #sourceSeqFor}. The
+     * output sequence is {@code outSeq} and the timestamp uses the offset of the segment the packet
+     * belongs to, so packets sent before a switch are repaired too. Drops when {@code p} is not the
+     * source packet behind {@code outSeq}, or while paused.
+     */
+    public long decideRetransmitAt(RtpPacket p, int outSeq) {
+        if (paused || !started) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        long outExt = extendOut(outSeq);
+        int i = (int) outExt & mask;
+        if (outKey[i] != outExt || outSrcSsrc[i] != p.ssrc() || ((outSrc[i] ^ p.sequence()) & 0xffff) != 0) {
+            return pack(DROP_TOO_OLD, 0, 0, 0);
+        }
+        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + outTsOffset[i]);
+    }
+
+    /**
      * Maps a sequence number from the subscriber's NACK to the source's extended sequence number, or
-     * {@link #UNKNOWN} when it is outside the window, was given out before the last switch or resume, or
-     * was never given out.
+     * {@link #UNKNOWN} when it is outside the window or was never given out (reserved numbers of lost
+     * packets count as given). Numbers given out before a switch map to the old source.
      */
     public long sourceSeqFor(int outSeq) {
         if (!started) {
             return UNKNOWN;
         }
-        long outExt = outHighest + (short) ((outSeq & 0xffff) - (int) outHighest);
+        long outExt = extendOut(outSeq);
         int i = (int) outExt & mask;
         if (outKey[i] != outExt) {
             return UNKNOWN;
         }
         return outSrc[i];
+    }
+
+    /** The source SSRC behind output sequence {@code outSeq}; meaningful when {@link #sourceSeqFor} knows it. */
+    public int sourceSsrcFor(int outSeq) {
+        return outSrcSsrc[(int) extendOut(outSeq) & mask];
+    }
+
+    /** {@code outSeq} (16 bits) extended to 64 bits next to the newest output sequence. */
+    public long extendOut(int outSeq) {
+        return outHighest + (short) ((outSeq & 0xffff) - (int) outHighest);
+    }
+
+    /** Whether a {@link #decide} result starts a new segment (first packet, after a switch or a resume). */
+    public static boolean isResync(long decision) {
+        return ((decision >>> 56) & 0x0f) == KIND_RESYNC && isForward(decision);
     }
 
     /** The current source SSRC (meaningful once a packet was forwarded). */
@@ -301,11 +350,13 @@ public final class RtpRewriter {
             int j = (int) out & mask;
             outKey[j] = out;
             outSrc[j] = src;
+            outSrcSsrc[j] = srcSsrc;
+            outTsOffset[j] = tsOffset;
         }
     }
 
-    private void clearWindow() {
+    /** A new segment: the source window restarts; the output window keeps older segments for NACKs. */
+    private void clearSourceWindow() {
         Arrays.fill(srcKey, EMPTY);
-        Arrays.fill(outKey, EMPTY);
     }
 }

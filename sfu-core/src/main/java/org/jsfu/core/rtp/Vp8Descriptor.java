@@ -24,6 +24,10 @@ public final class Vp8Descriptor {
     public int keyIdx;
     /** First packet of a key frame. */
     public boolean keyframe;
+    /** Offsets from the payload start of the picture ID, TL0PICIDX and TID|Y|KEYIDX bytes, or -1. */
+    public int pictureIdAt;
+    public int tl0PicIdxAt;
+    public int tidKeyIdxAt;
 
     /** Parses {@code b[off, off+len)} (an RTP payload). Returns false when truncated. */
     public boolean parse(byte[] b, int off, int len) {
@@ -34,6 +38,9 @@ public final class Vp8Descriptor {
         pictureId15Bit = false;
         layerSync = false;
         keyframe = false;
+        pictureIdAt = -1;
+        tl0PicIdxAt = -1;
+        tidKeyIdxAt = -1;
         if (len < 1) {
             return false;
         }
@@ -57,6 +64,7 @@ public final class Vp8Descriptor {
                     return false;
                 }
                 int m = b[p] & 0xff;
+                pictureIdAt = p - off;
                 if ((m & 0x80) != 0) {
                     if (p + 2 > end) {
                         return false;
@@ -73,12 +81,14 @@ public final class Vp8Descriptor {
                 if (p >= end) {
                     return false;
                 }
+                tl0PicIdxAt = p - off;
                 tl0PicIdx = b[p++] & 0xff;
             }
             if (t || k) {
                 if (p >= end) {
                     return false;
                 }
+                tidKeyIdxAt = p - off;
                 int tk = b[p++] & 0xff;
                 if (t) {
                     tid = tk >> 6;

@@ -182,45 +182,118 @@ class ForwardingTest {
                 "sequence continues across the switch");
     }
 
-    /** UpdateTrackSettings quality LOW keeps the low layer even while the high one flows; HIGH goes up. */
+    /**
+     * Each subscriber gets its own layer: LOW stays on the low layer while HIGH switches up on the high
+     * layer's key frame; a PLI is asked of the high layer only once someone wants it.
+     */
     @Test
-    void subscriberQualityCapsTheForwardedLayer() {
+    void eachSubscriberGetsTheLayerItAskedFor() {
         Plis plis = new Plis();
         UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
         up.addLayer(0, 100);
         up.addLayer(1, 200);
         up.setPublishedSize(640, 360);
-        Sent s = new Sent();
-        DownTrack d = new DownTrack("TR_v", "1", up, s, 96, 9, 0, 0);
-        d.negotiated = true;
-        up.downs.add(d);
-        d.maxQuality = 0;
-        up.updateLayerCap();
-        assertEquals(0, up.layerCap());
+        Sent low = new Sent();
+        Sent high = new Sent();
+        DownTrack dl = new DownTrack("TR_v", "1", up, low, 96, 9, 0, 0);
+        DownTrack dh = new DownTrack("TR_v", "1", up, high, 96, 10, 0, 0);
+        for (DownTrack d : List.of(dl, dh)) {
+            d.negotiated = true;
+            up.downs.add(d);
+        }
+        dl.applySettings(false, 0, 0, 0);
+        dh.applySettings(false, 2, 0, 0);
         long now = 10_000_000_000L;
         up.onRtp(wrap(rtp(96, 1, 0, 100, vp8(true), 0)), 0, now, scratch);
-        up.onRtp(wrap(rtp(96, 50, 0, 200, vp8(true), 0)), 1, now + 1_000_000, scratch);
-        up.onRtp(wrap(rtp(96, 2, 3000, 100, vp8(false), 0)), 0, now + 2_000_000, scratch);
-        assertEquals(2, s.packets.size(), "only the low layer, though the high one sent a key frame");
-        assertEquals(100, up.activeSsrc());
-        assertTrue(plis.ssrcs.stream().noneMatch(x -> x == 200), "no keyframe asked of the high layer");
+        assertEquals(1, low.packets.size());
+        assertEquals(1, high.packets.size(), "HIGH starts on the low layer while only it flows");
+        up.onRtp(wrap(rtp(96, 50, 0, 200, vp8(false), 0)), 1, now + 1_000_000, scratch);
+        assertTrue(plis.ssrcs.contains(200), "HIGH asks for a key frame on the high layer");
+        up.onRtp(wrap(rtp(96, 51, 3000, 200, vp8(true), 0)), 1, now + 2_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 2, 3000, 100, vp8(false), 0)), 0, now + 3_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 52, 6000, 200, vp8(false), 0)), 1, now + 4_000_000, scratch);
+        assertEquals(List.of(0, 0), List.of(dl.currentLayer(), dl.targetLayer()));
+        assertEquals(1, dh.currentLayer());
+        assertEquals(2, low.packets.size(), "LOW: only low layer packets");
+        assertEquals(3, high.packets.size(), "HIGH: the low key frame, then the high key frame and its delta");
+        assertEquals(RtpHeader.sequence(high.packets.get(0), 0) + 1, RtpHeader.sequence(high.packets.get(1), 0));
+        assertEquals(10, RtpHeader.ssrc(high.packets.get(2), 0), "one SSRC whatever the layer");
+    }
 
-        d.maxQuality = 2;
-        up.updateLayerCap();
-        up.onRtp(wrap(rtp(96, 51, 3000, 200, vp8(true), 0)), 1, now + 3_000_000, scratch);
-        assertEquals(200, up.activeSsrc(), "HIGH: switched up on the high layer's key frame");
+    /** H264 simulcast: the switch waits for an IDR of the new layer (RFC 6184 single NAL type 5). */
+    @Test
+    void h264SwitchesOnAnIdrOfTheNewLayer() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_h", "PA_p", true, Codec.h264(102), plis, -1);
+        up.addLayer(0, 100);
+        up.addLayer(1, 200);
+        Sent s = new Sent();
+        DownTrack d = new DownTrack("TR_h", "1", up, s, 102, 9, 0, 0);
+        d.negotiated = true;
+        up.downs.add(d);
+        d.applySettings(false, 0, 0, 0);
+        byte[] idr = {0x65, 1, 2};
+        byte[] slice = {0x41, 1, 2};
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(102, 1, 0, 100, slice, 0)), 0, now, scratch);
+        assertEquals(0, s.packets.size(), "no IDR yet");
+        up.onRtp(wrap(rtp(102, 2, 3000, 100, idr, 0)), 0, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 70, 9000, 200, slice, 0)), 1, now + 2_000_000, scratch);
+        d.applySettings(false, 2, 0, 0);
+        up.onRtp(wrap(rtp(102, 71, 12000, 200, slice, 0)), 1, now + 3_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 3, 6000, 100, slice, 0)), 0, now + 4_000_000, scratch);
+        assertEquals(2, s.packets.size(), "still the low layer until the high layer's IDR");
+        assertTrue(plis.ssrcs.contains(200));
+        up.onRtp(wrap(rtp(102, 72, 15000, 200, idr, 0)), 1, now + 5_000_000, scratch);
+        up.onRtp(wrap(rtp(102, 4, 9000, 100, slice, 0)), 0, now + 6_000_000, scratch);
+        assertEquals(3, s.packets.size());
+        assertEquals(1, d.currentLayer());
+        byte[] last = s.packets.get(2);
+        assertArrayEquals(idr, Arrays.copyOfRange(last, 12, last.length), "H264 payload untouched");
+        assertEquals(RtpHeader.sequence(s.packets.get(1), 0) + 1, RtpHeader.sequence(last, 0));
+    }
 
-        // dimensions: 320x180 is the low layer of a 640x360 track, 640x360 the top, 1280x720 too
-        assertEquals(0, up.layerForSize(320, 180));
+    /** Dimensions map to the smallest declared layer that covers them; undeclared sizes halve per layer. */
+    @Test
+    void dimensionsPickALayerByDeclaredSizes() {
+        UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), new Plis(), -1);
+        up.addLayer(0, 100);
+        up.addLayer(1, 200);
+        up.addLayer(2, 300);
+        up.setPublishedSize(1280, 720);
+        assertEquals(0, up.layerForSize(320, 180), "halving ladder: 320 is the low layer of 1280");
+        assertEquals(1, up.layerForSize(400, 200));
+        assertEquals(2, up.layerForSize(1920, 1080), "the top when none is large enough");
+        up.setLayerSize(0, 480, 270);
+        up.setLayerSize(1, 960, 540);
+        up.setLayerSize(2, 1280, 720);
+        assertEquals(0, up.layerForSize(400, 200), "declared: 480x270 covers 400x200");
         assertEquals(1, up.layerForSize(640, 360));
-        assertEquals(1, up.layerForSize(1280, 720));
-        d.wantWidth = 320;
-        d.wantHeight = 180;
-        up.updateLayerCap();
-        assertEquals(0, up.layerCap());
-        RtpTap tap = new RtpTap() {
+        assertEquals(2, up.layerForSize(1000, 500));
+        DownTrack d = new DownTrack("TR_v", "1", up, new Sent(), 96, 9, 0, 0);
+        d.applySettings(false, 0, 640, 360);
+        assertEquals(1, d.targetLayer(), "dimensions take precedence over quality");
+        d.applySettings(false, 2, 0, 0);
+        assertEquals(UpTrack.MAX_LAYERS - 1, d.targetLayer(), "HIGH: the top layer");
+        d.applySettings(false, 3, 0, 0);
+        assertTrue(d.disabled, "quality OFF pauses");
+        d.applySettings(false, 0, 0, 0);
+        assertFalse(d.disabled);
+        assertEquals(0, d.targetLayer());
+    }
+
+    /** An egress tap records the best flowing layer, whatever subscribers ask for. */
+    @Test
+    void aTapRecordsTheBestLayer() {
+        Plis plis = new Plis();
+        UpTrack up = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
+        up.addLayer(0, 100);
+        up.addLayer(1, 200);
+        List<Long> tapped = new ArrayList<>();
+        up.addTap(new RtpTap() {
             @Override
             public void onRtp(byte[] b, int off, int len, long extTs, long extSeq, long now) {
+                tapped.add(extSeq);
             }
 
             @Override
@@ -230,15 +303,14 @@ class ForwardingTest {
             @Override
             public void onClose(long now) {
             }
-        };
-        up.addTap(tap);
-        up.updateLayerCap();
-        assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "an egress tap records the best layer");
-        up.removeTap(tap);
-        assertEquals(0, up.layerCap(), "the cap returns to what the subscriber asked once the egress ends");
-        d.disabled = true;
-        up.updateLayerCap();
-        assertEquals(UpTrack.MAX_LAYERS - 1, up.layerCap(), "a disabled subscriber wants nothing");
+        });
+        long now = 10_000_000_000L;
+        up.onRtp(wrap(rtp(96, 1, 0, 100, vp8(true), 0)), 0, now, scratch);
+        up.onRtp(wrap(rtp(96, 50, 0, 200, vp8(false), 0)), 1, now + 1_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 51, 0, 200, vp8(true), 0)), 1, now + 2_000_000, scratch);
+        up.onRtp(wrap(rtp(96, 2, 0, 100, vp8(false), 0)), 0, now + 3_000_000, scratch);
+        assertEquals(List.of(1L, 51L), tapped, "low key frame, then the high layer from its key frame on");
+        assertTrue(plis.ssrcs.contains(200));
     }
 
     @Test

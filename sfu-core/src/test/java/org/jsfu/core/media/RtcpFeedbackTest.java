@@ -95,7 +95,7 @@ class RtcpFeedbackTest {
     @Test
     void nackForAPacketTheRingNoLongerHoldsIsIgnored() {
         forwardFive();
-        up.ring.clear();
+        up.ring(0).clear();
         byte[] nack = nack(down.outSsrc, 7001);
         subRtcp.onRtcp(nack, 0, nack.length, downs, T0 + 200_000_000L, 1_700_000_000_000L, scratch);
         assertEquals(5, sent.packets.size());
@@ -342,13 +342,16 @@ class RtcpFeedbackTest {
         UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), plis, -1);
         video.addLayer(0, 100);
         video.addLayer(2, 300);
+        DownTrack vd = new DownTrack("TR_v", "2", video, sent, 96, 0x0F0F0F0F, 0, 0);
+        vd.negotiated = true;
+        video.downs.add(vd);
         byte[] key = ForwardingTest.vp8(true);
         // layer 0 flows (keyframe first, so it becomes active); layer 2 has sent before but idles
         video.onRtp(wrap(rtp(96, 50, 0, 300, ForwardingTest.vp8(false), 0)), 2, T0 - 3_000_000_000L, scratch);
         video.onRtp(wrap(rtp(96, 1, 0, 100, key, 0)), 0, T0, scratch);
         video.onRtp(wrap(rtp(96, 3, 3000, 100, ForwardingTest.vp8(false), 0)), 0, T0 + 1_000_000, scratch);
         video.onRtp(wrap(rtp(96, 60, 3000, 300, ForwardingTest.vp8(false), 0)), 2, T0 - 2_000_000_000L, scratch);
-        assertEquals(100, video.activeSsrc());
+        assertEquals(0, vd.currentLayer());
         PublisherFeedback fb = new PublisherFeedback(1, CNAME);
         Rtcps out = new Rtcps();
         fb.tick(out, new UpTrack[] {video, video}, new int[] {0, 2}, 2, T0 + 100_000_000L, 10);

@@ -53,6 +53,31 @@ class RtpRewriterTest {
         assertEquals(222, rw.sourceSsrc());
     }
 
+    /** NACKed output sequences map to their own source across a switch, with that segment's timestamp. */
+    @Test
+    void nacksMapAcrossASwitchToTheOldSource() {
+        send(111, 70_000, 3_000_000_000L, 40, 0);
+        send(111, 70_001, 3_000_000_960L, 40, 20);
+        rw.switchSource(222);
+        send(222, 9, 123_456, 40, 40);
+        assertEquals(70_001, rw.sourceSeqFor(1001));
+        assertEquals(111, rw.sourceSsrcFor(1001));
+        assertEquals(9, rw.sourceSeqFor(1002));
+        assertEquals(222, rw.sourceSsrcFor(1002));
+        byte[] old = RtpTestPackets.simple(70_001 & 0xffff, 3_000_000_960L, 111, 40);
+        assertTrue(view.wrap(old, 0, old.length));
+        long d = rw.decideRetransmitAt(view, 1001);
+        assertTrue(RtpRewriter.isForward(d));
+        assertEquals(1001, RtpRewriter.outSeq(d));
+        assertEquals(5960, RtpRewriter.outTimestamp(d), "the old segment's timestamp offset");
+        assertTrue(rw.apply(d, view, 70_001, 60));
+        assertEquals(OUT, RtpHeader.ssrc(old, 0));
+        byte[] wrong = RtpTestPackets.simple(70_001 & 0xffff, 3_000_000_960L, 222, 40);
+        assertTrue(view.wrap(wrong, 0, wrong.length));
+        assertFalse(RtpRewriter.isForward(rw.decideRetransmitAt(view, 1001)), "not the packet behind 1001");
+        assertEquals(1002, rw.outHighest() & 0xffff, "a retransmission does not move the stream");
+    }
+
     @Test
     void pauseAndResumeAdvanceTimestampByWallClock() {
         send(111, 1, 100, 40, 0);

@@ -16,6 +16,7 @@ import org.jsfu.core.room.VideoLayer;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.room.TrackSource;
 import org.jsfu.core.room.TrackType;
+import org.jsfu.core.room.VideoLayer;
 import org.junit.jupiter.api.Test;
 
 class ProtoMapperTest {
@@ -36,6 +37,30 @@ class ProtoMapperTest {
                 .setType(LivekitModels.TrackType.AUDIO).setSource(LivekitModels.TrackSource.SCREEN_SHARE_AUDIO).build());
         assertTrue(screenAudio.videoCodec().isEmpty());
         assertEquals(TrackSource.SCREEN_SHARE_AUDIO, screenAudio.source());
+    }
+
+    /** AddTrackRequest.layers (quality and size per simulcast layer) reach the core and TrackInfo.layers. */
+    @Test
+    void simulcastLayersAreKept() {
+        LivekitRtc.AddTrackRequest req = LivekitRtc.AddTrackRequest.newBuilder()
+                .setCid("cam").setType(LivekitModels.TrackType.VIDEO).setWidth(640).setHeight(360)
+                .addLayers(LivekitModels.VideoLayer.newBuilder().setQuality(LivekitModels.VideoQuality.LOW)
+                        .setWidth(320).setHeight(180))
+                .addLayers(LivekitModels.VideoLayer.newBuilder().setQuality(LivekitModels.VideoQuality.MEDIUM)
+                        .setWidth(640).setHeight(360))
+                .build();
+        AddTrack t = ProtoMapper.addTrack(req);
+        assertEquals(List.of(new VideoLayer(0, 320, 180, 0, 0, 0, ""), new VideoLayer(1, 640, 360, 0, 0, 0, "")),
+                t.layers());
+        assertTrue(t.simulcast());
+        TrackInfo info = new TrackInfo("TR_v", "cam", TrackType.VIDEO, "camera", false, 640, 360,
+                TrackSource.CAMERA, "video/VP8", "1", true, false, false, false, "", 0, 1, List.of(), t.layers(),
+                List.of(), 0);
+        LivekitModels.TrackInfo p = ProtoMapper.track(info.withMuted(true, 2).published("2", null, 3));
+        assertEquals(2, p.getLayersCount());
+        assertEquals(LivekitModels.VideoQuality.MEDIUM, p.getLayers(1).getQuality());
+        assertEquals(640, p.getLayers(1).getWidth());
+        assertEquals(180, p.getLayers(0).getHeight());
     }
 
     /** Newer SDKs send stereo and no-DTX as audio_features; the deprecated booleans still count. */
