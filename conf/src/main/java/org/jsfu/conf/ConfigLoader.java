@@ -129,6 +129,43 @@ public final class ConfigLoader {
         return "LIVEKIT_" + path.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
+    /** True when the arguments ask for the usage text ({@code --help}, {@code -h}), as livekit-server takes them. */
+    public static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-help") || a.equals("-h")) return true;
+        }
+        return false;
+    }
+
+    /** The usage text: the named flags, then how every livekit.yaml scalar becomes a flag and a variable. */
+    public static String usage() {
+        List<String> paths = new ArrayList<>(SCALARS);
+        paths.sort(null);
+        StringBuilder b = new StringBuilder();
+        b.append("usage: java -jar jsfu-server.jar [flags]\n\n")
+                .append("  --config FILE            livekit.yaml\n")
+                .append("  --config-body YAML       the config itself (env LIVEKIT_CONFIG)\n")
+                .append("  --keys \"KEY: SECRET\"     API keys (env LIVEKIT_KEYS)\n")
+                .append("  --key-file FILE          API keys file, not readable by others\n")
+                .append("  --dev                    development mode: API key devkey, secret secret\n")
+                .append("  --bind ADDRESS           address to listen on (repeatable)\n")
+                .append("  --node-ip IP             IP advertised in ICE candidates (env NODE_IP)\n")
+                .append("  --udp-port PORT          single UDP port for WebRTC (env UDP_PORT)\n")
+                .append("  --redis-host HOST:PORT   Redis (env REDIS_HOST); without it state stays in memory\n")
+                .append("  --redis-password PW      (env REDIS_PASSWORD)\n")
+                .append("  --region NAME            (env LIVEKIT_REGION)\n")
+                .append("  --disable-strict-config  unknown livekit.yaml keys warn instead of failing\n")
+                .append("  -h, --help               this text\n\n")
+                .append("Every livekit.yaml scalar is also a flag --<path> VALUE and a variable LIVEKIT_<PATH>:\n");
+        for (String p : paths) {
+            b.append("  --").append(p).append("  (").append(envName(p)).append(")\n");
+        }
+        return b.toString();
+    }
+
+    private static final Set<String> NAMED_FLAGS = Set.of("config", "config-body", "keys", "key-file", "node-ip",
+            "udp-port", "redis-host", "redis-password", "region", "bind", "dev", "disable-strict-config");
+
     private static Flags parseArgs(String[] args) {
         Flags f = new Flags();
         for (int i = 0; i < args.length; i++) {
@@ -140,6 +177,9 @@ public final class ConfigLoader {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
+            }
+            if (!NAMED_FLAGS.contains(name) && !SCALARS.contains(name)) {
+                throw new ConfigException("unknown flag --" + name);
             }
             boolean boolFlag = name.equals("dev") || name.equals("disable-strict-config") || isBoolPath(name);
             if (value == null && !boolFlag) {
@@ -160,7 +200,6 @@ public final class ConfigLoader {
                 case "dev": f.dev = flagBool(name, value); break;
                 case "disable-strict-config": f.disableStrict = flagBool(name, value); break;
                 default:
-                    if (!SCALARS.contains(name)) throw new ConfigException("unknown flag --" + name);
                     f.generated.put(name, value == null ? "true" : value);
             }
         }

@@ -242,4 +242,31 @@ class ConfigLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("4 hours"));
         assertThrows(IllegalArgumentException.class, () -> GoDuration.parse("h"));
     }
+
+    @Test
+    void helpListsOnlyFlagsTheParserTakesAndEveryScalar() {
+        assertTrue(ConfigLoader.wantsHelp(new String[] {"--dev", "--help"}));
+        assertTrue(ConfigLoader.wantsHelp(new String[] {"-h"}));
+        assertFalse(ConfigLoader.wantsHelp(new String[] {"--dev"}));
+        String usage = ConfigLoader.usage();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?--([a-z_.-]+)").matcher(usage);
+        int flags = 0;
+        while (m.find()) {
+            String flag = m.group(1);
+            if (flag.equals("help")) continue;
+            flags++;
+            try {
+                ConfigLoader.load(new String[] {"--" + flag + "=1"}, Map.of());
+            } catch (ConfigException e) {
+                assertFalse(e.getMessage().contains("unknown flag"), flag + ": " + e.getMessage());
+            }
+        }
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new String[] {"--nope"}, Map.of()));
+        assertEquals("unknown flag --nope", unknown.getMessage());
+        assertTrue(flags > ConfigLoader.SCALARS.size(), "named flags and every scalar are listed: " + flags);
+        for (String path : ConfigLoader.SCALARS) {
+            assertTrue(usage.contains("--" + path + "  (" + ConfigLoader.envName(path) + ")"), path);
+        }
+    }
 }

@@ -15,13 +15,17 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        if (ConfigLoader.wantsHelp(args)) {
+            System.out.print(ConfigLoader.usage());
+            return;
+        }
         ServerConfig cfg;
         org.jsfu.conf.EgressConfig egress;
         try {
             cfg = ConfigLoader.load(args, System.getenv());
             egress = EgressSetup.load(System.getenv());
         } catch (ConfigException e) {
-            System.err.println("config error: " + e.getMessage());
+            System.err.println("config error: " + e.getMessage() + " (--help lists the flags)");
             System.exit(2);
             return;
         }
