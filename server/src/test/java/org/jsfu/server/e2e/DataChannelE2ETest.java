@@ -6,14 +6,10 @@ import io.livekit.server.RoomServiceClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import livekit.LivekitModels;
-import org.jsfu.conf.ConfigLoader;
-import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
-import org.jsfu.server.testparts.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,12 +24,8 @@ class DataChannelE2ETest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        String yaml = "port: " + FreePorts.tcp() + "\n"
-                + "bind_addresses: [127.0.0.1]\n"
-                + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n";
-        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        server = JsfuServer.start(cfg);
+        E2eServer e2e = E2eServer.start("", 0, null);
+        server = e2e.server;
     }
 
     @AfterAll

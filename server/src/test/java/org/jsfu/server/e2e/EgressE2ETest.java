@@ -36,9 +36,7 @@ import java.util.regex.Pattern;
 import livekit.LivekitEgress;
 import livekit.LivekitModels;
 import livekit.LivekitWebhook;
-import org.jsfu.conf.ConfigLoader;
 import org.jsfu.conf.EgressConfigLoader;
-import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
 import org.jsfu.server.testparts.FreePorts;
 import org.jsfu.server.testparts.WebhookSink;
@@ -77,13 +75,8 @@ class EgressE2ETest {
         events = hook.events;
         rejected = hook.rejected;
         storage = Files.createTempDirectory("jsfu-egress-local-").resolve("files");
-        String yaml = "port: " + FreePorts.tcp() + "\n"
-                + "bind_addresses: [127.0.0.1]\n"
-                + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n"
-                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.port() + "/hook]\n";
-        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        server = JsfuServer.start(cfg, EgressConfigLoader.parse("api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n", Map.of()));
+        E2eServer e2e = E2eServer.start("", hook.port(), EgressConfigLoader.parse("api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n", Map.of()));
+        server = e2e.server;
     }
 
     @AfterAll

@@ -1,11 +1,7 @@
 package org.jsfu.server.e2e;
 
 import java.time.Duration;
-import java.util.Map;
-import org.jsfu.conf.ConfigLoader;
-import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
-import org.jsfu.server.testparts.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,14 +17,9 @@ class IceLiteE2ETest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        rtcTcpPort = FreePorts.tcp();
-        String yaml = "port: " + FreePorts.tcp() + "\n"
-                + "bind_addresses: [127.0.0.1]\n"
-                + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + rtcTcpPort + "\n  node_ip: 127.0.0.1\n"
-                + "  use_ice_lite: true\n";
-        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        server = JsfuServer.start(cfg);
+        E2eServer e2e = E2eServer.start("  use_ice_lite: true\n", 0, null);
+        server = e2e.server;
+        rtcTcpPort = e2e.rtcTcpPort;
     }
 
     @AfterAll

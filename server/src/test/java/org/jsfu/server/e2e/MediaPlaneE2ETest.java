@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import livekit.LivekitWebhook;
-import org.jsfu.conf.ConfigLoader;
-import org.jsfu.conf.ServerConfig;
 import org.jsfu.server.JsfuServer;
-import org.jsfu.server.testparts.FreePorts;
 import org.jsfu.server.testparts.WebhookSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +29,9 @@ class MediaPlaneE2ETest {
         hook = WebhookSink.start("devkey", "secret");
         events = hook.events;
         rejected = hook.rejected;
-        rtcTcpPort = FreePorts.tcp();
-        String yaml = "port: " + FreePorts.tcp() + "\n"
-                + "bind_addresses: [127.0.0.1]\n"
-                + "keys:\n  devkey: secret\n"
-                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + rtcTcpPort + "\n  node_ip: 127.0.0.1\n"
-                + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hook.port() + "/hook]\n";
-        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        server = JsfuServer.start(cfg);
+        E2eServer e2e = E2eServer.start("", hook.port(), null);
+        server = e2e.server;
+        rtcTcpPort = e2e.rtcTcpPort;
     }
 
     @AfterAll

@@ -1,0 +1,49 @@
+package org.jsfu.server.e2e;
+
+import java.util.Map;
+import org.jsfu.conf.ConfigLoader;
+import org.jsfu.conf.EgressConfig;
+import org.jsfu.conf.ServerConfig;
+import org.jsfu.server.JsfuServer;
+import org.jsfu.server.testparts.FreePorts;
+
+/**
+ * The in-process server the browser tests talk to: key devkey/secret, HTTP and one RTC UDP port and the
+ * ICE-TCP port on free loopback ports, candidates on 127.0.0.1; optionally webhooks and egress.
+ */
+final class E2eServer implements AutoCloseable {
+    final JsfuServer server;
+    final int rtcTcpPort;
+
+    private E2eServer(JsfuServer server, int rtcTcpPort) {
+        this.server = server;
+        this.rtcTcpPort = rtcTcpPort;
+    }
+
+    /**
+     * @param rtcLines more keys under {@code rtc:}, each line indented by two spaces ("" for none)
+     * @param webhookPort where webhooks go ({@code http://127.0.0.1:<port>/hook}), 0 for none
+     * @param egress egress.yaml, or null for the defaults
+     */
+    static E2eServer start(String rtcLines, int webhookPort, EgressConfig egress) throws Exception {
+        int rtcTcp = FreePorts.tcp();
+        String yaml = "port: " + FreePorts.tcp() + "\n"
+                + "bind_addresses: [127.0.0.1]\n"
+                + "keys:\n  devkey: secret\n"
+                + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  tcp_port: " + rtcTcp + "\n  node_ip: 127.0.0.1\n"
+                + rtcLines
+                + (webhookPort > 0 ? "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + webhookPort + "/hook]\n" : "");
+        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
+        return new E2eServer(JsfuServer.start(cfg, egress), rtcTcp);
+    }
+
+    /** A Node test runner pointed at this server with the dev key. */
+    NodeTestRunner runner() {
+        return NodeTestRunner.forDevServer(server, rtcTcpPort);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
