@@ -142,18 +142,13 @@ public final class Participant {
     /**
      * The pending TrackInfo for a request, filled as LiveKit does: codecs from simulcast_codecs with the
      * server's fallback for a codec it does not accept ({@link PublishCodecs#trackCodecs}), layers sorted
-     * by quality, audio features with TF_STEREO / TF_NO_DTX added for the deprecated booleans, an audio
+     * by quality, audio features sorted and deduplicated with TF_STEREO / TF_NO_DTX added for the deprecated booleans, an audio
      * track's backup codec policy PREFER_REGRESSION turned into SIMULCAST, simulcast when the primary codec
      * has several layers and is not SVC. The MIME type and mid stay empty until the media is negotiated.
      */
     private TrackInfo newTrack(AddTrack req) {
         List<TrackCodec> codecs = room.manager().defaults().publishCodecs().trackCodecs(req);
-        List<Integer> features = new ArrayList<>();
-        for (Integer f : req.audioFeatures()) {
-            if (!features.contains(f)) {
-                features.add(f);
-            }
-        }
+        List<Integer> features = TrackInfo.distinctFeatures(req.audioFeatures());
         if (req.stereo() && !features.contains(TrackInfo.TF_STEREO)) {
             features.add(TrackInfo.TF_STEREO);
         }

@@ -170,6 +170,39 @@ class TrackPublicationInfoTest {
         assertEquals(0, a.count("updateNotFound"));
     }
 
+    /**
+     * A huge UpdateLocalAudioTrack / AddTrackRequest feature list (a 2 MB signal message holds ~700k
+     * distinct varints) is deduplicated without quadratic work on the room loop and kept bounded: the
+     * smallest distinct values, sorted as LiveKit's DedupeSlice sorts them.
+     */
+    @Test
+    void hugeAudioFeatureListsAreCheapAndBounded() throws Exception {
+        start(PublishCodecs.defaults());
+        Participant pa = join("a", new RecordingSink());
+        List<Integer> huge = new java.util.ArrayList<>();
+        for (int i = 300_000; i > 0; i--) {
+            huge.add(i);
+        }
+        huge.add(4);
+        huge.add(1);
+        long t0 = System.nanoTime();
+        TrackInfo ti = on(pa, () -> pa.addPendingTrack(mic(huge, false)));
+        TrackInfo pub = on(pa, () -> pa.publishPendingTrack("mic", "1", "audio/opus"));
+        TrackInfo nt = on(pa, () -> pa.updateLocalTrack(LocalTrackUpdate.audio(pub.sid(), huge)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "took " + ms + " ms on the room loop");
+        assertEquals(TrackInfo.MAX_AUDIO_FEATURES, ti.audioFeatures().size());
+        assertEquals(TrackInfo.MAX_AUDIO_FEATURES, nt.audioFeatures().size());
+        assertEquals(List.of(1, 2, 3, 4, 5), nt.audioFeatures().subList(0, 5), "sorted, duplicates dropped");
+        assertTrue(nt.disableDtx());
+        assertFalse(nt.stereo());
+        // LiveKit's order: sorted request features, then TF_STEREO for the deprecated boolean
+        assertEquals(List.of(3, 4, TrackInfo.TF_STEREO),
+                on(pa, () -> pa.addPendingTrack(new AddTrack("mic2", "mic2", TrackType.AUDIO, 0, 0, false, false,
+                        TrackSource.MICROPHONE, false, true, false, "", 0, "", List.of(), List.of(), List.of(4, 3, 4), 0)))
+                        .audioFeatures());
+    }
+
     @Test
     void updateLocalVideoTrackChangesTheSize() throws Exception {
         start(PublishCodecs.defaults());
