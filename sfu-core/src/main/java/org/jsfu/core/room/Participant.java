@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Participant {
     private static final Logger log = LoggerFactory.getLogger(Participant.class);
+    /** Most tracks announced (AddTrackRequest) and not yet published, as LiveKit's cMaxPendingTracks. */
+    public static final int MAX_PENDING_TRACKS = 20;
 
     private final Room room;
     private final String sid;
@@ -116,7 +118,8 @@ public final class Participant {
     /**
      * Answers a client's AddTrackRequest: allocates a TR_ sid, remembers the track as pending until its
      * media starts and sends TrackPublishedResponse. Returns null (and sends nothing) when the grant does
-     * not allow this source, as LiveKit does.
+     * not allow this source, as LiveKit does, and null with request_response LIMIT_EXCEEDED when
+     * {@link #MAX_PENDING_TRACKS} tracks are already pending.
      */
     public TrackInfo addPendingTrack(AddTrack req) {
         room.checkLoop();
@@ -126,6 +129,12 @@ public final class Participant {
             return null;
         }
         TrackInfo existing = pending.get(req.cid());
+        if (existing == null && pending.size() >= MAX_PENDING_TRACKS) {
+            log.info("add track refused: too many pending tracks room={} identity={} pending={}", room.name(),
+                    identity, pending.size());
+            sink.sendRequestResponse(0, RequestResult.LIMIT_EXCEEDED, "too many pending tracks");
+            return null;
+        }
         if (existing == null) {
             existing = newTrack(req);
             pending.put(req.cid(), existing);

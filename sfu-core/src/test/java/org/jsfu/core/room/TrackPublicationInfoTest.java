@@ -203,6 +203,32 @@ class TrackPublicationInfoTest {
                         .audioFeatures());
     }
 
+    /**
+     * AddTrackRequests whose media never comes stay pending; like LiveKit (cMaxPendingTracks = 20) a
+     * participant gets at most {@link Participant#MAX_PENDING_TRACKS}, then LIMIT_EXCEEDED and no
+     * TrackPublishedResponse; a repeated request for a pending cid is still answered.
+     */
+    @Test
+    void pendingTracksAreBounded() throws Exception {
+        start(PublishCodecs.defaults());
+        RecordingSink a = new RecordingSink();
+        Participant pa = join("a", a);
+        for (int i = 0; i < 1000; i++) {
+            String cid = "mic" + i;
+            on(pa, () -> pa.addPendingTrack(new AddTrack(cid, cid, TrackType.AUDIO, 0, 0, false, false,
+                    TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0)));
+        }
+        assertEquals(Participant.MAX_PENDING_TRACKS, on(pa, () -> pa.pendingTracks().size()));
+        assertEquals(Participant.MAX_PENDING_TRACKS, a.count("trackPublished:"));
+        assertEquals(1000 - Participant.MAX_PENDING_TRACKS, a.count("rr:0:LIMIT_EXCEEDED"));
+        assertTrue(on(pa, () -> pa.addPendingTrack(new AddTrack("mic0", "mic0", TrackType.AUDIO, 0, 0, false, false,
+                TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0))) != null);
+        // publishing one frees a place
+        on(pa, () -> pa.publishPendingTrack("mic1", "1", "audio/opus"));
+        assertTrue(on(pa, () -> pa.addPendingTrack(new AddTrack("late", "late", TrackType.AUDIO, 0, 0, false, false,
+                TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0))) != null);
+    }
+
     @Test
     void updateLocalVideoTrackChangesTheSize() throws Exception {
         start(PublishCodecs.defaults());
