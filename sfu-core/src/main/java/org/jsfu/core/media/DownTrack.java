@@ -163,6 +163,9 @@ final class DownTrack {
             return;
         }
         if (layers != null) {
+            if (p.payloadLength() == 0 && layer != layers.current()) {
+                return; // a padding-only probe of a layer not forwarded: it neither counts as flowing nor asks for a key frame
+            }
             layers.setTarget(targetLayer());
             int action = layers.onPacket(layer, keyframe, flowing);
             if (layers.keyframeLayer() >= 0) {

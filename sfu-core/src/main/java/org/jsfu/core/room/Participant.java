@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Participant {
     private static final Logger log = LoggerFactory.getLogger(Participant.class);
+    /** Most tracks announced (AddTrackRequest) and not yet published, as LiveKit's cMaxPendingTracks. */
+    public static final int MAX_PENDING_TRACKS = 20;
 
     private final Room room;
     private final String sid;
@@ -116,7 +118,8 @@ public final class Participant {
     /**
      * Answers a client's AddTrackRequest: allocates a TR_ sid, remembers the track as pending until its
      * media starts and sends TrackPublishedResponse. Returns null (and sends nothing) when the grant does
-     * not allow this source, as LiveKit does.
+     * not allow this source, as LiveKit does, and null with request_response LIMIT_EXCEEDED when
+     * {@link #MAX_PENDING_TRACKS} tracks are already pending.
      */
     public TrackInfo addPendingTrack(AddTrack req) {
         room.checkLoop();
@@ -126,6 +129,12 @@ public final class Participant {
             return null;
         }
         TrackInfo existing = pending.get(req.cid());
+        if (existing == null && pending.size() >= MAX_PENDING_TRACKS) {
+            log.info("add track refused: too many pending tracks room={} identity={} pending={}", room.name(),
+                    identity, pending.size());
+            sink.sendRequestResponse(0, RequestResult.LIMIT_EXCEEDED, "too many pending tracks");
+            return null;
+        }
         if (existing == null) {
             existing = newTrack(req);
             pending.put(req.cid(), existing);
@@ -142,18 +151,13 @@ public final class Participant {
     /**
      * The pending TrackInfo for a request, filled as LiveKit does: codecs from simulcast_codecs with the
      * server's fallback for a codec it does not accept ({@link PublishCodecs#trackCodecs}), layers sorted
-     * by quality, audio features with TF_STEREO / TF_NO_DTX added for the deprecated booleans, an audio
+     * by quality, audio features sorted and deduplicated with TF_STEREO / TF_NO_DTX added for the deprecated booleans, an audio
      * track's backup codec policy PREFER_REGRESSION turned into SIMULCAST, simulcast when the primary codec
      * has several layers and is not SVC. The MIME type and mid stay empty until the media is negotiated.
      */
     private TrackInfo newTrack(AddTrack req) {
         List<TrackCodec> codecs = room.manager().defaults().publishCodecs().trackCodecs(req);
-        List<Integer> features = new ArrayList<>();
-        for (Integer f : req.audioFeatures()) {
-            if (!features.contains(f)) {
-                features.add(f);
-            }
-        }
+        List<Integer> features = TrackInfo.distinctFeatures(req.audioFeatures());
         if (req.stereo() && !features.contains(TrackInfo.TF_STEREO)) {
             features.add(TrackInfo.TF_STEREO);
         }

@@ -152,14 +152,14 @@ public final class PublishCodecs {
             String mime = canonicalMime(sc.codec(), req.type());
             int mode = sc.videoLayerMode();
             if (req.type() == TrackType.VIDEO) {
-                if (!isEnabled(mime)) {
+                if (!mime.startsWith("video/") || !isEnabled(mime)) { // LiveKit: "audio/opus" -> "video/audio/opus"
                     mime = alternativeVideo();
                 }
                 if (mode == 0) {
                     mode = svcCapable(mime) ? TrackCodec.MULTIPLE_SPATIAL_LAYERS_PER_STREAM
                             : TrackCodec.ONE_SPATIAL_LAYER_PER_STREAM;
                 }
-            } else if (!isEnabled(mime)) {
+            } else if (!mime.startsWith("audio/") || !isEnabled(mime)) {
                 mime = alternativeAudio();
             }
             if (mime.isEmpty() || seen.contains(mime)) {

@@ -22,6 +22,11 @@ public record TrackInfo(String sid, String cid, TrackType type, String name, boo
     public static final int BACKUP_PREFER_REGRESSION = 0;
     public static final int BACKUP_SIMULCAST = 1;
     public static final int BACKUP_REGRESSION = 2;
+    /**
+     * Most audio features kept (livekit.AudioTrackFeature has 7 values): a client's absurd list does not
+     * grow the track or every ParticipantInfo broadcast with it.
+     */
+    public static final int MAX_AUDIO_FEATURES = 32;
 
     public TrackInfo {
         codecs = List.copyOf(codecs);
@@ -73,19 +78,36 @@ public record TrackInfo(String sid, String cid, TrackType type, String name, boo
     }
 
     /**
-     * UpdateLocalAudioTrack: the features replace the old ones (duplicates dropped); stereo and disable_dtx
-     * follow TF_STEREO and TF_NO_DTX.
+     * UpdateLocalAudioTrack: the features replace the old ones ({@link #distinctFeatures}); stereo and
+     * disable_dtx follow TF_STEREO and TF_NO_DTX.
      */
     public TrackInfo withAudioFeatures(List<Integer> features, long v) {
-        List<Integer> f = new ArrayList<>();
-        for (Integer x : features) {
-            if (!f.contains(x)) {
-                f.add(x);
-            }
-        }
+        List<Integer> f = distinctFeatures(features);
         return new TrackInfo(sid, cid, type, name, muted, width, height, source, mimeType, mid, simulcast,
                 f.contains(TF_NO_DTX), f.contains(TF_STEREO), disableRed, stream, encryption, v, codecs, layers, f,
                 backupCodecPolicy);
+    }
+
+    /**
+     * Audio features as LiveKit keeps them (its DedupeSlice: sorted, duplicates dropped), at most
+     * {@link #MAX_AUDIO_FEATURES} (the smallest); O(n log n), for a list of any length.
+     */
+    public static List<Integer> distinctFeatures(List<Integer> features) {
+        int[] a = new int[features.size()];
+        int n = 0;
+        for (Integer x : features) {
+            if (x != null) {
+                a[n++] = x;
+            }
+        }
+        java.util.Arrays.sort(a, 0, n);
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n && out.size() < MAX_AUDIO_FEATURES; i++) {
+            if (i == 0 || a[i] != a[i - 1]) {
+                out.add(a[i]);
+            }
+        }
+        return out;
     }
 
     /** UpdateLocalVideoTrack: the published size. */

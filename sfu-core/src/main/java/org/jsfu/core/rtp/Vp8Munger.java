@@ -29,10 +29,13 @@ public final class Vp8Munger {
     /**
      * Rewrites the descriptor of the VP8 payload {@code b[off, off+len)} sent with extended output
      * sequence {@code outExt}. {@code startsSegment}: the first packet after a switch or resume (the
-     * rewriter's resync). Returns false when the payload is malformed or belongs to a segment older than
-     * those kept (the caller does not send it).
+     * rewriter's resync). An empty payload (a padding-only packet) is left as it is. Returns false when the
+     * payload is malformed or belongs to a segment older than those kept (the caller does not send it).
      */
     public boolean munge(byte[] b, int off, int len, long outExt, boolean startsSegment) {
+        if (len == 0 && !startsSegment) {
+            return true; // padding only (RFC 3550 5.1): no descriptor to rewrite, but its sequence number is sent
+        }
         if (!d.parse(b, off, len)) {
             return false;
         }

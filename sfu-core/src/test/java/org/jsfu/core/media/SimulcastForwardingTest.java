@@ -215,6 +215,68 @@ class SimulcastForwardingTest {
                 "the same NACK again at once: damped");
     }
 
+    /** A padding-only packet (RFC 3550 5.1 P bit, no payload) of {@code layer} with sequence {@code seq}. */
+    private void feedPadding(int layer, int seq, long nowNanos) {
+        byte[] b = new byte[12 + 4];
+        b[0] = (byte) 0xA0;
+        b[1] = 96;
+        RtpHeader.setSequence(b, 0, seq & 0xffff);
+        RtpHeader.setTimestamp(b, 0, TS0[layer]);
+        RtpHeader.setSsrc(b, 0, SSRC[layer]);
+        b[15] = 4;
+        assertTrue(view.wrap(b, 0, b.length));
+        up.onRtp(view, layer, nowNanos, scratch);
+    }
+
+    /**
+     * A padding-only packet after a gap is forwarded (empty) as before: it holds an output sequence number,
+     * so it must be sent and, when NACKed, sent again; a VP8 payload without a descriptor has nothing to
+     * munge. Otherwise the subscriber NACKs a hole that is never filled.
+     */
+    @Test
+    void paddingAfterAGapKeepsItsSequenceNumberForVp8() {
+        down.applySettings(false, 0, 0, 0);
+        int[] low = {0};
+        frames(0, 3, low, (l, k) -> k == 0);
+        assertEquals(3, sent.packets.size());
+        // frame 3 is lost; the publisher pads at the next sequence number (frame 4's seq), then frame 5
+        feedPadding(0, SEQ0[0] + 4, time(4));
+        feed(0, 5, false, time(5));
+        int last = RtpHeader.sequence(sent.packets.get(2), 0);
+        assertEquals(5, sent.packets.size(), "the padding after the gap is sent, empty");
+        byte[] pad = sent.packets.get(3);
+        assertEquals(12, pad.length);
+        assertEquals((last + 2) & 0xffff, RtpHeader.sequence(pad, 0));
+        assertEquals((last + 3) & 0xffff, RtpHeader.sequence(sent.packets.get(4), 0));
+        int[] seqs = new int[DownTrack.MAX_NACK_SEQS];
+        int[] nacked = {(last + 2) & 0xffff};
+        byte[] nack = new byte[64];
+        int len = Nack.write(nack, 0, 1, OUT_SSRC, nacked, 1);
+        assertEquals(1, down.onNack(nack, 0, len, time(6), scratch, seqs, 64), "the padding is sent again");
+        assertArrayEquals(pad, sent.packets.get(5));
+    }
+
+    /**
+     * Padding-only probes on a layer the publisher stopped neither make it the subscriber's choice nor
+     * send PLIs for it: only real packets make a layer available.
+     */
+    @Test
+    void paddingOnAStoppedLayerAsksNoKeyFrameOfIt() {
+        int[] both = {0, 1};
+        int[] low = {0};
+        frames(0, 3, both, (l, k) -> k == 0);
+        frames(3, 60, low, (l, k) -> k == 59); // the high layer stops; the subscriber falls back to low
+        assertEquals(0, down.currentLayer());
+        plis.ssrcs.clear();
+        for (int k = 60; k < 120; k++) {
+            feed(0, k, false, time(k));
+            feedPadding(1, SEQ0[1] + k, time(k) + 500_000L);
+        }
+        assertEquals(List.of(), plis.ssrcs, "no key frame asked of the stopped layer");
+        assertEquals(0, down.currentLayer());
+        assertTrue(!down.waitingForKeyframe());
+    }
+
     /**
      * Forwarding, switching layers every 200 frames (key frames every 100) and answering NACKs allocates
      * nothing once warm; the subscriber and publisher only count.

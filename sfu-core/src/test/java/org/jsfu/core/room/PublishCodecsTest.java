@@ -52,6 +52,21 @@ class PublishCodecsTest {
                 c.entries().stream().map(PublishCodecs.Enabled::mime).toList());
     }
 
+    /**
+     * A codec of the other kind is not the track's codec: LiveKit prefixes a video track's codec with
+     * "video/" unless it already is a video MIME type ("audio/opus" becomes "video/audio/opus", not enabled)
+     * and falls back; an audio track the same way.
+     */
+    @Test
+    void aCodecOfTheOtherKindFallsBack() {
+        List<TrackCodec> v = PublishCodecs.defaults().trackCodecs(camera(List.of(codec("audio/opus", "cam-cid"))));
+        assertEquals(List.of("video/VP8"), v.stream().map(TrackCodec::mimeType).toList());
+        AddTrack mic = new AddTrack("mic", "mic", TrackType.AUDIO, 0, 0, false, false, TrackSource.MICROPHONE, false,
+                false, false, "", 0, "video/VP8", List.of(codec("video/VP8", "mic")), List.of(), List.of(), 0);
+        assertEquals(List.of("audio/opus"),
+                PublishCodecs.defaults().trackCodecs(mic).stream().map(TrackCodec::mimeType).toList());
+    }
+
     @Test
     void unsupportedVideoCodecFallsBackToTheFirstEnabled() {
         for (String asked : List.of("vp9", "av1", "h265", "video/VP9")) {

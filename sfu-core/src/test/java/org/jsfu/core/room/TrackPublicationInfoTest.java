@@ -170,6 +170,65 @@ class TrackPublicationInfoTest {
         assertEquals(0, a.count("updateNotFound"));
     }
 
+    /**
+     * A huge UpdateLocalAudioTrack / AddTrackRequest feature list (a 2 MB signal message holds ~700k
+     * distinct varints) is deduplicated without quadratic work on the room loop and kept bounded: the
+     * smallest distinct values, sorted as LiveKit's DedupeSlice sorts them.
+     */
+    @Test
+    void hugeAudioFeatureListsAreCheapAndBounded() throws Exception {
+        start(PublishCodecs.defaults());
+        Participant pa = join("a", new RecordingSink());
+        List<Integer> huge = new java.util.ArrayList<>();
+        for (int i = 300_000; i > 0; i--) {
+            huge.add(i);
+        }
+        huge.add(4);
+        huge.add(1);
+        long t0 = System.nanoTime();
+        TrackInfo ti = on(pa, () -> pa.addPendingTrack(mic(huge, false)));
+        TrackInfo pub = on(pa, () -> pa.publishPendingTrack("mic", "1", "audio/opus"));
+        TrackInfo nt = on(pa, () -> pa.updateLocalTrack(LocalTrackUpdate.audio(pub.sid(), huge)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "took " + ms + " ms on the room loop");
+        assertEquals(TrackInfo.MAX_AUDIO_FEATURES, ti.audioFeatures().size());
+        assertEquals(TrackInfo.MAX_AUDIO_FEATURES, nt.audioFeatures().size());
+        assertEquals(List.of(1, 2, 3, 4, 5), nt.audioFeatures().subList(0, 5), "sorted, duplicates dropped");
+        assertTrue(nt.disableDtx());
+        assertFalse(nt.stereo());
+        // LiveKit's order: sorted request features, then TF_STEREO for the deprecated boolean
+        assertEquals(List.of(3, 4, TrackInfo.TF_STEREO),
+                on(pa, () -> pa.addPendingTrack(new AddTrack("mic2", "mic2", TrackType.AUDIO, 0, 0, false, false,
+                        TrackSource.MICROPHONE, false, true, false, "", 0, "", List.of(), List.of(), List.of(4, 3, 4), 0)))
+                        .audioFeatures());
+    }
+
+    /**
+     * AddTrackRequests whose media never comes stay pending; like LiveKit (cMaxPendingTracks = 20) a
+     * participant gets at most {@link Participant#MAX_PENDING_TRACKS}, then LIMIT_EXCEEDED and no
+     * TrackPublishedResponse; a repeated request for a pending cid is still answered.
+     */
+    @Test
+    void pendingTracksAreBounded() throws Exception {
+        start(PublishCodecs.defaults());
+        RecordingSink a = new RecordingSink();
+        Participant pa = join("a", a);
+        for (int i = 0; i < 1000; i++) {
+            String cid = "mic" + i;
+            on(pa, () -> pa.addPendingTrack(new AddTrack(cid, cid, TrackType.AUDIO, 0, 0, false, false,
+                    TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0)));
+        }
+        assertEquals(Participant.MAX_PENDING_TRACKS, on(pa, () -> pa.pendingTracks().size()));
+        assertEquals(Participant.MAX_PENDING_TRACKS, a.count("trackPublished:"));
+        assertEquals(1000 - Participant.MAX_PENDING_TRACKS, a.count("rr:0:LIMIT_EXCEEDED"));
+        assertTrue(on(pa, () -> pa.addPendingTrack(new AddTrack("mic0", "mic0", TrackType.AUDIO, 0, 0, false, false,
+                TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0))) != null);
+        // publishing one frees a place
+        on(pa, () -> pa.publishPendingTrack("mic1", "1", "audio/opus"));
+        assertTrue(on(pa, () -> pa.addPendingTrack(new AddTrack("late", "late", TrackType.AUDIO, 0, 0, false, false,
+                TrackSource.MICROPHONE, false, false, false, "", 0, "", List.of(), List.of(), List.of(), 0))) != null);
+    }
+
     @Test
     void updateLocalVideoTrackChangesTheSize() throws Exception {
         start(PublishCodecs.defaults());
