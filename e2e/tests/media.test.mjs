@@ -2,7 +2,7 @@
 // Chromium. A publishes mic (a 440 Hz tone) and camera; B hears the tone and decodes the video; C joins
 // late and gets both; A mutes and unmutes; A leaves. RTCP: A's send-side estimate rises on the server's
 // transport-cc feedback, A's browser reads our receiver reports and B's our sender reports.
-// (Data channels: data.test.mjs.)
+// (Data channels: data.test.mjs.) E2E_ROOM (optional) names the room so a JUnit wrapper can find its webhooks.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
@@ -18,7 +18,7 @@ const seesVideo = (v, moreThan = 0) => v && v.framesDecoded > moreThan && v.fram
 
 describe('media plane: one publisher, two subscribers', () => {
   const server = serverFromEnv();
-  const room = uniqueRoom('media');
+  const room = process.env.E2E_ROOM || uniqueRoom('media');
   let h;
   let A;
   let B;
