@@ -36,6 +36,14 @@ final class ScriptedLink {
 
     static final LossRule NO_LOSS = (i, k, n) -> false;
 
+    /** What happens to one media datagram: delivered, lost, or held back behind the next one. */
+    enum Fate { PASS, DROP, HOLD }
+
+    /** Decides the fate of each media (SRTP/SRTCP) datagram of one direction by its media index. */
+    interface MediaRule {
+        Fate fate(int mediaIndex);
+    }
+
     /**
      * @param lostToServer which client datagram indexes are lost
      * @param lostToClient which server datagram indexes are lost
@@ -90,6 +98,12 @@ final class ScriptedLink {
         private int sent;
         private byte[] held;
         private boolean calm;
+        /** Media datagrams (SRTP/SRTCP) that reached the far side, in arrival order. */
+        final java.util.concurrent.LinkedBlockingQueue<byte[]> mediaArrived = new java.util.concurrent.LinkedBlockingQueue<>();
+        /** Scripted media loss and reordering; not affected by {@link #calm()}. */
+        volatile MediaRule mediaRule = i -> Fate.PASS;
+        private int mediaSent;
+        private byte[] mediaHeld;
 
         Direction(String name, LossRule lost, double reorder, Random rnd) {
             this.name = name;
@@ -127,6 +141,40 @@ final class ScriptedLink {
             if (held != null) {
                 deliver(held);
                 held = null;
+            }
+        }
+
+        /**
+         * Sends one media datagram (a copy is taken) on this direction's delivery thread, after any
+         * DTLS datagram already queued, with the fate {@link #mediaRule} gives its media index.
+         */
+        synchronized void sendMedia(byte[] b, int off, int len) {
+            byte[] d = Arrays.copyOfRange(b, off, off + len);
+            int i = mediaSent++;
+            Fate f = mediaRule.fate(i);
+            boolean hold = f == Fate.HOLD && mediaHeld == null;
+            synchronized (ScriptedLink.this) {
+                trace.add(name + " media #" + i + (f == Fate.DROP ? " LOST" : hold ? " HELD" : ""));
+            }
+            if (f == Fate.DROP) {
+                return;
+            }
+            if (hold) {
+                mediaHeld = d;
+                return;
+            }
+            deliverMedia(d);
+            if (mediaHeld != null) {
+                deliverMedia(mediaHeld);
+                mediaHeld = null;
+            }
+        }
+
+        private void deliverMedia(byte[] d) {
+            try {
+                thread.execute(() -> mediaArrived.add(d));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // link shut down
             }
         }
 
