@@ -1,0 +1,257 @@
+package org.jsfu.core.transport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.dtls.DtlsSession;
+import org.jsfu.core.ice.StunMessage;
+import org.jsfu.core.srtp.SrtpKeys;
+import org.jsfu.core.srtp.SrtpProfile;
+import org.jsfu.core.srtp.SrtpSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AEAD_AES_128_GCM end to end (RFC 7714): the server prefers AES_CM_128_HMAC_SHA1_80 but must accept
+ * a client whose use_srtp (RFC 5764 4.1.1) offers only GCM, as LiveKit (pion) does. A real
+ * PeerTransport on a loopback UdpMux answers a STUN check, runs the DTLS server, and exchanges SRTP
+ * and SRTCP both ways with a DtlsSession client on a plain UDP socket.
+ */
+class PeerTransportGcmTest {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+    private static final DtlsIdentity SERVER_ID = DtlsIdentity.generate();
+    private static final DtlsIdentity CLIENT_ID = DtlsIdentity.generate();
+
+    private UdpMux mux;
+    private ExecutorService loop;
+    private ExecutorService handshakes;
+    private ExecutorService clientReader;
+    private PeerTransport transport;
+    private DatagramSocket browser;
+    private DtlsSession client;
+    private final CompletableFuture<Void> serverConnected = new CompletableFuture<>();
+    private final LinkedBlockingQueue<byte[]> serverRtp = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<byte[]> serverRtcp = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<byte[]> clientMedia = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
+            port = probe.getLocalPort();
+        }
+        mux = new UdpMux(List.of(LO), port, port);
+        loop = Executors.newSingleThreadExecutor();
+        handshakes = Executors.newCachedThreadPool();
+        clientReader = Executors.newSingleThreadExecutor();
+        transport = new PeerTransport("pub:gcm", mux, loop, handshakes, SERVER_ID, new PeerTransport.Listener() {
+            @Override
+            public void onConnected(PeerTransport t) {
+                serverConnected.complete(null);
+            }
+
+            @Override
+            public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+                serverRtp.add(Arrays.copyOfRange(b, off, off + len));
+            }
+
+            @Override
+            public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+                serverRtcp.add(Arrays.copyOfRange(b, off, off + len));
+            }
+
+            @Override
+            public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {
+            }
+
+            @Override
+            public void onFailed(PeerTransport t, String reason) {
+                serverConnected.completeExceptionally(new AssertionError(reason));
+            }
+        });
+        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
+        browser.setSoTimeout(5000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) client.close();
+        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
+        browser.close();
+        clientReader.shutdownNow();
+        loop.shutdownNow();
+        handshakes.shutdownNow();
+        mux.close();
+    }
+
+    @Test
+    void gcmOnlyClientNegotiatesGcmAndExchangesSrtpBothWays() throws Exception {
+        InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
+        check(server);
+        loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))
+                .get(5, TimeUnit.SECONDS);
+
+        CompletableFuture<SrtpProfile> profile = new CompletableFuture<>();
+        CompletableFuture<byte[]> km = new CompletableFuture<>();
+        DtlsSession.Options gcmOnly = DtlsSession.Options.defaults()
+                .withSrtpProfiles(List.of(SrtpProfile.AEAD_AES_128_GCM)).withHandshakeTimeoutMs(10_000);
+        client = new DtlsSession(CLIENT_ID, true, transport.fingerprint(), new DtlsSession.Listener() {
+            @Override
+            public void sendDatagram(byte[] b, int off, int len) {
+                try {
+                    browser.send(new DatagramPacket(b, off, len, server));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void onConnected(SrtpProfile p, byte[] keyingMaterial) {
+                km.complete(keyingMaterial);
+                profile.complete(p);
+            }
+
+            @Override
+            public void onApplicationData(byte[] b, int off, int len) {
+            }
+
+            @Override
+            public void onFailed(String reason, Throwable cause) {
+                profile.completeExceptionally(new AssertionError(reason, cause));
+            }
+        }, handshakes, gcmOnly);
+        clientReader.execute(this::readBrowserSocket);
+        client.start();
+
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, profile.get(15, TimeUnit.SECONDS), "negotiated profile");
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, client.srtpProfile());
+        serverConnected.get(5, TimeUnit.SECONDS);
+        assertTrue(loop.submit(transport::isConnected).get(5, TimeUnit.SECONDS));
+        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, km.get(), true);
+        SrtpSession up = keys.newSender();
+        SrtpSession down = keys.newReceiver();
+
+        // client -> server: RTP and RTCP, GCM-protected (a 16-byte tag; AES-CM would be 10)
+        for (int seq = 100; seq < 105; seq++) {
+            byte[] rtp = rtp(0x1111_2222, seq, 160);
+            byte[] wire = Arrays.copyOf(rtp, rtp.length + PeerTransport.TAG_ROOM);
+            int n = up.protectRtp(wire, 0, rtp.length);
+            assertEquals(rtp.length + 16, n);
+            browser.send(new DatagramPacket(wire, 0, n, server));
+            assertArrayEquals(rtp, serverRtp.poll(5, TimeUnit.SECONDS), "server decrypted seq " + seq);
+        }
+        byte[] sr = senderReport(0x1111_2222);
+        byte[] srWire = Arrays.copyOf(sr, sr.length + PeerTransport.TAG_ROOM);
+        int srLen = up.protectRtcp(srWire, 0, sr.length);
+        assertEquals(sr.length + 4 + 16, srLen);
+        browser.send(new DatagramPacket(srWire, 0, srLen, server));
+        assertArrayEquals(sr, serverRtcp.poll(5, TimeUnit.SECONDS), "server decrypted SRTCP");
+
+        // server -> client: what the transport protects must open with the client's GCM receive keys.
+        byte[] media = rtp(0x3333_4444, 7, 300);
+        byte[] buf = Arrays.copyOf(media, media.length + PeerTransport.TAG_ROOM);
+        loop.submit(() -> transport.sendRtp(buf, 0, media.length)).get(5, TimeUnit.SECONDS);
+        byte[] got = awaitMedia(PacketClass.RTP);
+        assertEquals(media.length + 16, got.length, "GCM tag on the server's SRTP");
+        int m = down.unprotectRtp(got, 0, got.length);
+        assertArrayEquals(media, Arrays.copyOf(got, Math.max(m, 0)), "client decrypted the server's SRTP");
+
+        byte[] rr = senderReport(0x3333_4444);
+        byte[] rrBuf = Arrays.copyOf(rr, rr.length + PeerTransport.TAG_ROOM);
+        loop.submit(() -> transport.sendRtcp(rrBuf, 0, rr.length)).get(5, TimeUnit.SECONDS);
+        byte[] gotRtcp = awaitMedia(PacketClass.RTCP);
+        assertEquals(rr.length + 4 + 16, gotRtcp.length, "GCM tag and SRTCP index");
+        int r = down.unprotectRtcp(gotRtcp, 0, gotRtcp.length);
+        assertArrayEquals(rr, Arrays.copyOf(gotRtcp, Math.max(r, 0)), "client decrypted the server's SRTCP");
+    }
+
+    /** Client side of the UDP socket: DTLS to the client session, SRTP/SRTCP to the media queue. */
+    private void readBrowserSocket() {
+        byte[] b = new byte[2048];
+        while (!browser.isClosed() && !Thread.currentThread().isInterrupted()) {
+            DatagramPacket in = new DatagramPacket(b, b.length);
+            try {
+                browser.receive(in);
+            } catch (SocketTimeoutException e) {
+                continue;
+            } catch (java.io.IOException e) {
+                return;
+            }
+            byte[] d = Arrays.copyOf(in.getData(), in.getLength());
+            switch (PacketClass.of(d, 0, d.length)) {
+                case DTLS -> client.receive(d, 0, d.length);
+                case RTP, RTCP -> clientMedia.add(d);
+                default -> { }
+            }
+        }
+    }
+
+    private byte[] awaitMedia(PacketClass kind) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            byte[] d = clientMedia.poll(left, TimeUnit.NANOSECONDS);
+            if (d != null && PacketClass.of(d, 0, d.length) == kind) {
+                return d;
+            }
+        }
+        fail("no " + kind + " from the server");
+        return null;
+    }
+
+    /** A signed Binding request from the client socket (RFC 8445 7.2.2); waits for the success response. */
+    private void check(InetSocketAddress to) throws Exception {
+        byte[] tid = new byte[12];
+        tid[0] = 3;
+        StunMessage req = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                .username(transport.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(11);
+        byte[] b = new byte[300];
+        int n = req.encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
+        browser.send(new DatagramPacket(b, n, to));
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(in);
+        StunMessage resp = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
+        assertNotNull(resp);
+        assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
+    }
+
+    private static byte[] rtp(int ssrc, int seq, int payloadLen) {
+        byte[] b = new byte[12 + payloadLen];
+        b[0] = (byte) 0x80;
+        b[1] = 111;
+        b[2] = (byte) (seq >>> 8);
+        b[3] = (byte) seq;
+        b[8] = (byte) (ssrc >>> 24);
+        b[9] = (byte) (ssrc >>> 16);
+        b[10] = (byte) (ssrc >>> 8);
+        b[11] = (byte) ssrc;
+        for (int i = 12; i < b.length; i++) b[i] = (byte) (seq + i);
+        return b;
+    }
+
+    /** A 28-byte sender report (RFC 3550 6.4.1). */
+    private static byte[] senderReport(int ssrc) {
+        byte[] b = new byte[28];
+        b[0] = (byte) 0x80;
+        b[1] = (byte) 200;
+        b[3] = 6;
+        b[4] = (byte) (ssrc >>> 24);
+        b[5] = (byte) (ssrc >>> 16);
+        b[6] = (byte) (ssrc >>> 8);
+        b[7] = (byte) ssrc;
+        for (int i = 8; i < 28; i++) b[i] = (byte) (i * 5);
+        return b;
+    }
+}
