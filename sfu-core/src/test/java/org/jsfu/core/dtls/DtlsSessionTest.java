@@ -181,7 +181,9 @@ class DtlsSessionTest {
     @Test
     void handshakeOverLossyReorderingLinkAgreesOnKeysAndCarriesData() throws Exception {
         for (long seed : new long[] {1, 2}) {
-            // Retransmission backs off 1 s, 2 s, 4 s...: allow for unlucky repeated losses.
+            // Retransmission backs off 1 s, 2 s, 4 s...: allow for unlucky repeated losses. These are
+            // real seconds: BouncyCastle reads System.currentTimeMillis() itself (no injectable clock),
+            // so the DTLS timers cannot be faked; DtlsLossPatternTest scales them instead.
             DtlsSession.Options o = DtlsSession.Options.defaults().withHandshakeTimeoutMs(45_000);
             Link l = connect(seed, 0.10, 0.10, o, o,
                     SERVER_ID.fingerprintSha256(), CLIENT_ID.fingerprintSha256().toLowerCase());
@@ -189,6 +191,8 @@ class DtlsSessionTest {
             assertEquals(SrtpProfile.AEAD_AES_128_GCM, l.serverRec.profile.get(50, TimeUnit.SECONDS));
             assertEquals(2 * (16 + 12), l.clientRec.keyingMaterial.length);
             assertArrayEquals(l.clientRec.keyingMaterial, l.serverRec.keyingMaterial);
+            SrtpOverLinkCheck.keysMatch(SrtpProfile.AEAD_AES_128_GCM, l.clientRec.keyingMaterial,
+                    l.serverRec.keyingMaterial);
             assertTrue(l.client.isConnected() && l.server.isConnected());
             assertEquals(SrtpProfile.AEAD_AES_128_GCM, l.server.srtpProfile());
 

@@ -55,6 +55,33 @@ final class SrtpOverLinkCheck {
                 expected);
     }
 
+    /**
+     * Without a link: SRTP and SRTCP protected with one side's split keys open with the other side's,
+     * both ways, and not with a receiver built from the receiving side's own send key.
+     */
+    static void keysMatch(SrtpProfile p, byte[] clientKm, byte[] serverKm) {
+        SrtpKeys client = SrtpKeys.fromKeyingMaterial(p, clientKm, true);
+        SrtpKeys server = SrtpKeys.fromKeyingMaterial(p, serverKm, false);
+        SrtpKeys[][] pairs = {{client, server}, {server, client}};
+        for (SrtpKeys[] pair : pairs) {
+            SrtpSession tx = pair[0].newSender();
+            SrtpSession rx = pair[1].newReceiver();
+            SrtpSession mixedUp = SrtpSession.receiver(p, pair[1].localKey(), pair[1].localSalt());
+            byte[] b = rtp(0x1234, 65535, 100);
+            byte[] plain = Arrays.copyOf(b, 112);
+            int n = tx.protectRtp(b, 0, 112);
+            assertEquals(-1, mixedUp.unprotectRtp(b.clone(), 0, n), "own send key must not open the peer's SRTP");
+            assertEquals(112, rx.unprotectRtp(b, 0, n));
+            assertArrayEquals(plain, Arrays.copyOf(b, 112));
+            byte[] c = senderReport(0x1234, 1);
+            byte[] cPlain = Arrays.copyOf(c, 28);
+            int m = tx.protectRtcp(c, 0, 28);
+            assertEquals(-1, mixedUp.unprotectRtcp(c.clone(), 0, m));
+            assertEquals(28, rx.unprotectRtcp(c, 0, m));
+            assertArrayEquals(cPlain, Arrays.copyOf(c, 28));
+        }
+    }
+
     private static void oneWay(String what, ScriptedLink.Direction dir, SrtpSession tx, SrtpSession rx,
                                SrtpSession mixedUp, int ssrc, SrtpProfile p) throws Exception {
         dir.mediaRule = i -> i == RTP_LOST ? Fate.DROP : i == RTP_HELD ? Fate.HOLD : Fate.PASS;
