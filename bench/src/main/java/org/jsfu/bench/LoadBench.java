@@ -26,7 +26,7 @@ import org.jsfu.core.srtp.SrtpProfile;
  * same run ({@link Floor}).
  *
  * <pre>
- * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20]
+ * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20] [--warmup 2]
  *     [--server process | jar:&lt;path to jsfu-server.jar&gt; | ws://host:port --pid &lt;server pid&gt;]
  *     [--key devkey --secret secret] [--server-jvm &lt;one extra server JVM argument&gt;]...
  *     [--client-receive block | spin]
@@ -40,9 +40,9 @@ public final class LoadBench {
     private LoadBench() {}
 
     record Options(int rooms, int publishers, int subscribers, int seconds, String server, long pid, String key,
-                   String secret, List<String> serverJvm, ReceiveMode clientReceive) {
+                   String secret, List<String> serverJvm, ReceiveMode clientReceive, int warmup) {
         static Options parse(String[] a) {
-            int rooms = 1, pubs = 5, subs = 40, secs = 20;
+            int rooms = 1, pubs = 5, subs = 40, secs = 20, warmup = 2;
             String server = "process", key = InProcessServer.KEY, secret = InProcessServer.SECRET;
             long pid = -1;
             List<String> serverJvm = new ArrayList<>();
@@ -53,6 +53,7 @@ public final class LoadBench {
                     case "--publishers" -> pubs = Integer.parseInt(a[i + 1]);
                     case "--subscribers" -> subs = Integer.parseInt(a[i + 1]);
                     case "--seconds" -> secs = Integer.parseInt(a[i + 1]);
+                    case "--warmup" -> warmup = Integer.parseInt(a[i + 1]);
                     case "--server" -> server = a[i + 1];
                     case "--pid" -> pid = Long.parseLong(a[i + 1]);
                     case "--key" -> key = a[i + 1];
@@ -62,7 +63,7 @@ public final class LoadBench {
                     default -> throw new IllegalArgumentException("unknown option " + a[i]);
                 }
             }
-            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm), clientReceive);
+            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm), clientReceive, warmup);
         }
     }
 
@@ -87,8 +88,8 @@ public final class LoadBench {
         Options o = Options.parse(args);
         System.out.printf("machine: %s, %d cpus, java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s%n", o.rooms, o.publishers,
-                o.subscribers, o.seconds);
+        System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s after a %d s warm-up%n", o.rooms,
+                o.publishers, o.subscribers, o.seconds, o.warmup);
         System.out.printf("client receive: %s (%s)%n", o.clientReceive.flag(), o.clientReceive == ReceiveMode.SPIN
                 ? "one thread polls every channel without a selector and never parks: no send pays a receiver wake-up"
                 : "one thread blocks in a selector: on loopback each server send also pays the client's wake-up");
@@ -110,6 +111,7 @@ public final class LoadBench {
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
         row("client receive mode", "%s", o.clientReceive.flag());
+        row("warm-up before the window (s)", "%d", o.warmup);
         row("publisher packets sent", "%d", r.sent);
         row("subscriber packets received (= forwarded)", "%d", r.received);
         row("delivery (received / (sent x subscribers))", "%.4f", r.received / (double) Math.max(1, r.expected));
@@ -210,7 +212,7 @@ public final class LoadBench {
                 }
                 Thread.sleep(100);
             }
-            Thread.sleep(2_000); // warm-up: JIT, buffers
+            Thread.sleep(o.warmup * 1000L); // warm-up: JIT, buffers
             long sent0 = sent(tracks);
             long recv0 = received(subs);
             long gaps0 = gaps(subs);
