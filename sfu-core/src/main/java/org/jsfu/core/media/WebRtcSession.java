@@ -148,7 +148,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             sub.tick(now);
         }
         data.tick();
-        for (DownTrack d : downs.values()) {
+        for (int i = 0, n = downList.size(); i < n; i++) { // indexed: no iterator per tick
+            DownTrack d = downList.get(i);
             if (d.negotiated && d.needKeyframe) {
                 d.up.requestKeyframe(now);
             }
