@@ -5,14 +5,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jsfu.core.srtp.SrtpProfile;
 import org.jsfu.core.srtp.SrtpSession;
 
 /**
  * This machine's floor for forwarding small packets, measured in the same run as the load: the
- * cost of one {@code DatagramChannel.send} of 120 bytes on loopback, and of one SRTP protect of a
- * 120-byte RTP packet, per profile. Single thread, after a warm-up.
+ * cost of one {@code DatagramChannel.send} of 120 bytes on loopback (to a socket nobody waits on, and to
+ * one whose receiver blocks in a selector), and of one SRTP protect of a 120-byte RTP packet, per
+ * profile. Single sending thread, after a warm-up.
  */
 public final class Floor {
     private Floor() {}
@@ -62,6 +66,56 @@ public final class Floor {
                 if (s != null) {
                     s.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Nanoseconds per {@code DatagramChannel.send} of a 120-byte datagram to one loopback socket whose
+     * receiver thread blocks in a {@code Selector} and drains it on every wake-up, as the bench client's
+     * default receive thread does. On loopback the sender delivers the datagram and runs the receiver's
+     * wake-up (epoll callback, scheduler), so the difference to {@link #sendNanos(int)} is the wake-up
+     * cost a send pays when someone waits on the socket.
+     */
+    public static double sendToWaitingReceiverNanos(int count) throws IOException, InterruptedException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (DatagramChannel src = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
+             DatagramChannel sink = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
+             Selector selector = Selector.open()) {
+            sink.configureBlocking(false);
+            sink.register(selector, SelectionKey.OP_READ);
+            InetSocketAddress to = (InetSocketAddress) sink.getLocalAddress();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread receiver = new Thread(() -> {
+                ByteBuffer drain = ByteBuffer.allocateDirect(1500);
+                try {
+                    while (!stop.get()) {
+                        selector.select(100);
+                        selector.selectedKeys().clear();
+                        while (sink.receive(drain.clear()) != null) { /* drained on each wake-up */ }
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "floor-waiting-receiver");
+            receiver.setDaemon(true);
+            receiver.start();
+            try {
+                ByteBuffer buf = ByteBuffer.allocateDirect(120);
+                double ns = 0;
+                for (int round = 0; round < 2; round++) { // warm-up, then measured
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        buf.clear();
+                        src.send(buf, to);
+                    }
+                    ns = (System.nanoTime() - t0) / (double) count;
+                }
+                return ns;
+            } finally {
+                stop.set(true);
+                selector.wakeup();
+                receiver.join(2000);
             }
         }
     }

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.bench.client.ClientContext;
+import org.jsfu.bench.client.ReceiveMode;
 import org.jsfu.bench.client.SimClient;
 import org.jsfu.bench.client.Tokens;
 import org.jsfu.bench.client.TrackStats;
@@ -24,10 +26,13 @@ import org.jsfu.core.srtp.SrtpProfile;
  * same run ({@link Floor}).
  *
  * <pre>
- * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20]
+ * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20] [--warmup 2]
  *     [--server process | jar:&lt;path to jsfu-server.jar&gt; | ws://host:port --pid &lt;server pid&gt;]
  *     [--key devkey --secret secret] [--server-jvm &lt;one extra server JVM argument&gt;]...
+ *     [--client-receive block | spin]
  * </pre>
+ * {@code --client-receive spin} makes the client's receive thread poll without a selector so no server
+ * send pays a receiver wake-up on loopback ({@link ReceiveMode}); {@code block} (default) is a real client.
  * {@code process} (default) starts {@link ServerProcess} from this classpath; {@code jar:} runs the
  * packaged server with {@code --dev}; a ws:// URL uses a running server (give --pid for its CPU).
  */
@@ -35,27 +40,30 @@ public final class LoadBench {
     private LoadBench() {}
 
     record Options(int rooms, int publishers, int subscribers, int seconds, String server, long pid, String key,
-                   String secret, List<String> serverJvm) {
+                   String secret, List<String> serverJvm, ReceiveMode clientReceive, int warmup) {
         static Options parse(String[] a) {
-            int rooms = 1, pubs = 5, subs = 40, secs = 20;
+            int rooms = 1, pubs = 5, subs = 40, secs = 20, warmup = 2;
             String server = "process", key = InProcessServer.KEY, secret = InProcessServer.SECRET;
             long pid = -1;
             List<String> serverJvm = new ArrayList<>();
+            ReceiveMode clientReceive = ReceiveMode.BLOCK;
             for (int i = 0; i + 1 < a.length; i += 2) {
                 switch (a[i]) {
                     case "--rooms" -> rooms = Integer.parseInt(a[i + 1]);
                     case "--publishers" -> pubs = Integer.parseInt(a[i + 1]);
                     case "--subscribers" -> subs = Integer.parseInt(a[i + 1]);
                     case "--seconds" -> secs = Integer.parseInt(a[i + 1]);
+                    case "--warmup" -> warmup = Integer.parseInt(a[i + 1]);
                     case "--server" -> server = a[i + 1];
                     case "--pid" -> pid = Long.parseLong(a[i + 1]);
                     case "--key" -> key = a[i + 1];
                     case "--secret" -> secret = a[i + 1];
                     case "--server-jvm" -> serverJvm.add(a[i + 1]);
+                    case "--client-receive" -> clientReceive = ReceiveMode.parse(a[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + a[i]);
                 }
             }
-            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm));
+            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm), clientReceive, warmup);
         }
     }
 
@@ -80,11 +88,14 @@ public final class LoadBench {
         Options o = Options.parse(args);
         System.out.printf("machine: %s, %d cpus, java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s%n", o.rooms, o.publishers,
-                o.subscribers, o.seconds);
+        System.out.printf("load: %d room(s) x %d publishers x %d subscribers, %d s after a %d s warm-up%n", o.rooms,
+                o.publishers, o.subscribers, o.seconds, o.warmup);
+        System.out.printf("client receive: %s (%s)%n", o.clientReceive.flag(), o.clientReceive == ReceiveMode.SPIN
+                ? "one thread polls every channel without a selector and never parks: no send pays a receiver wake-up"
+                : "one thread blocks in a selector: on loopback each server send also pays the client's wake-up");
         double[] before = floor();
         Result r;
-        try (Target t = startTarget(o); ClientContext ctx = new ClientContext()) {
+        try (Target t = startTarget(o); ClientContext ctx = new ClientContext(o.clientReceive)) {
             r = run(o, t, ctx);
         }
         double[] after = floor();
@@ -95,9 +106,12 @@ public final class LoadBench {
         double floorPerCore = 1e9 / (sendNs + protectNs);
         double send16Ns = Math.min(before[3], after[3]);
         double mmsgNs = Math.min(before[4], after[4]);
+        double waitedNs = Math.min(before[5], after[5]);
         System.out.println();
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
+        row("client receive mode", "%s", o.clientReceive.flag());
+        row("warm-up before the window (s)", "%d", o.warmup);
         row("publisher packets sent", "%d", r.sent);
         row("subscriber packets received (= forwarded)", "%d", r.received);
         row("delivery (received / (sent x subscribers))", "%.4f", r.received / (double) Math.max(1, r.expected));
@@ -110,6 +124,9 @@ public final class LoadBench {
         row("sequence gaps at subscribers", "%d", r.gaps);
         row("floor: DatagramChannel.send 120 B loopback (us; before, after)", "%s", String.format("%.2f (%.2f, %.2f)",
                 sendNs / 1000, before[0] / 1000, after[0] / 1000));
+        row("floor: DatagramChannel.send 120 B to a loopback socket whose receiver blocks in a selector (us; before, after)",
+                "%s", String.format("%.2f (%.2f, %.2f)", waitedNs / 1000, before[5] / 1000, after[5] / 1000));
+        row("floor: receiver wake-up paid per send (waited - unwaited, us)", "%.2f", (waitedNs - sendNs) / 1000);
         row("floor: SRTP protect 120 B AES_CM_128_HMAC_SHA1_80 (us)", "%.3f", cmNs / 1000);
         row("floor: SRTP protect 120 B AEAD_AES_128_GCM (us)", "%.3f", gcmNs / 1000);
         row("negotiated SRTP profile", "%s", r.profile);
@@ -130,17 +147,20 @@ public final class LoadBench {
     }
 
     /**
-     * {send, AES-CM protect, GCM protect, send to 16 destinations, sendmmsg 32 per flush to 16} in ns:
+     * {send, AES-CM protect, GCM protect, send to 16 destinations, sendmmsg 32 per flush to 16, send to a
+     * receiver blocked in a selector} in ns:
      * the best of three rounds (the machine may be shared); NaN where epoll is unavailable.
      */
     private static double[] floor() throws Exception {
-        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] best = new double[6];
+        Arrays.fill(best, Double.MAX_VALUE);
         for (int i = 0; i < 3; i++) {
             best[0] = Math.min(best[0], Floor.sendNanos(100_000));
             best[1] = Math.min(best[1], Floor.protectNanos(SrtpProfile.AES_CM_128_HMAC_SHA1_80, 200_000));
             best[2] = Math.min(best[2], Floor.protectNanos(SrtpProfile.AEAD_AES_128_GCM, 200_000));
             best[3] = Math.min(best[3], Floor.sendNanos(100_000, 16));
             best[4] = Math.min(best[4], Floor.sendmmsgNanos(100_000, 32, 16));
+            best[5] = Math.min(best[5], Floor.sendToWaitingReceiverNanos(100_000));
         }
         return best;
     }
@@ -192,7 +212,7 @@ public final class LoadBench {
                 }
                 Thread.sleep(100);
             }
-            Thread.sleep(2_000); // warm-up: JIT, buffers
+            Thread.sleep(o.warmup * 1000L); // warm-up: JIT, buffers
             long sent0 = sent(tracks);
             long recv0 = received(subs);
             long gaps0 = gaps(subs);

@@ -13,8 +13,8 @@ import org.jsfu.core.dtls.DtlsIdentity;
 /**
  * What every simulated client of one process shares: the HTTP client for the signalling
  * WebSockets, one DTLS identity (a browser has one per PC; the server pins whatever fingerprint the
- * SDP carries, so sharing is equivalent), the DTLS handshake threads, one UDP receive thread and one
- * pacing thread for media and ICE timers.
+ * SDP carries, so sharing is equivalent), the DTLS handshake threads, one UDP receive thread (blocking
+ * in a selector or spinning, {@link ReceiveMode}) and one pacing thread for media and ICE timers.
  */
 public final class ClientContext implements AutoCloseable {
     final HttpClient http;
@@ -23,13 +23,18 @@ public final class ClientContext implements AutoCloseable {
     final ScheduledExecutorService timers;
     final PeerIo io;
 
+    /** Receives in {@link ReceiveMode#BLOCK}, as a real client does. */
     public ClientContext() throws IOException {
+        this(ReceiveMode.BLOCK);
+    }
+
+    public ClientContext(ReceiveMode receiveMode) throws IOException {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.identity = DtlsIdentity.generate();
         AtomicInteger n = new AtomicInteger();
         this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "sim-dtls-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sim-pacer"));
-        this.io = new PeerIo();
+        this.io = new PeerIo(receiveMode);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -41,6 +46,10 @@ public final class ClientContext implements AutoCloseable {
     /** The UDP receive thread's count of datagrams it could not attribute (for the bench table). */
     public long unattributedDatagrams() {
         return io.unattributed();
+    }
+
+    public ReceiveMode receiveMode() {
+        return io.mode();
     }
 
     @Override

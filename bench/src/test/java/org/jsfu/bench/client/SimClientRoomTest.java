@@ -7,20 +7,23 @@ import java.time.Duration;
 import java.util.List;
 import livekit.LivekitModels;
 import org.jsfu.bench.InProcessServer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One publisher and two subscribers through the real server, every byte on the wire as a browser
- * would send it: /rtc signalling, STUN checks, DTLS, SRTP.
+ * would send it: /rtc signalling, STUN checks, DTLS, SRTP. Once per client receive mode (selector,
+ * and the spinning poll LoadBench offers).
  */
 class SimClientRoomTest {
     private static final Duration T = Duration.ofSeconds(20);
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(ReceiveMode.class)
     @Timeout(60)
-    void subscribersReceiveThePublishersAudioThenSeeUnpublishAndLeave() throws Exception {
-        try (InProcessServer srv = InProcessServer.start(); ClientContext ctx = new ClientContext()) {
+    void subscribersReceiveThePublishersAudioThenSeeUnpublishAndLeave(ReceiveMode mode) throws Exception {
+        try (InProcessServer srv = InProcessServer.start(); ClientContext ctx = new ClientContext(mode)) {
             String room = "sim-room";
             SimClient s1 = SimClient.connect(ctx, srv.wsBase(),
                     Tokens.join(InProcessServer.KEY, InProcessServer.SECRET, room, "sub-1", false, true), T);

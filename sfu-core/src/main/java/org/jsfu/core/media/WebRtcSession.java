@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.Participant;
@@ -59,7 +58,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private PeerTransport sub;
     private boolean active;
     private boolean closed;
-    private ScheduledFuture<?> ticker;
     private final SessionDataChannels data;
 
     // publisher side
@@ -122,8 +120,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (ensureSubscriber() && offerId == 0) {
             negotiate();
         }
-        scheduleTick();
-        scheduleRtcp();
+        // one shared timer per loop and period for every session (not one timer task per session)
+        room.loop().every(TICK_MS).add(this::tick);
+        room.loop().every(PublisherFeedback.TICK_MS).add(this::rtcpTick);
     }
 
     /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
@@ -135,14 +134,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         return sub != null;
     }
 
-    private void scheduleTick() {
-        if (!closed) {
-            ticker = room.loop().schedule(this::tick, TICK_MS);
+    /** Every {@link #TICK_MS} on the loop; false (leave the timer) once closed. */
+    private boolean tick(long now) {
+        if (closed) {
+            return false;
         }
-    }
-
-    private void tick() {
-        long now = System.nanoTime();
         if (pub != null) {
             pub.tick(now);
         }
@@ -150,7 +146,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             sub.tick(now);
         }
         data.tick();
-        for (DownTrack d : downs.values()) {
+        for (int i = 0, n = downList.size(); i < n; i++) { // indexed: no iterator per tick
+            DownTrack d = downList.get(i);
             if (d.waitingForKeyframe()) {
                 d.requestKeyframe(now);
             }
@@ -161,7 +158,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             offerInFlight = false;
             negotiate();
         }
-        scheduleTick();
+        return true;
     }
 
     // ---- publisher PC -------------------------------------------------------------------------
@@ -681,25 +678,18 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
     }
 
-    private void scheduleRtcp() {
-        if (!closed) {
-            room.loop().schedule(this::rtcpTick, PublisherFeedback.TICK_MS);
-        }
-    }
-
-    /** RTCP timers: publisher feedback every 50 ms, reports once a second. */
-    private void rtcpTick() {
+    /** RTCP timers: publisher feedback every 50 ms, reports once a second; false once closed. */
+    private boolean rtcpTick(long now) {
         if (closed) {
-            return;
+            return false;
         }
-        long now = System.nanoTime();
         if (pub != null && pub.isConnected()) {
             pubFeedback.tick(pubRtcpOut, ssrcTracks, ssrcLayers, ssrcCount, now, subscriberRttMs());
         }
         if (sub != null && sub.isConnected()) {
             subRtcp.tick(subRtcpOut, downList, now, System.currentTimeMillis());
         }
-        scheduleRtcp();
+        return true;
     }
 
     /** The same client's round trip as measured on its subscriber PC, or -1 when unknown. */
@@ -805,10 +795,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (closed) {
             return;
         }
-        closed = true;
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
+        closed = true; // the periodic timers drop this session at their next tick
         long now = System.nanoTime();
         for (PubMedia pm : pubByMid.values()) {
             if (pm.up != null) {

@@ -1,7 +1,9 @@
 package org.jsfu.core.room;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +25,8 @@ public final class MediaLoop implements AutoCloseable {
     private volatile Thread thread;
     /** Received datagrams of this loop's peer connections: one hop per batch, pooled buffers. */
     private final LoopInbox inbox;
+    /** Shared periodic timers by period in ms ({@link #every}). */
+    private final Map<Long, LoopPeriodic> periodics = new ConcurrentHashMap<>();
 
     public MediaLoop(String name) {
         this(name, LoopInbox.capacityFor(1));
@@ -74,6 +78,14 @@ public final class MediaLoop implements AutoCloseable {
             f.completeExceptionally(rejected);
         }
         return f;
+    }
+
+    /**
+     * The loop's shared timer of period {@code periodMs}: one scheduled task per period ticks all its
+     * members (use it for per-session periodic work instead of one timer each).
+     */
+    public LoopPeriodic every(long periodMs) {
+        return periodics.computeIfAbsent(periodMs, p -> new LoopPeriodic(this, p));
     }
 
     /** Runs {@code task} on the loop after {@code delayMs}; cancel with the returned handle. */

@@ -1,13 +1,16 @@
 package org.jsfu.core.transport;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +86,8 @@ public final class UdpMux implements AutoCloseable {
             }
             try {
                 channel.send(out, to);
-            } catch (IOException e) {
+            } catch (IOException | UnsupportedAddressTypeException e) {
+                // the latter: an IPv6 remote (e.g. a client's candidate) on an IPv4 socket; unreachable from it
                 log.debug("udp send failed to={} err={}", to, e.toString());
             }
         }
@@ -225,7 +229,10 @@ public final class UdpMux implements AutoCloseable {
             epoll.open(s, address, port);
             return s;
         }
-        DatagramChannel ch = DatagramChannel.open();
+        // An IPv4 address gets an IPv4 socket: a dual-stack one would send every datagram through the
+        // kernel's IPv6 entry point (udpv6_sendmsg) with a v4-mapped destination.
+        DatagramChannel ch = address instanceof Inet4Address ? DatagramChannel.open(StandardProtocolFamily.INET)
+                : DatagramChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
