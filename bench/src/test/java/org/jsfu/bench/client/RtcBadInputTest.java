@@ -11,7 +11,11 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Random;
 import org.jsfu.bench.InProcessServer;
+import java.util.concurrent.TimeUnit;
 import org.jsfu.core.ice.StunMessage;
+import org.jsfu.core.media.MediaPlane;
+import org.jsfu.core.room.Room;
+import org.jsfu.core.srtp.SrtpSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +47,7 @@ class RtcBadInputTest {
             stranger.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             stranger.configureBlocking(false);
             ClientPeer pubPc = pub.publisherPeer();
+            int[] ssrcs0 = inboundSsrcCounts(srv, "bad", "pub");
             int addressRoutes0 = srv.mux.addressRoutes();
             int ufragRoutes0 = srv.mux.ufragRoutes();
             long dropped0 = srv.mux.droppedDatagrams();
@@ -139,9 +144,25 @@ class RtcBadInputTest {
             long dropped = srv.mux.droppedDatagrams() - dropped0;
             assertTrue(dropped >= strangerDatagrams, "stranger datagrams dropped at the socket: " + dropped
                     + " of " + strangerDatagrams);
+            // the publisher's own authenticated random SSRCs: SRTP state and track mapping stay bounded
+            int[] ssrcs = inboundSsrcCounts(srv, "bad", "pub");
+            assertEquals(SrtpSession.DEFAULT_MAX_STREAMS, ssrcs[1],
+                    "SRTP streams of the publisher PC filled up to their bound and no further (before: " + ssrcs0[1] + ")");
+            assertEquals(ssrcs0[0], ssrcs[0], "no random SSRC was mapped to a track (bound "
+                    + MediaPlane.MAX_MAPPED_SSRCS + ")");
             pub.leave();
             sub.leave();
         }
+    }
+
+    /** {mapped SSRCs, publisher-PC SRTP streams} of a participant, read on its room's loop. */
+    private static int[] inboundSsrcCounts(InProcessServer srv, String room, String identity) throws Exception {
+        Room r = srv.server.rooms().room(room);
+        int[] c = r.loop().submit(() -> srv.server.media().inboundSsrcCounts(r.participant(identity)))
+                .get(5, TimeUnit.SECONDS);
+        assertTrue(c != null && c[0] <= MediaPlane.MAX_MAPPED_SSRCS && c[1] <= SrtpSession.DEFAULT_MAX_STREAMS,
+                "bounded: " + java.util.Arrays.toString(c));
+        return c;
     }
 
     /** Keeps the bursts below what loopback socket buffers hold. */

@@ -118,6 +118,19 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
         return t != null && t.removeTap(tap);
     }
 
+    /** Incoming SSRCs a participant's session maps to its tracks, at most. */
+    public static final int MAX_MAPPED_SSRCS = WebRtcSession.MAX_SSRCS;
+
+    /**
+     * On the room's loop, for tests and metrics: {incoming SSRCs mapped to tracks (at most
+     * {@link #MAX_MAPPED_SSRCS}), SSRCs
+     * the publisher PC's SRTP session tracks (at most {@link org.jsfu.core.srtp.SrtpSession#DEFAULT_MAX_STREAMS})}
+     * of a participant; null when it has no media session of this plane.
+     */
+    public int[] inboundSsrcCounts(Participant p) {
+        return p.media() instanceof WebRtcSession s ? s.inboundSsrcCounts() : null;
+    }
+
     /** Taps attached to a published track (0 when the track is unknown). */
     public int tapCount(Room room, String trackSid) {
         RoomRouter r = routers.get(room.sid());

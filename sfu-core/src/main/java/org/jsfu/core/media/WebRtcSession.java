@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, TrackPublisher, TrackSubscriber {
     private static final Logger log = LoggerFactory.getLogger(WebRtcSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_SSRCS = 32;
+    /** Incoming SSRCs mapped to published tracks per participant, at most. */
+    static final int MAX_SSRCS = 32;
     private static final long TICK_MS = 500;
     private static final long ANSWER_TIMEOUT_NANOS = 5_000_000_000L;
     static final long NEGOTIATE_DELAY_MS = 150;
@@ -484,6 +485,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         ssrcCount = w;
         rtx.retainPrimaries(ssrcKeys, ssrcCount);
+    }
+
+    /** On the loop, for tests and metrics: {incoming SSRCs mapped to tracks, SSRCs with SRTP state on the publisher PC}. */
+    int[] inboundSsrcCounts() {
+        return new int[] {ssrcCount, pub == null ? 0 : pub.srtpReceiveStreams()};
     }
 
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */

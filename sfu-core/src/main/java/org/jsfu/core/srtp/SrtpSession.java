@@ -68,6 +68,9 @@ public final class SrtpSession {
 
     public SrtpProfile profile() { return profile; }
 
+    /** SSRCs with SRTP state (at most the session's bound; the least recently used is evicted). For tests and metrics. */
+    public int rtpStreamCount() { return rtpStreams.size(); }
+
     /** Bytes protect may add to a packet: the tag plus, for SRTCP, the 4-byte E|index word. */
     public int maxOverhead() { return tag + 4; }
 

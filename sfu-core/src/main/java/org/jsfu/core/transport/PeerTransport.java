@@ -517,6 +517,17 @@ public final class PeerTransport {
         return earlyDtls.size();
     }
 
+    /** SSRCs the receiving SRTP session holds state for (bounded); 0 before DTLS. On the loop; for tests and metrics. */
+    public int srtpReceiveStreams() {
+        SrtpSession r = srtpRecv;
+        return r == null ? 0 : r.rtpStreamCount();
+    }
+
+    /** True once DTLS installed SRTP keys (either direction). On the loop; for tests. */
+    boolean srtpKeysInstalled() {
+        return srtpSend != null || srtpRecv != null;
+    }
+
     /** The UDP socket (local address) media leaves from; null before a check or on TCP. For tests. */
     UdpMux.Socket routeSocket() {
         return path instanceof UdpMux.UdpPath u ? u.socket : null;

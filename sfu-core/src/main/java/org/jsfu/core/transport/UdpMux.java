@@ -295,6 +295,17 @@ public final class UdpMux implements AutoCloseable {
         return n;
     }
 
+    /** Routes by remote address on the sockets of {@code port} (peers validated there); for tests and metrics. */
+    public int addressRoutes(int port) {
+        int n = 0;
+        for (Socket s : sockets) {
+            if (s.port == port) {
+                n += s.byAddress.size();
+            }
+        }
+        return n;
+    }
+
     /** Registered local ufrags (one per live peer connection); for tests and metrics. */
     public int ufragRoutes() {
         return byUfrag.size();
