@@ -9,10 +9,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class PeerTransportEarlyDtlsTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
+    private TransportRig rig;
     private UdpMux mux;
     private ExecutorService loop;
     private ExecutorService handshakes;
@@ -39,25 +38,17 @@ class PeerTransportEarlyDtlsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
-            port = probe.getLocalPort();
-        }
-        mux = new UdpMux(List.of(LO), port, port);
-        loop = Executors.newSingleThreadExecutor();
-        handshakes = Executors.newCachedThreadPool();
-        transport = new PeerTransport("sub:t", mux, loop, handshakes, DtlsIdentity.generate(), new QuietListener());
-        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
-        browser.setSoTimeout(5000);
+        rig = new TransportRig("sub:t", DtlsIdentity.generate(), new QuietListener(), 5000);
+        mux = rig.mux;
+        loop = rig.loop;
+        handshakes = rig.handshakes;
+        transport = rig.transport;
+        browser = rig.browser;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
-        loop.shutdownNow();
-        handshakes.shutdownNow();
-        mux.close();
-        browser.close();
+        rig.close();
     }
 
     @Test

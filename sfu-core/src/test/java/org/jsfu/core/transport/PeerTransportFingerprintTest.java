@@ -13,10 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
@@ -40,52 +38,25 @@ class PeerTransportFingerprintTest {
     private ExecutorService handshakes;
     private PeerTransport transport;
     private DatagramSocket browser;
-    private final CompletableFuture<String> failed = new CompletableFuture<>();
-    private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> rtpAtServer = new LinkedBlockingQueue<>();
+    private TransportRig rig;
+    private final TransportRig.Recording events = new TransportRig.Recording();
+    private final CompletableFuture<String> failed = events.failed;
+    private final CompletableFuture<Void> connected = events.connected;
+    private final LinkedBlockingQueue<byte[]> rtpAtServer = events.rtp;
 
     @BeforeEach
     void setUp() throws Exception {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
-            port = probe.getLocalPort();
-        }
-        mux = new UdpMux(List.of(LO), port, port);
-        loop = Executors.newSingleThreadExecutor();
-        handshakes = Executors.newCachedThreadPool();
-        transport = new PeerTransport("pub:t", mux, loop, handshakes, DtlsIdentity.generate(), new PeerTransport.Listener() {
-            @Override
-            public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {}
-
-            @Override
-            public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {}
-
-            @Override
-            public void onConnected(PeerTransport t) {
-                connected.complete(null);
-            }
-
-            @Override
-            public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
-                rtpAtServer.add(Arrays.copyOfRange(b, off, off + len));
-            }
-
-            @Override
-            public void onFailed(PeerTransport t, String reason) {
-                failed.complete(reason);
-            }
-        });
-        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
-        browser.setSoTimeout(200);
+        rig = new TransportRig("pub:t", DtlsIdentity.generate(), events, 200);
+        mux = rig.mux;
+        loop = rig.loop;
+        handshakes = rig.handshakes;
+        transport = rig.transport;
+        browser = rig.browser;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
-        loop.shutdownNow();
-        handshakes.shutdownNow();
-        mux.close();
-        browser.close();
+        rig.close();
     }
 
     @Test

@@ -42,59 +42,28 @@ class PeerTransportGcmTest {
     private PeerTransport transport;
     private DatagramSocket browser;
     private DtlsSession client;
-    private final CompletableFuture<Void> serverConnected = new CompletableFuture<>();
-    private final LinkedBlockingQueue<byte[]> serverRtp = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<byte[]> serverRtcp = new LinkedBlockingQueue<>();
+    private TransportRig rig;
+    private final TransportRig.Recording serverSide = new TransportRig.Recording();
+    private final LinkedBlockingQueue<byte[]> serverRtp = serverSide.rtp;
+    private final LinkedBlockingQueue<byte[]> serverRtcp = serverSide.rtcp;
     private final LinkedBlockingQueue<byte[]> clientMedia = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
-            port = probe.getLocalPort();
-        }
-        mux = new UdpMux(List.of(LO), port, port);
-        loop = Executors.newSingleThreadExecutor();
-        handshakes = Executors.newCachedThreadPool();
+        rig = new TransportRig("pub:gcm", SERVER_ID, serverSide, 5000);
+        mux = rig.mux;
+        loop = rig.loop;
+        handshakes = rig.handshakes;
+        transport = rig.transport;
+        browser = rig.browser;
         clientReader = Executors.newSingleThreadExecutor();
-        transport = new PeerTransport("pub:gcm", mux, loop, handshakes, SERVER_ID, new PeerTransport.Listener() {
-            @Override
-            public void onConnected(PeerTransport t) {
-                serverConnected.complete(null);
-            }
-
-            @Override
-            public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
-                serverRtp.add(Arrays.copyOfRange(b, off, off + len));
-            }
-
-            @Override
-            public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
-                serverRtcp.add(Arrays.copyOfRange(b, off, off + len));
-            }
-
-            @Override
-            public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {
-            }
-
-            @Override
-            public void onFailed(PeerTransport t, String reason) {
-                serverConnected.completeExceptionally(new AssertionError(reason));
-            }
-        });
-        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
-        browser.setSoTimeout(5000);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         if (client != null) client.close();
-        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
-        browser.close();
         clientReader.shutdownNow();
-        loop.shutdownNow();
-        handshakes.shutdownNow();
-        mux.close();
+        rig.close();
     }
 
     @Test
@@ -138,7 +107,7 @@ class PeerTransportGcmTest {
 
         assertEquals(SrtpProfile.AEAD_AES_128_GCM, profile.get(15, TimeUnit.SECONDS), "negotiated profile");
         assertEquals(SrtpProfile.AEAD_AES_128_GCM, client.srtpProfile());
-        serverConnected.get(5, TimeUnit.SECONDS);
+        serverSide.awaitConnected(5000);
         assertTrue(loop.submit(transport::isConnected).get(5, TimeUnit.SECONDS));
         SrtpKeys keys = SrtpKeys.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, km.get(), true);
         SrtpSession up = keys.newSender();

@@ -1,0 +1,89 @@
+package org.jsfu.core.transport;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.core.dtls.DtlsIdentity;
+
+/**
+ * The set-up the PeerTransport tests share: one transport on a single-port loopback {@link UdpMux},
+ * its loop and DTLS handshake pool, and a plain UDP socket that plays the browser.
+ */
+final class TransportRig implements AutoCloseable {
+    static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    final UdpMux mux;
+    final ExecutorService loop = Executors.newSingleThreadExecutor();
+    final ExecutorService handshakes = Executors.newCachedThreadPool();
+    final PeerTransport transport;
+    final DatagramSocket browser;
+
+    TransportRig(String name, DtlsIdentity identity, PeerTransport.Listener listener, int browserTimeoutMs)
+            throws IOException {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
+            port = probe.getLocalPort();
+        }
+        mux = new UdpMux(List.of(LO), port, port);
+        transport = new PeerTransport(name, mux, loop, handshakes, identity, listener);
+        browser = new DatagramSocket(new InetSocketAddress(LO, 0));
+        browser.setSoTimeout(browserTimeoutMs);
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.submit(transport::close).get(5, TimeUnit.SECONDS);
+        loop.shutdownNow();
+        handshakes.shutdownNow();
+        mux.close();
+        browser.close();
+    }
+
+    /** A listener that records what the transport reports: connection, failure, decrypted RTP and RTCP. */
+    static final class Recording implements PeerTransport.Listener {
+        final CompletableFuture<Void> connected = new CompletableFuture<>();
+        final CompletableFuture<String> failed = new CompletableFuture<>();
+        final LinkedBlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+
+        /** Waits for the connection; a failure reported first fails with its reason. */
+        void awaitConnected(long timeoutMs) throws Exception {
+            CompletableFuture.anyOf(connected, failed).get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (failed.isDone()) {
+                throw new AssertionError("transport failed: " + failed.join());
+            }
+        }
+
+        @Override
+        public void onConnected(PeerTransport t) {
+            connected.complete(null);
+        }
+
+        @Override
+        public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+            rtp.add(Arrays.copyOfRange(b, off, off + len));
+        }
+
+        @Override
+        public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
+            rtcp.add(Arrays.copyOfRange(b, off, off + len));
+        }
+
+        @Override
+        public void onApplicationData(PeerTransport t, byte[] b, int off, int len) {
+        }
+
+        @Override
+        public void onFailed(PeerTransport t, String reason) {
+            failed.complete(reason);
+        }
+    }
+}
