@@ -1,6 +1,7 @@
 package org.jsfu.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,33 @@ class PeerTransportEarlyDtlsTest {
         browser.receive(in); // the server's first flight (ServerHello...), only possible from the replay
         assertTrue(DtlsSession.isDtls(in.getData(), 0, in.getLength()), "a DTLS record back");
         assertEquals(22, in.getData()[0], "handshake content type (RFC 6347 4.1)");
+    }
+
+    @Test
+    void theServerHandshakeWaitsOnItsPoolWhileTheLoopKeepsRunning() throws Exception {
+        InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
+        check(server);
+        DtlsIdentity browserId = DtlsIdentity.generate();
+        loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", browserId.fingerprintSha256()))
+                .get(5, TimeUnit.SECONDS);
+        byte[] clientHello = firstFlightOf(browserId, transport.fingerprint());
+        browser.send(new DatagramPacket(clientHello, clientHello.length, server));
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        browser.receive(in); // the server's flight: its handshake now blocks for a client flight that never comes
+        assertTrue(DtlsSession.isDtls(in.getData(), 0, in.getLength()), "a DTLS record back");
+
+        // the loop answers at once although the handshake is stalled: it does not run on the loop
+        Thread loopThread = loop.submit(Thread::currentThread).get(1, TimeUnit.SECONDS);
+        Thread inHandshake = null;
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement f : e.getValue()) {
+                if (f.getClassName().equals("org.bouncycastle.tls.DTLSServerProtocol")) {
+                    inHandshake = e.getKey();
+                }
+            }
+        }
+        assertNotNull(inHandshake, "a thread waits in the DTLS server handshake");
+        assertNotSame(loopThread, inHandshake, "the handshake runs off the media loop");
     }
 
     @Test
