@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import livekit.LivekitModels;
 import livekit.LivekitWebhook;
-import org.jsfu.server.JsfuServer;
 import org.jsfu.server.testparts.WebhookSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,22 +18,19 @@ import org.junit.jupiter.api.Test;
  * UpdateLocalAudioTrack reaches the other participant and RoomService.
  */
 class CodecFallbackE2ETest {
-    private static JsfuServer server;
-    private static int rtcTcpPort;
+    private static E2eServer e2e;
     private static WebhookSink hook;
 
     @BeforeAll
     static void startServer() throws Exception {
         hook = WebhookSink.start("devkey", "secret");
-        E2eServer e2e = E2eServer.start("", hook.port(), null);
-        server = e2e.server;
-        rtcTcpPort = e2e.rtcTcpPort;
+        e2e = E2eServer.start("", hook.port(), null);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
+        if (e2e != null) {
+            e2e.close();
         }
         if (hook != null) {
             hook.close();
@@ -44,7 +40,7 @@ class CodecFallbackE2ETest {
     @Test
     void vp9AndAv1PublishAsVp8() throws Exception {
         String prefix = "fallback-" + Long.toHexString(System.nanoTime());
-        NodeTestRunner.forDevServer(server, rtcTcpPort).env("E2E_ROOM", prefix).timeout(Duration.ofMinutes(3))
+        e2e.runner().env("E2E_ROOM", prefix).timeout(Duration.ofMinutes(3))
                 .runAndAssertPass("tests/codecs.test.mjs");
         List<LivekitModels.TrackInfo> video = List.of();
         long end = System.currentTimeMillis() + 5_000;

@@ -1,7 +1,6 @@
 package org.jsfu.server.e2e;
 
 import java.time.Duration;
-import org.jsfu.server.JsfuServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,34 +11,27 @@ import org.junit.jupiter.api.Test;
  * {@link MediaPlaneE2ETest} runs the same pages against the default, a full ICE agent.
  */
 class IceLiteE2ETest {
-    private static JsfuServer server;
-    private static int rtcTcpPort;
+    private static E2eServer e2e;
 
     @BeforeAll
     static void startServer() throws Exception {
-        E2eServer e2e = E2eServer.start("  use_ice_lite: true\n", 0, null);
-        server = e2e.server;
-        rtcTcpPort = e2e.rtcTcpPort;
+        e2e = E2eServer.start("  use_ice_lite: true\n", 0, null);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
+        if (e2e != null) {
+            e2e.close();
         }
-    }
-
-    private static NodeTestRunner runner() {
-        return NodeTestRunner.forDevServer(server, rtcTcpPort);
     }
 
     @Test
     void twoTabsTalkWithIceLite() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
     }
 
     @Test
     void browserOverIceTcpWithIceLite() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import livekit.LivekitWebhook;
-import org.jsfu.server.JsfuServer;
 import org.jsfu.server.testparts.WebhookSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +17,7 @@ import org.junit.jupiter.api.Test;
  * (e2e/tests/*.test.mjs), and a webhook receiver verifying with the Kotlin SDK.
  */
 class MediaPlaneE2ETest {
-    private static JsfuServer server;
-    private static int rtcTcpPort;
+    private static E2eServer e2e;
     private static WebhookSink hook;
     private static List<LivekitWebhook.WebhookEvent> events;
     private static List<String> rejected;
@@ -29,36 +27,30 @@ class MediaPlaneE2ETest {
         hook = WebhookSink.start("devkey", "secret");
         events = hook.events;
         rejected = hook.rejected;
-        E2eServer e2e = E2eServer.start("", hook.port(), null);
-        server = e2e.server;
-        rtcTcpPort = e2e.rtcTcpPort;
+        e2e = E2eServer.start("", hook.port(), null);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
+        if (e2e != null) {
+            e2e.close();
         }
         if (hook != null) {
             hook.close();
         }
     }
 
-    private static NodeTestRunner runner() {
-        return NodeTestRunner.forDevServer(server, rtcTcpPort);
-    }
-
     /** Chromium without UDP (disable_non_proxied_udp) publishes and subscribes over ICE-TCP. */
     @Test
     void browserOverIceTcp() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");
     }
 
     @Test
     void browserPublisherAndSubscribers() throws Exception {
         // The other scenarios also have an "A": only this room's webhooks count.
         String room = "media-" + Long.toHexString(System.nanoTime());
-        runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/media.test.mjs");
+        e2e.runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/media.test.mjs");
         // A left at the end of the scenario: its participant_left must have been webhooked.
         long end = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < end && inRoom(room).noneMatch(
@@ -83,7 +75,7 @@ class MediaPlaneE2ETest {
     /** A publishes H264 (simulcast); B decodes H264 with the offered fmtp. */
     @Test
     void browserH264Publisher() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/h264.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/h264.test.mjs");
     }
 
     /**
@@ -92,14 +84,14 @@ class MediaPlaneE2ETest {
      */
     @Test
     void browserSimulcastLayerPerSubscriber() throws Exception {
-        runner().timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/simulcast.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/simulcast.test.mjs");
     }
 
     /** Screen share video and audio reach B with their sources; the webhooks name the sources too. */
     @Test
     void browserScreenShare() throws Exception {
         String room = "screen-" + Long.toHexString(System.nanoTime());
-        runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/screenshare.test.mjs");
+        e2e.runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/screenshare.test.mjs");
         long end = System.currentTimeMillis() + 5_000;
         List<livekit.LivekitModels.TrackSource> sources = List.of();
         while (sources.size() < 3 && System.currentTimeMillis() < end) {
@@ -117,22 +109,22 @@ class MediaPlaneE2ETest {
     /** autoSubscribe=false, UpdateSubscription and UpdateTrackSettings from livekit-client. */
     @Test
     void browserSelectiveSubscription() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/subscription.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/subscription.test.mjs");
     }
 
     /** AddTrackRequest disable_dtx / stereo reach the answer's opus fmtp. */
     @Test
     void browserOpusDtxAndStereo() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/opus-options.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/opus-options.test.mjs");
     }
 
     @Test
     void twoTabsTalk() throws Exception {
-        runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
     }
 
     @Test
     void onePublisherTwentySubscribers() throws Exception {
-        runner().timeout(Duration.ofMinutes(5)).runAndAssertPass("tests/twenty.test.mjs");
+        e2e.runner().timeout(Duration.ofMinutes(5)).runAndAssertPass("tests/twenty.test.mjs");
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
-import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.srtp.SrtpProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +54,7 @@ class PeerTransportEarlyDtlsTest {
     @Test
     void clientHelloBeforeTheAnswerIsReplayedWhenTheAnswerArrives() throws Exception {
         InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
-        check(server);
+        rig.browserCheck(false);
 
         DtlsIdentity browserId = DtlsIdentity.generate();
         byte[] clientHello = firstFlightOf(browserId, transport.fingerprint());
@@ -75,7 +74,7 @@ class PeerTransportEarlyDtlsTest {
     @Test
     void theServerHandshakeWaitsOnItsPoolWhileTheLoopKeepsRunning() throws Exception {
         InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
-        check(server);
+        rig.browserCheck(false);
         DtlsIdentity browserId = DtlsIdentity.generate();
         loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", browserId.fingerprintSha256()))
                 .get(5, TimeUnit.SECONDS);
@@ -134,21 +133,6 @@ class PeerTransportEarlyDtlsTest {
         }
     }
 
-    /** A signed Binding request from the browser socket; waits for the success response. */
-    private void check(InetSocketAddress to) throws Exception {
-        byte[] tid = new byte[12];
-        tid[0] = 1;
-        StunMessage m = new StunMessage(StunMessage.BINDING_REQUEST, tid)
-                .username(transport.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(7);
-        byte[] b = new byte[300];
-        int n = m.encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
-        browser.send(new DatagramPacket(b, n, to));
-        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
-        browser.receive(in);
-        StunMessage resp = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
-        assertNotNull(resp);
-        assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
-    }
 
     private boolean waitFor(java.util.concurrent.Callable<Boolean> c) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -1,6 +1,5 @@
 package org.jsfu.core.transport;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,7 +18,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
-import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.srtp.SrtpProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +64,7 @@ class PeerTransportFingerprintTest {
         loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", inSdp.fingerprintSha256()))
                 .get(5, TimeUnit.SECONDS);
         InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
-        check(server);
+        rig.browserCheck(true);
         assertNotNull(loop.submit(transport::path).get(5, TimeUnit.SECONDS),
                 "ICE validated the path: DTLS is the only thing in the way");
 
@@ -144,21 +142,4 @@ class PeerTransportFingerprintTest {
         return null;
     }
 
-    private void check(InetSocketAddress to) throws Exception {
-        byte[] tid = new byte[12];
-        tid[0] = 9;
-        byte[] b = new byte[300];
-        int n = new StunMessage(StunMessage.BINDING_REQUEST, tid)
-                .username(transport.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(7)
-                .useCandidate(true)
-                .encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
-        browser.send(new DatagramPacket(b, n, to));
-        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
-        browser.setSoTimeout(3000);
-        browser.receive(in);
-        browser.setSoTimeout(200);
-        StunMessage resp = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
-        assertNotNull(resp);
-        assertEquals(StunMessage.BINDING_SUCCESS, resp.type());
-    }
 }

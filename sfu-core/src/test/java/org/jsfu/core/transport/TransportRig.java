@@ -1,6 +1,7 @@
 package org.jsfu.core.transport;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.ice.StunMessage;
 
 /**
  * The set-up the PeerTransport tests share: one transport on a single-port loopback {@link UdpMux},
@@ -36,6 +38,33 @@ final class TransportRig implements AutoCloseable {
         transport = new PeerTransport(name, mux, loop, handshakes, identity, listener);
         browser = new DatagramSocket(new InetSocketAddress(LO, 0));
         browser.setSoTimeout(browserTimeoutMs);
+    }
+
+    /**
+     * The browser's ICE check: a signed Binding request (RFC 8445 7.2.2) to the transport's port, and its
+     * success response awaited (3 s), which validates the browser socket's address for the transport.
+     */
+    void browserCheck(boolean useCandidate) throws Exception {
+        byte[] tid = new byte[12];
+        tid[0] = 1;
+        byte[] b = new byte[300];
+        int n = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                .username(transport.localIce().ufrag() + ":peer").priority(2130706431L).iceControlling(7)
+                .useCandidate(useCandidate)
+                .encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(transport.localIce().pwd())), true);
+        browser.send(new DatagramPacket(b, n, new InetSocketAddress(LO, transport.localPort())));
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        int timeout = browser.getSoTimeout();
+        browser.setSoTimeout(3000);
+        try {
+            browser.receive(in);
+        } finally {
+            browser.setSoTimeout(timeout);
+        }
+        StunMessage resp = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
+        if (resp == null || resp.type() != StunMessage.BINDING_SUCCESS) {
+            throw new AssertionError("no Binding success for the browser's check");
+        }
     }
 
     @Override
