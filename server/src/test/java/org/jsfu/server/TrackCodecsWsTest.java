@@ -50,6 +50,12 @@ class TrackCodecsWsTest {
         return t.getCodecsList().stream().map(LivekitModels.SimulcastCodecInfo::getMimeType).toList();
     }
 
+    /** JoinResponse.enabled_publish_codecs as "mime" or "mime;fmtp". */
+    private static List<String> enabledPublishCodecs(LivekitRtc.SignalResponse join) {
+        return join.getJoin().getEnabledPublishCodecsList().stream()
+                .map(c -> c.getFmtpLine().isEmpty() ? c.getMime() : c.getMime() + ";" + c.getFmtpLine()).toList();
+    }
+
     private static LivekitModels.TrackInfo publishedFor(WsClient c, String cid) throws InterruptedException {
         return c.await(r -> r.hasTrackPublished() && r.getTrackPublished().getCid().equals(cid), 5000)
                 .getTrackPublished().getTrack();
@@ -59,7 +65,9 @@ class TrackCodecsWsTest {
     void unforwardedCodecsFallBackToVp8AndH264IsKept() throws Exception {
         try (TestServer server = TestServer.start("", null);
              WsClient a = WsClient.join(server, tok("alice", "codec-default"))) {
-            a.await(JOIN);
+            assertEquals(List.of("video/VP8", "video/H264", "audio/opus", "audio/red"),
+                    enabledPublishCodecs(a.await(JOIN)),
+                    "LiveKit's default enabled codecs restricted to the forwarded ones, video first, VP8 first");
             a.send(camera("cam-vp9", "vp9", "vp8"));
             LivekitModels.TrackInfo vp9 = publishedFor(a, "cam-vp9");
             assertEquals(List.of("video/VP8"), mimes(vp9), "VP9 is not forwarded; its vp8 backup merges into the fallback");
@@ -81,10 +89,12 @@ class TrackCodecsWsTest {
 
     @Test
     void roomEnabledCodecsIsHonoured() throws Exception {
-        String yaml = "room:\n  enabled_codecs:\n    - mime: audio/opus\n    - mime: video/h264\n";
+        String yaml = "room:\n  enabled_codecs:\n    - mime: audio/opus\n    - mime: video/vp9\n    - mime: audio/PCMU\n"
+                + "    - mime: video/h264\n    - mime: video/h264\n      fmtp_line: profile-level-id=42e01f\n";
         try (TestServer server = TestServer.start(yaml, null);
              WsClient a = WsClient.join(server, tok("alice", "codec-h264-only"))) {
-            a.await(JOIN);
+            assertEquals(List.of("video/H264", "video/H264;profile-level-id=42e01f", "audio/opus"),
+                    enabledPublishCodecs(a.await(JOIN)), "room.enabled_codecs that are forwarded (no VP9, PCMU), video first");
             a.send(camera("cam-vp8", "vp8", null));
             assertEquals(List.of("video/H264"), mimes(publishedFor(a, "cam-vp8")),
                     "VP8 is not enabled: the first enabled video codec");

@@ -112,7 +112,8 @@ public final class BenchRooms implements AutoCloseable {
 
     /** Signalling that goes nowhere (no client). */
     private static final class NoSignal implements SignalSink {
-        @Override public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others) { }
+        @Override public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others,
+                                       List<org.jsfu.core.room.PublishCodecs.Enabled> codecs) { }
         @Override public void sendParticipantUpdate(List<ParticipantInfo> participants) { }
         @Override public void sendTrackPublished(String cid, TrackInfo track) { }
         @Override public void sendTrackUnpublished(String trackSid) { }

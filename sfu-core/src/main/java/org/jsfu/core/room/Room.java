@@ -157,7 +157,7 @@ public final class Room {
             }
         }
         p.setJoined();
-        sink.sendJoin(info(), p.info(), others);
+        sink.sendJoin(info(), p.info(), others, publishCodecs().entries());
         log.info("participant joined room={} identity={} sid={}", name, p.identity(), p.sid());
         broadcast(p);
         if (p.client().autoSubscribe()) {

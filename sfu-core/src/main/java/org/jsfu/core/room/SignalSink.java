@@ -9,8 +9,12 @@ import java.util.Map;
  * signalling module maps them to livekit.SignalResponse.
  */
 public interface SignalSink {
-    /** The first message: room, the participant itself (with permission) and the visible others. */
-    void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others);
+    /**
+     * The first message: room, the participant itself (with permission), the visible others and the codecs
+     * it may publish (JoinResponse.enabled_publish_codecs: {@link PublishCodecs#entries()}, in fallback order).
+     */
+    void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others,
+                  List<PublishCodecs.Enabled> publishCodecs);
 
     void sendParticipantUpdate(List<ParticipantInfo> participants);
 

@@ -11,7 +11,8 @@ final class RecordingSink implements SignalSink {
     volatile List<ParticipantInfo> joinOthers;
     volatile boolean closed;
 
-    @Override public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others) {
+    @Override public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others,
+                                   List<PublishCodecs.Enabled> codecs) {
         joinOthers = others;
         events.add("join:" + self.identity());
     }

@@ -30,6 +30,7 @@ import org.jsfu.core.room.LeaveAction;
 import org.jsfu.core.room.LocalTrackUpdate;
 import org.jsfu.core.room.Participant;
 import org.jsfu.core.room.ParticipantInfo;
+import org.jsfu.core.room.PublishCodecs;
 import org.jsfu.core.room.ParticipantState;
 import org.jsfu.core.room.RequestResult;
 import org.jsfu.core.room.RoomInfo;
@@ -322,7 +323,8 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     // ---- SignalSink (called on the room loop) ----
 
     @Override
-    public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others) {
+    public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others,
+                         List<PublishCodecs.Enabled> publishCodecs) {
         Grants g = join.grants();
         LivekitRtc.JoinResponse.Builder b = LivekitRtc.JoinResponse.newBuilder()
                 .setRoom(ProtoMapper.room(room))
@@ -338,6 +340,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                 .setPingTimeout(settings.pingTimeoutS());
         for (ParticipantInfo o : others) {
             b.addOtherParticipants(ProtoMapper.participant(o));
+        }
+        // as LiveKit: the room's enabled codecs (here: those the media plane forwards), VP8 first; with them
+        // livekit-client picks a codec the server takes before it asks, and offers without awaiting the answer
+        for (PublishCodecs.Enabled c : publishCodecs) {
+            b.addEnabledPublishCodecs(LivekitModels.Codec.newBuilder().setMime(c.mime()).setFmtpLine(c.fmtpLine()));
         }
         send(resp().setJoin(b).build());
     }
