@@ -209,7 +209,7 @@ function trackInfoOf(pub) {
     sid: ti.sid, mimeType: ti.mimeType, width: ti.width, height: ti.height, simulcast: ti.simulcast,
     audioFeatures: [...ti.audioFeatures],
     codecs: ti.codecs.map((c) => ({ mimeType: c.mimeType, mid: c.mid, cid: c.cid, layers: c.layers.length })),
-    layers: ti.layers.map((l) => ({ quality: l.quality, width: l.width, height: l.height })),
+    layers: ti.layers.map((l) => ({ quality: l.quality, width: l.width, height: l.height, rid: l.rid, ssrc: l.ssrc })),
   };
 }
 
@@ -361,7 +361,7 @@ async function publisherStats() {
       availableOutgoingBitrate = Math.max(availableOutgoingBitrate, s.availableOutgoingBitrate);
     }
     if (s.type === 'outbound-rtp' && s.kind === 'video') {
-      layers.push({ rid: s.rid ?? '', codec: report.get(s.codecId)?.mimeType ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
+      layers.push({ rid: s.rid ?? '', ssrc: s.ssrc, codec: report.get(s.codecId)?.mimeType ?? '', frameWidth: s.frameWidth ?? 0, bytesSent: s.bytesSent ?? 0,
         targetBitrate: s.targetBitrate ?? 0, qualityLimitationReason: s.qualityLimitationReason ?? '',
         nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
     }

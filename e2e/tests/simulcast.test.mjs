@@ -3,6 +3,7 @@
 // VideoQuality.LOW and C for HIGH (UpdateTrackSettings). At the same moment B decodes the small layer
 // and C the large one, both with framesDecoded growing; then B asks for HIGH and its frames grow to
 // 640 wide while framesDecoded keeps growing (the switch lands on a key frame, no decoder reset).
+// B's TrackInfo of the camera names the SSRC of each layer A sends (learnt by the server from the media).
 //
 // Chromium ramps its send-side bandwidth estimate up from a low start, so the 640x360 layer may
 // start late: the test waits until A reports both layers sending and C decodes 640-wide frames, which
@@ -61,6 +62,13 @@ describe('simulcast: each subscriber gets its own layer', () => {
       return l.frameWidth > 0 && (!before || l.bytesSent > before.bytesSent);
     }), { what: 'every layer of A growing', timeoutMs: 30000 });
     console.log('A layers', JSON.stringify(p1.layers.map((l) => ({ rid: l.rid, w: l.frameWidth, bytes: l.bytesSent }))));
+    // TrackInfo.layers[].ssrc: the server learns each layer's SSRC from its packets and tells B (as LiveKit)
+    const sent = p1.layers.map((l) => l.ssrc).sort();
+    const seen = await pollUntil(() => pageLk.trackInfos(B), (x) => {
+      const info = x.remote.find((t) => t.identity === 'A' && t.source === 'camera')?.info;
+      return info && sent.every((ssrc) => info.layers.some((l) => l.ssrc === ssrc));
+    }, { what: `B's TrackInfo of A's camera naming the layer SSRCs ${sent}`, timeoutMs: 10000 });
+    console.log('B sees A layers', JSON.stringify(seen.remote.find((t) => t.identity === 'A' && t.source === 'camera').info.layers));
     const widths = p1.layers.map((l) => l.frameWidth).sort((x, y) => x - y);
     assert.ok(widths[0] < widths[widths.length - 1], `layers of different sizes: ${widths}`);
     // C gets the large layer once the server receives it (bandwidth ramp-up may take a while)

@@ -381,15 +381,16 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             return -1;
         }
         int layer = 0;
+        String rid = "";
         if (!pm.media.rids().isEmpty()) {
-            String rid = extString(ridExtId);
+            rid = extString(ridExtId);
             if (rid == null) {
                 return -1;
             }
             layer = layerOf(rid, pm.media.rids());
         }
         if (pm.up == null) {
-            pm.up = publish(pm);
+            pm.up = publish(pm, rid, layer, ssrc);
             if (pm.up == null) {
                 return -1;
             }
@@ -398,6 +399,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (pm.up.layerTaken(layer, ssrc) || !pm.up.addLayer(layer, ssrc)) {
             return -1;
         }
+        // TrackInfo layers[].ssrc (the first layer's went out with the publication; a later one is broadcast)
+        participant.setLayerSsrc(pm.up.trackSid, pm.media.codec().mimeType(pm.media.kind()), rid, layer,
+                ssrc & 0xffffffffL);
         ssrcKeys[ssrcCount] = ssrc;
         ssrcTracks[ssrcCount] = pm.up;
         ssrcLayers[ssrcCount] = layer;
@@ -441,7 +445,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         return new String(in.buffer(), RtpPacket.extOffset(ref), len, StandardCharsets.US_ASCII);
     }
 
-    private UpTrack publish(PubMedia pm) {
+    /** Publishes the pending track of {@code pm} on its first packet ({@code ssrc} of layer {@code rid}/{@code layer}). */
+    private UpTrack publish(PubMedia pm, String rid, int layer, int ssrc) {
         String cid = pm.media.msidTrack();
         TrackInfo pending = cid == null ? null : participant.pendingTrack(cid);
         if (pending == null) {
@@ -458,6 +463,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         router.add(up);
         String mime = pm.media.codec().mimeType(pm.media.kind());
+        participant.setLayerSsrc(pending.sid(), mime, rid, layer, ssrc & 0xffffffffL);
         if (participant.publishPendingTrack(cid, pm.media.mid(), mime) == null) {
             router.remove(up.trackSid);
             return null;

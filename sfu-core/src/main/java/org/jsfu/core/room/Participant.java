@@ -222,6 +222,34 @@ public final class Participant {
     }
 
     /**
+     * A simulcast layer's SSRC, learnt from its first packet ({@link TrackInfo#withLayerSsrc}). A pending
+     * track takes it silently (it goes out with the publication); a published one is broadcast to everybody,
+     * the publisher included, as LiveKit does for a layer that arrives after its track was published (its
+     * track-updated path). Returns the track's info, or null when unknown.
+     */
+    public TrackInfo setLayerSsrc(String trackSid, String mime, String rid, int quality, long ssrc) {
+        room.checkLoop();
+        TrackInfo t = published.get(trackSid);
+        if (t != null) {
+            TrackInfo nt = t.withLayerSsrc(mime, rid, quality, ssrc);
+            if (nt != t) {
+                published.put(trackSid, nt);
+                version++;
+                room.broadcast(this);
+            }
+            return nt;
+        }
+        for (TrackInfo p : pending.values()) {
+            if (p.sid().equals(trackSid)) {
+                TrackInfo np = p.withLayerSsrc(mime, rid, quality, ssrc);
+                pending.put(p.cid(), np);
+                return np;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Removes a published track. {@code tellPublisher}: send track_unpublished to this participant (the
      * server or an admin removed it; a client-side unpublish needs no echo).
      */

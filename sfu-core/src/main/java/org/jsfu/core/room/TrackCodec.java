@@ -19,6 +19,10 @@ public record TrackCodec(String mimeType, String mid, String cid, List<VideoLaye
         layers = List.copyOf(layers);
     }
 
+    TrackCodec withLayers(List<VideoLayer> newLayers) {
+        return new TrackCodec(mimeType, mid, cid, newLayers, videoLayerMode);
+    }
+
     TrackCodec negotiated(String newMime, String newMid) {
         return new TrackCodec(newMime, newMid, cid, layers, videoLayerMode);
     }

@@ -78,6 +78,67 @@ public record TrackInfo(String sid, String cid, TrackType type, String name, boo
     }
 
     /**
+     * The SSRC of one simulcast layer, learnt from the media (LiveKit's SetLayerSsrcsForRid): set on the
+     * layer of the codec entry of MIME type {@code mime} (the primary when none matches) that has
+     * {@code rid}, else, when no layer names a rid, the one of quality {@code quality} (the lowest layer
+     * for media without a rid); also on {@link #layers} when that entry is the primary. A layer that already
+     * has an SSRC keeps it (as LiveKit). Returns this track when nothing changes.
+     */
+    public TrackInfo withLayerSsrc(String mime, String rid, int quality, long ssrc) {
+        int at = -1;
+        for (int i = 0; i < codecs.size() && at < 0; i++) {
+            if (codecs.get(i).mimeType().equalsIgnoreCase(mime)) {
+                at = i;
+            }
+        }
+        if (at < 0 && codecs.isEmpty()) {
+            List<VideoLayer> ls = layerSsrc(layers, rid, quality, ssrc);
+            return ls == layers ? this : withLayers(codecs, ls);
+        }
+        at = Math.max(at, 0);
+        List<VideoLayer> ls = layerSsrc(codecs.get(at).layers(), rid, quality, ssrc);
+        if (ls == codecs.get(at).layers()) {
+            return this;
+        }
+        List<TrackCodec> cs = new ArrayList<>(codecs);
+        cs.set(at, cs.get(at).withLayers(ls));
+        return withLayers(cs, at == 0 ? ls : layers);
+    }
+
+    /** {@code layers} with the matching layer's SSRC set, or {@code layers} itself when none changes. */
+    private static List<VideoLayer> layerSsrc(List<VideoLayer> layers, String rid, int quality, long ssrc) {
+        int match = -1;
+        boolean rids = false;
+        for (int i = 0; i < layers.size(); i++) {
+            String r = layers.get(i).rid();
+            rids |= !r.isEmpty();
+            if (!r.isEmpty() && r.equals(rid)) {
+                match = i;
+            }
+        }
+        if (match < 0 && (rid == null || rid.isEmpty())) {
+            match = layers.isEmpty() ? -1 : 0; // one layer without a rid: the lowest (LiveKit: spatial layer 0)
+        } else if (match < 0 && !rids) {
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i).quality() == quality) {
+                    match = i;
+                }
+            }
+        }
+        if (match < 0 || layers.get(match).ssrc() != 0) {
+            return layers;
+        }
+        List<VideoLayer> out = new ArrayList<>(layers);
+        out.set(match, layers.get(match).withSsrc(ssrc));
+        return out;
+    }
+
+    private TrackInfo withLayers(List<TrackCodec> cs, List<VideoLayer> ls) {
+        return new TrackInfo(sid, cid, type, name, muted, width, height, source, mimeType, mid, simulcast,
+                disableDtx, stereo, disableRed, stream, encryption, version, cs, ls, audioFeatures, backupCodecPolicy);
+    }
+
+    /**
      * UpdateLocalAudioTrack: the features replace the old ones ({@link #distinctFeatures}); stereo and
      * disable_dtx follow TF_STEREO and TF_NO_DTX.
      */

@@ -9,4 +9,8 @@ public record VideoLayer(int quality, int width, int height, int bitrate, long s
     public VideoLayer {
         rid = rid == null ? "" : rid;
     }
+
+    public VideoLayer withSsrc(long newSsrc) {
+        return new VideoLayer(quality, width, height, bitrate, newSsrc, spatialLayer, rid);
+    }
 }

@@ -107,6 +107,66 @@ class TrackPublicationInfoTest {
         assertEquals(List.of(LOW, MID, HIGH), seen.layers(), "the update carries the layers");
     }
 
+    /**
+     * LiveKit's SetLayerSsrcsForRid: each layer's SSRC, learnt from its first packet, lands on the layer of
+     * that rid in the published codec and in TrackInfo.layers; the first one goes out with the publication,
+     * each later one in a participant update to everybody; a known SSRC is not overwritten.
+     */
+    @Test
+    void layerSsrcsFromTheMediaAreBroadcastAsTheyArrive() throws Exception {
+        start(PublishCodecs.defaults());
+        RecordingSink a = new RecordingSink();
+        RecordingSink b = new RecordingSink();
+        Participant pa = join("a", a);
+        join("b", b);
+        TrackInfo ti = on(pa, () -> pa.addPendingTrack(camera("vp8")));
+        int bBefore = b.updates.size();
+        on(pa, () -> pa.setLayerSsrc(ti.sid(), "video/VP8", "h", 1, 0xA1B2C3D4L));
+        assertEquals(bBefore, b.updates.size(), "a pending track takes the SSRC silently");
+        TrackInfo pub = on(pa, () -> pa.publishPendingTrack("cam", "2", "video/VP8"));
+        assertEquals(List.of(0L, 0xA1B2C3D4L, 0L), ssrcs(lastTrack(b, "a", pub.sid()).layers()),
+                "the publication carries the first layer's SSRC");
+
+        int aUpdates = a.updates.size();
+        int bUpdates = b.updates.size();
+        on(pa, () -> pa.setLayerSsrc(pub.sid(), "video/VP8", "f", 2, 333L));
+        assertEquals(bUpdates + 1, b.updates.size(), "a later layer's SSRC is broadcast");
+        assertEquals(aUpdates + 1, a.updates.size(), "to the publisher too");
+        on(pa, () -> pa.setLayerSsrc(pub.sid(), "video/VP8", "q", 0, 111L));
+        TrackInfo seen = lastTrack(b, "a", pub.sid());
+        assertEquals(List.of(111L, 0xA1B2C3D4L, 333L), ssrcs(seen.layers()));
+        assertEquals(List.of(111L, 0xA1B2C3D4L, 333L), ssrcs(seen.codecs().get(0).layers()));
+
+        int again = b.updates.size();
+        on(pa, () -> pa.setLayerSsrc(pub.sid(), "video/VP8", "q", 0, 999L));
+        assertEquals(again, b.updates.size(), "a known SSRC is kept, so nothing is sent");
+        assertEquals(111L, lastTrack(b, "a", pub.sid()).layers().get(0).ssrc());
+    }
+
+    /** Layers without rids match by quality; media without a rid is the lowest layer; a backup codec keeps TrackInfo.layers. */
+    @Test
+    void layerSsrcWithoutRids() {
+        VideoLayer lo = new VideoLayer(0, 320, 180, 0, 0, 0, "");
+        VideoLayer hi = new VideoLayer(2, 1280, 720, 0, 0, 0, "");
+        TrackInfo t = new TrackInfo("TR_x", "cam", TrackType.VIDEO, "camera", false, 1280, 720, TrackSource.CAMERA,
+                "video/H264", "2", true, false, false, false, "", 0, 1,
+                List.of(new TrackCodec("video/H264", "2", "cam", List.of(lo, hi), 1),
+                        new TrackCodec("video/VP8", "", "", List.of(lo, hi), 1)), List.of(lo, hi), List.of(), 0);
+        TrackInfo byQuality = t.withLayerSsrc("video/H264", "f", 2, 7L);
+        assertEquals(List.of(0L, 7L), ssrcs(byQuality.layers()));
+        assertEquals(List.of(0L, 0L), ssrcs(byQuality.codecs().get(1).layers()));
+        TrackInfo noRid = t.withLayerSsrc("video/H264", "", 0, 9L);
+        assertEquals(List.of(9L, 0L), ssrcs(noRid.codecs().get(0).layers()));
+        TrackInfo backup = t.withLayerSsrc("video/VP8", "q", 0, 5L);
+        assertEquals(List.of(5L, 0L), ssrcs(backup.codecs().get(1).layers()));
+        assertEquals(List.of(0L, 0L), ssrcs(backup.layers()), "TrackInfo.layers follow the primary codec only");
+        assertTrue(t.withLayerSsrc("video/H264", "x", 1, 5L) == t, "no layer of that quality: unchanged");
+    }
+
+    private static List<Long> ssrcs(List<VideoLayer> layers) {
+        return layers.stream().map(VideoLayer::ssrc).toList();
+    }
+
     @Test
     void h264DisabledInConfigFallsBackAndBackupCodecStays() throws Exception {
         start(PublishCodecs.of(List.of(new PublishCodecs.Enabled("video/VP8", ""),
