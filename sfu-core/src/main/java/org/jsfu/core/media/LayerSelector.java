@@ -52,11 +52,15 @@ final class LayerSelector {
     }
 
     /**
-     * One packet of {@code layer}; {@code flowing} has bit i set for each layer that has sent lately
-     * (including this one). Returns {@link #DROP}, {@link #FORWARD} or {@link #SWITCH}.
+     * One packet of {@code layer}; {@code flowing} has bit i set for each layer the publisher is sending
+     * ({@link LayerActivity}). A packet of a layer outside it (stopped, still trickling) never makes that
+     * layer desired, so a layer that comes and goes does not pull the subscriber up with each packet;
+     * when nothing flows the packet's own layer is taken. Returns {@link #DROP}, {@link #FORWARD} or {@link #SWITCH}.
      */
     int onPacket(int layer, boolean keyframe, int flowing) {
-        flowing |= 1 << layer;
+        if (flowing == 0) {
+            flowing = 1 << layer; // nothing counts as sent (yet): take what comes
+        }
         desired = pick(target, flowing);
         if (layer == current) {
             return FORWARD;

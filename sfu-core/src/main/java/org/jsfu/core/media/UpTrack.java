@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class UpTrack {
     private static final Logger log = LoggerFactory.getLogger(UpTrack.class);
     static final int MAX_LAYERS = 4;
-    /** A layer that sent nothing for this long is not available (the publisher stopped it). */
-    static final long LAYER_IDLE_NANOS = 1_500_000_000L;
     static final long PLI_INTERVAL_NANOS = 500_000_000L;
 
     final String trackSid;
@@ -50,7 +48,8 @@ public final class UpTrack {
     // layers, indexed by quality (0 = q/low ... 2 = f/high; audio and non-simulcast video use 0)
     private final int[] layerSsrc = new int[MAX_LAYERS];
     private final boolean[] layerKnown = new boolean[MAX_LAYERS];
-    private final long[] layerLastNanos = new long[MAX_LAYERS];
+    /** Which layers the publisher is sending (LiveKit's stream tracker rules). */
+    private final LayerActivity activity = new LayerActivity(MAX_LAYERS);
     private final long[] layerPliNanos = new long[MAX_LAYERS];
     /** Sizes from AddTrackRequest.layers by quality (0 when not declared). */
     private final int[] layerWidth = new int[MAX_LAYERS];
@@ -195,15 +194,14 @@ public final class UpTrack {
         return video && "VP8".equalsIgnoreCase(codec.name());
     }
 
-    /** Bit i set for each known layer that has sent within {@link #LAYER_IDLE_NANOS}. */
+    /** Bit i set for each layer the publisher is sending ({@link LayerActivity}). */
     int flowingLayers(long nowNanos) {
-        int mask = 0;
-        for (int i = 0; i < MAX_LAYERS; i++) {
-            if (layerKnown[i] && layerLastNanos[i] != 0 && nowNanos - layerLastNanos[i] < LAYER_IDLE_NANOS) {
-                mask |= 1 << i;
-            }
-        }
-        return mask;
+        return activity.mask(nowNanos);
+    }
+
+    /** A screen share: its layers count as sent at a far lower packet rate ({@link LayerActivity}). */
+    void setScreenShare(boolean screenShare) {
+        activity.setScreenShare(screenShare);
     }
 
     /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
@@ -220,8 +218,8 @@ public final class UpTrack {
             stats[layer].onPacket(p.sequence(), p.timestamp(), nowNanos);
             nacks[layer].onPacket(extSeq, nowNanos / 1_000_000);
         }
-        if (p.payloadLength() > 0) { // padding-only probes do not make a stopped layer look alive
-            layerLastNanos[layer] = nowNanos;
+        if (p.payloadLength() > 0 && !repair) { // neither probes nor repairs make a stopped layer look alive
+            activity.onPacket(layer, nowNanos);
         }
         boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
         int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
@@ -278,6 +276,7 @@ public final class UpTrack {
             stats[layer].onSenderReport(ntp, nowMs);
         }
     }
+
 
     /**
      * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only video
@@ -359,6 +358,9 @@ public final class UpTrack {
     }
 
     void setMuted(boolean m, long nowNanos) {
+        if (muted && !m) {
+            activity.reset(); // as LiveKit un-pauses its trackers: every layer counts again from its first packet
+        }
         muted = m;
         for (RtpTap t : taps) {
             t.onMute(m, nowNanos);

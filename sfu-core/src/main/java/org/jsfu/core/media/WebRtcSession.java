@@ -458,6 +458,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         UpTrack up = new UpTrack(pending.sid(), participant.sid(), video, pm.media.codec(), this,
                 pm.media.extensionIds().audioLevel());
         up.setPublishedSize(pending.width(), pending.height());
+        up.setScreenShare(pending.source() == org.jsfu.core.room.TrackSource.SCREEN_SHARE);
         for (org.jsfu.core.room.VideoLayer l : pending.layers()) {
             up.setLayerSize(l.quality(), l.width(), l.height());
         }

@@ -83,6 +83,19 @@ class LayerSelectorTest {
         assertEquals(SWITCH, s.onPacket(2, true, L012));
     }
 
+    /** A stopped layer that still trickles packets (key frames too) does not pull the subscriber back up. */
+    @Test
+    void aPacketOfAStoppedLayerDoesNotMakeItDesired() {
+        LayerSelector s = new LayerSelector(4);
+        s.setTarget(2);
+        assertEquals(SWITCH, s.onPacket(2, true, L012));
+        assertEquals(SWITCH, s.onPacket(1, true, L01), "layer 2 stopped: down on the first key frame of 1");
+        assertEquals(DROP, s.onPacket(2, true, L01), "a key frame of the stopped layer 2 is not taken");
+        assertEquals(-1, s.keyframeLayer(), "and none is asked of it");
+        assertEquals(FORWARD, s.onPacket(1, false, L01));
+        assertEquals(SWITCH, s.onPacket(0, true, 0), "nothing counts as sent: the packet's own layer is taken");
+    }
+
     @Test
     void theTargetIsCappedByWhatFlows() {
         assertEquals(1, LayerSelector.pick(2, L01), "HIGH of a two-layer track: the top one");

@@ -166,30 +166,45 @@ class SimulcastForwardingTest {
         assertEquals(90, atSwitch);
     }
 
+    /**
+     * The high layer stops (the publisher's encoder drops it under congestion): half a second after its last
+     * packet the next low packet asks for a low key frame, and the subscriber continues on it; when the high
+     * layer returns, its key frames are not taken until it has kept sending for 10 s (LiveKit's stream
+     * tracker), so a layer that comes and goes does not move the subscriber up and down.
+     */
     @Test
-    void fallsBackWhenTheLayerStopsAndGoesUpWhenItReturns() {
+    void fallsBackHalfASecondAfterTheLayerStopsAndGoesUpWhenItKeepsFlowing() {
         int[] both = {0, 1};
         int[] low = {0};
-        frames(0, 3, both, (l, k) -> k == 0);
-        assertEquals(List.of(0, 1, 1, 1), sentLayers,
-                "HIGH (the default): the first key frame starts the stream, the high one takes over at once");
-        // the high layer stops; 1.5 s later it no longer counts as flowing
-        frames(3, 60, low, (l, k) -> false); // 57 frames: 1.88 s
-        assertEquals(4, sentLayers.size(), "no low layer packet before its key frame");
-        assertTrue(plis.ssrcs.contains(100), "a key frame is asked of the low layer");
+        frames(0, 31, both, (l, k) -> k == 0);
+        assertEquals(1, down.currentLayer(), "HIGH (the default)");
+        int highSent = sentLayers.size();
+        // the high layer's last packet: frame 30 (t = 991 ms); frame 45 is 494 ms later, frame 46 527 ms
+        frames(31, 46, low, (l, k) -> false);
+        assertEquals(highSent, sentLayers.size(), "no low packet before its key frame");
+        assertTrue(!plis.ssrcs.contains(100), "within half a second the high layer still counts");
+        frames(46, 47, low, (l, k) -> false);
+        assertEquals(List.of(100), plis.ssrcs, "500 ms without a high packet: a key frame is asked of the low layer at once");
         assertTrue(down.waitingForKeyframe());
-        assertEquals(UpTrack.MAX_LAYERS - 1, down.targetLayer(), "still wants the best");
-        frames(60, 64, low, (l, k) -> k == 60);
-        assertEquals(List.of(0, 0, 0, 0), sentLayers.subList(4, 8));
-        int plisBefore = (int) plis.ssrcs.stream().filter(s -> s == 200).count();
-        // the high layer returns: the subscriber goes up again on its key frame
-        frames(64, 67, both, (l, k) -> false);
-        assertTrue(plis.ssrcs.stream().filter(s -> s == 200).count() > plisBefore, "a key frame asked of the high layer");
-        frames(67, 70, both, (l, k) -> l == 1 && k == 67);
-        assertEquals(List.of(0, 0, 0, 0, 1, 1, 1), sentLayers.subList(8, 15));
+        frames(47, 50, low, (l, k) -> k == 47);
+        assertEquals(List.of(0, 0, 0), sentLayers.subList(highSent, highSent + 3), "the low key frame takes over");
+        // the stream paused 560 ms (high frame 30 at 991 ms to low frame 47 at 1551 ms): the timestamp says so
+        assertEquals(560 * 90, RtpHeader.timestamp(sent.packets.get(highSent), 0)
+                - RtpHeader.timestamp(sent.packets.get(highSent - 1), 0));
+
+        // the high layer returns at frame 60 (1981 ms), a key frame every 100 frames: its first full 500 ms
+        // cycle starts at 2001 ms, so it counts again at 12001 ms (frame 364, 12012 ms)
+        plis.ssrcs.clear();
+        frames(50, 60, low, (l, k) -> false);
+        frames(60, 364, both, (l, k) -> l == 1 && k % 100 == 0);
+        assertEquals(0, down.currentLayer(), "high key frames at 3.3, 6.6 and 9.9 s are not taken");
+        assertTrue(!plis.ssrcs.contains(200), "nor is a key frame asked of the high layer");
+        frames(364, 365, both, (l, k) -> false);
+        assertTrue(plis.ssrcs.contains(200), "10 s of packets: the high layer is wanted again");
+        int before = sentLayers.size();
+        frames(365, 368, both, (l, k) -> l == 1 && k == 366);
+        assertEquals(List.of(0, 0, 1, 1), sentLayers.subList(before, sentLayers.size()), "up on the high key frame");
         assertOneStream(200_000);
-        // the stream paused 1913 ms (frame 2 of the high layer to frame 60 of the low): the timestamp says so
-        assertEquals(1913 * 90, RtpHeader.timestamp(sent.packets.get(4), 0) - RtpHeader.timestamp(sent.packets.get(3), 0));
     }
 
     @Test
