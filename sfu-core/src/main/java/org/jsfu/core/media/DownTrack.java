@@ -175,7 +175,10 @@ final class DownTrack {
                 return;
             }
             if (action == LayerSelector.SWITCH) {
-                rewriter.switchSource(p.ssrc());
+                // time the new layer by the publisher's sender reports of both layers when there are some
+                int from = sent > 0 ? up.layerOfSsrc(rewriter.sourceSsrc()) : -1;
+                rewriter.switchSource(p.ssrc(), from < 0 || from == layer ? RtpRewriter.UNKNOWN
+                        : up.timestampOffset(from, layer));
             }
         }
         int len = rebuild(p, scratch);

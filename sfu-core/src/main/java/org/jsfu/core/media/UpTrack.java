@@ -50,6 +50,8 @@ public final class UpTrack {
     private final boolean[] layerKnown = new boolean[MAX_LAYERS];
     /** Which layers the publisher is sending (LiveKit's stream tracker rules). */
     private final LayerActivity activity = new LayerActivity(MAX_LAYERS);
+    /** Each layer's NTP <-> RTP timestamp pair from the publisher's sender reports. */
+    private final LayerClocks clocks = new LayerClocks(MAX_LAYERS);
     private final long[] layerPliNanos = new long[MAX_LAYERS];
     /** Sizes from AddTrackRequest.layers by quality (0 when not declared). */
     private final int[] layerWidth = new int[MAX_LAYERS];
@@ -92,6 +94,9 @@ public final class UpTrack {
     boolean addLayer(int layer, int ssrc) {
         if (layer < 0 || layer >= MAX_LAYERS) {
             return false;
+        }
+        if (layerSsrc[layer] != ssrc) {
+            clocks.forget(layer);
         }
         layerSsrc[layer] = ssrc;
         layerKnown[layer] = true;
@@ -270,13 +275,24 @@ public final class UpTrack {
         return true;
     }
 
-    /** The publisher's sender report for {@code layer}, for LSR/DLSR in our reports (RFC 3550 6.4.1). */
-    void onSenderReport(int layer, long ntp, long nowMs) {
+    /**
+     * The publisher's sender report for {@code layer} (RFC 3550 6.4.1): LSR/DLSR in our reports, and the
+     * layer's NTP <-> RTP timestamp pair for layer switches ({@link #timestampOffset}).
+     */
+    void onSenderReport(int layer, long ntp, long rtpTs, long nowMs) {
         if (stats[layer] != null) {
             stats[layer].onSenderReport(ntp, nowMs);
+            clocks.onSenderReport(layer, ntp, rtpTs);
         }
     }
 
+    /**
+     * What to add (mod 2^32) to a timestamp of layer {@code to} to put it on layer {@code from}'s timeline,
+     * from both layers' sender reports; {@link LayerClocks#NONE} when either has sent none.
+     */
+    long timestampOffset(int from, int to) {
+        return clocks.offset(from, to, codec.clockRate());
+    }
 
     /**
      * Sequence numbers of {@code layer} to NACK now (16-bit, oldest first); returns how many. Only video

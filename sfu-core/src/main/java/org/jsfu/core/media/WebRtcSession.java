@@ -677,7 +677,10 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
     }
 
-    /** The publisher's sender reports (RFC 3550 6.4.1): kept for LSR/DLSR in our receiver reports. */
+    /**
+     * The publisher's sender reports (RFC 3550 6.4.1): kept for LSR/DLSR in our receiver reports and for the
+     * timestamps of a layer switch.
+     */
     private void onPublisherRtcp(byte[] b, int off, int len, long nowNanos) {
         rtcpIn.reset(b, off, len);
         while (rtcpIn.next()) {
@@ -685,7 +688,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             if (rtcpIn.type() == Rtcp.SR && SenderReport.isValid(b, p, rtcpIn.contentLength())) {
                 int i = indexOfSsrc(SenderReport.ssrc(b, p));
                 if (i >= 0) {
-                    ssrcTracks[i].onSenderReport(ssrcLayers[i], SenderReport.ntp(b, p), nowNanos / 1_000_000);
+                    ssrcTracks[i].onSenderReport(ssrcLayers[i], SenderReport.ntp(b, p),
+                            SenderReport.rtpTimestamp(b, p), nowNanos / 1_000_000);
                 }
             }
         }

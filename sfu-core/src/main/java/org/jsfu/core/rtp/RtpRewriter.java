@@ -18,7 +18,8 @@ import java.util.Arrays;
  * {@link #sourceSsrcFor}, {@link #decideRetransmitAt}). On a switch or resume the next packet gets
  * output sequence last+1 and a timestamp advanced by the wall-clock time since the last forwarded
  * packet (at least 1), so the output stays continuous and monotonic whatever the new source's
- * timestamp base. Waiting for a video keyframe before a switch is the caller's choice.
+ * timestamp base; a switch given the sources' clock mapping ({@link #switchSource(int, long)}, from
+ * sender reports) times it by media time instead. Waiting for a video keyframe before a switch is the caller's choice.
  *
  * <p>Decision layout: bits 0-31 output timestamp, 32-47 output sequence, 48-55 action, 56-59 kind.
  * One owner thread; no allocation after construction.
@@ -65,6 +66,8 @@ public final class RtpRewriter {
     private int srcSsrc;
     private boolean hasPending;
     private int pendingSsrc;
+    /** Added to the pending source's timestamps to put them on the current source's timeline, or UNKNOWN. */
+    private long pendingTsMap = UNKNOWN;
     private long srcHighest;
     private long srcFloor;
     private long outHighest;
@@ -127,12 +130,26 @@ public final class RtpRewriter {
      * of the new one, which continues the output sequence; later packets of the old source are dropped.
      */
     public void switchSource(int ssrc) {
+        switchSource(ssrc, UNKNOWN);
+    }
+
+    /**
+     * {@link #switchSource(int)} knowing how the sources' clocks relate: {@code tsMap} added (mod 2^32) to a
+     * timestamp of the new source gives the current source's timestamp of the same instant (from both
+     * sources' RTCP sender reports), or {@link #UNKNOWN}. With it the first packet of the new source is
+     * timed by media time: the current offset applied to its mapped timestamp, as if the source had not
+     * changed. That value is used when it is ahead of the last output timestamp by at most the wall-clock
+     * time since plus one second; when it is behind by at most 50 ms (LiveKit's threshold) the output
+     * moves by one tick; otherwise (or without a mapping) by the wall clock, as a resume does.
+     */
+    public void switchSource(int ssrc, long tsMap) {
         if (hasSource && ssrc == srcSsrc) {
             hasPending = false; // staying on (or going back to) the current source before the switch happened
             return;
         }
         hasPending = true;
         pendingSsrc = ssrc;
+        pendingTsMap = tsMap;
     }
 
     /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
@@ -151,6 +168,16 @@ public final class RtpRewriter {
                 return pack(FORWARD, KIND_RESYNC, initialSeq, initialTs);
             }
             long elapsed = Math.max(0, nowMs - lastWallMs) * clockRate / 1000;
+            if (toPending && hasSource && pendingTsMap != UNKNOWN) {
+                long mapped = (p.timestamp() + pendingTsMap + tsOffset) & 0xffffffffL;
+                long ahead = (int) (mapped - outHighestTs); // signed 32-bit distance (RFC 3550 timestamps wrap)
+                if (ahead > 0 && ahead <= elapsed + clockRate) {
+                    return pack(FORWARD, KIND_RESYNC, outHighest + 1, mapped);
+                }
+                if (ahead <= 0 && -ahead <= clockRate / 20) {
+                    return pack(FORWARD, KIND_RESYNC, outHighest + 1, outHighestTs + 1);
+                }
+            }
             return pack(FORWARD, KIND_RESYNC, outHighest + 1, outHighestTs + Math.max(1, elapsed));
         }
         if (!hasSource || ssrc != srcSsrc) {

@@ -214,7 +214,7 @@ class RtcpFeedbackTest {
             up.onRtp(wrap(rtp(111, seqs[i], 960L * seqs[i], 42, payload(i), 0)), 0, T0 + i * 20_000_000L, scratch);
         }
         long srNtp = Ntp.fromUnixMillis(1_700_000_000_000L);
-        up.onSenderReport(0, srNtp, T0 / 1_000_000 + 50);
+        up.onSenderReport(0, srNtp, 0, T0 / 1_000_000 + 50);
         PublisherFeedback fb = new PublisherFeedback(0x77, CNAME);
         Rtcps out = new Rtcps();
         long now = T0 + 100_000_000L;

@@ -207,6 +207,41 @@ class SimulcastForwardingTest {
         assertOneStream(200_000);
     }
 
+    /**
+     * Up from the low layer to the high one, whose key frame (frame 6) arrives 25 ms late: with both layers'
+     * sender reports (fabricated: layer 0 at frame 0, layer 1 one second later, at frame 30) the switch
+     * packet is exactly one frame (3000 ticks) after low frame 5; with only the low layer's report it
+     * falls back to the wall clock (58 ms).
+     */
+    @Test
+    void aSwitchIsTimedByTheLayersSenderReports() {
+        assertEquals(3000, switchGap(true));
+    }
+
+    @Test
+    void aSwitchWithoutTheNewLayersSenderReportUsesTheWallClock() {
+        assertEquals(58 * 90, switchGap(false));
+    }
+
+    private long switchGap(boolean highReport) {
+        down.applySettings(false, 0, 0, 0);
+        frames(0, 5, new int[] {0, 1}, (l, k) -> k == 0);
+        long w = org.jsfu.core.rtcp.Ntp.fromUnixMillis(1_764_000_000_000L);
+        up.onSenderReport(0, w, TS0[0], 0);
+        if (highReport) {
+            up.onSenderReport(1, w + (1L << 32), (TS0[1] + 90_000) & 0xffffffffL, 0);
+        }
+        down.applySettings(false, 2, 0, 0);
+        feed(0, 5, false, time(5));
+        feed(1, 5, false, time(5) + 1_000_000L);
+        int before = sent.packets.size();
+        feed(1, 6, true, time(6) + 25_000_000L);
+        assertEquals(before + 1, sent.packets.size(), "the high key frame is forwarded");
+        assertEquals(1, down.currentLayer());
+        assertOneStream(6000);
+        return RtpHeader.timestamp(sent.packets.get(before), 0) - RtpHeader.timestamp(sent.packets.get(before - 1), 0);
+    }
+
     @Test
     void nacksAreAnsweredFromTheRightLayersRingWithTheBytesFirstSent() {
         down.applySettings(false, 0, 0, 0);

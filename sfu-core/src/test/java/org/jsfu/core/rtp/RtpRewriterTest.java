@@ -53,6 +53,44 @@ class RtpRewriterTest {
         assertEquals(222, rw.sourceSsrc());
     }
 
+    /**
+     * A switch given the sources' clock mapping (from sender reports) times the new source by media time:
+     * its mapped timestamp when ahead of the last output by at most the wall time since + 1 s; +1 tick when
+     * behind by at most 50 ms; the wall clock otherwise, and without a mapping.
+     */
+    @Test
+    void aSwitchWithAClockMappingIsTimedByMediaTime() {
+        send(111, 70_000, 3_000_000_000L, 40, 0);
+        send(111, 70_001, 3_000_000_960L, 40, 20);
+        // source 222's timestamp T is source 111's T + (3_000_000_000 - 4_294_000_000) mod 2^32
+        long map = (3_000_000_000L - 4_294_000_000L) & 0xffffffffL;
+        rw.switchSource(222, map);
+        // the next 20 ms frame of 222 arrives 70 ms late: the wall clock would add 90 ms, media time 20 ms
+        long d = send(222, 9, (4_294_000_000L + 1920) & 0xffffffffL, 40, 110);
+        assertEquals(1002, RtpRewriter.outSeq(d));
+        assertEquals(5000 + 1920, RtpRewriter.outTimestamp(d));
+        assertEquals(5000 + 1920 + 960, RtpRewriter.outTimestamp(send(222, 10, (4_294_000_000L + 2880) & 0xffffffffL, 40, 120)));
+
+        // back to 111 with the inverse mapping, at a frame already sent (same instant): one tick on
+        rw.switchSource(111, (4_294_000_000L - 3_000_000_000L) & 0xffffffffL);
+        d = send(111, 70_003, 3_000_000_000L + 2880, 40, 130);
+        assertEquals(5000 + 2880 + 1, RtpRewriter.outTimestamp(d), "not behind the last output");
+
+        // a mapping that puts the new source 2 s ahead (a broken report): wall clock
+        rw.switchSource(222, map + 96_000);
+        d = send(222, 11, (4_294_000_000L + 3840) & 0xffffffffL, 40, 150);
+        assertEquals(5000 + 2880 + 1 + 20 * 48, RtpRewriter.outTimestamp(d));
+        // 100 ms behind the last output: wall clock too
+        long last = RtpRewriter.outTimestamp(d);
+        rw.switchSource(111, (4_294_000_000L - 3_000_000_000L - 4800) & 0xffffffffL);
+        d = send(111, 70_004, 3_000_000_000L + 3840, 40, 170);
+        assertEquals(last + 20 * 48, RtpRewriter.outTimestamp(d));
+        // no mapping: wall clock
+        rw.switchSource(222);
+        d = send(222, 12, 0, 40, 200);
+        assertEquals(last + 20 * 48 + 30 * 48, RtpRewriter.outTimestamp(d));
+    }
+
     /** NACKed output sequences map to their own source across a switch, with that segment's timestamp. */
     @Test
     void nacksMapAcrossASwitchToTheOldSource() {
