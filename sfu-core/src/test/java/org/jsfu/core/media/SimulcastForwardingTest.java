@@ -242,6 +242,20 @@ class SimulcastForwardingTest {
         return RtpHeader.timestamp(sent.packets.get(before), 0) - RtpHeader.timestamp(sent.packets.get(before - 1), 0);
     }
 
+    /** After an unmute every layer counts from its next packet (LiveKit resets its trackers on unpause). */
+    @Test
+    void anUnmuteCountsEveryLayerFromItsNextPacket() {
+        frames(0, 31, new int[] {0, 1}, (l, k) -> k == 0);
+        frames(31, 60, new int[] {0}, (l, k) -> false);
+        assertEquals(0b01, up.flowingLayers(time(60)), "the high layer stopped");
+        feed(1, 60, false, time(60));
+        assertEquals(0b01, up.flowingLayers(time(60)), "one packet does not bring it back");
+        up.setMuted(true, time(61));
+        up.setMuted(false, time(62));
+        feed(1, 62, false, time(62));
+        assertEquals(0b10, up.flowingLayers(time(62)), "after the unmute its first packet does");
+    }
+
     @Test
     void nacksAreAnsweredFromTheRightLayersRingWithTheBytesFirstSent() {
         down.applySettings(false, 0, 0, 0);
