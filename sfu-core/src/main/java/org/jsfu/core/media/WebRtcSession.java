@@ -336,6 +336,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         int r = rtx.add(ssrc, primary);
         if (r >= 0) {
+            participant.setLayerRepairSsrc(pm.up.trackSid, primary & 0xffffffffL, ssrc & 0xffffffffL);
             log.debug("rtx ssrc mapped room={} identity={} track={} rtx={} primary={}", room.name(),
                     participant.identity(), pm.up.trackSid, ssrc & 0xffffffffL, primary & 0xffffffffL);
         }

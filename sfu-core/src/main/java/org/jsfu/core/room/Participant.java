@@ -250,6 +250,29 @@ public final class Participant {
     }
 
     /**
+     * The RTX SSRC of the layer whose SSRC is {@code ssrc}, learnt from its first retransmission
+     * ({@link TrackInfo#withLayerRepairSsrc}). Kept without a broadcast of its own, as LiveKit does: it goes
+     * out with the next participant update. Returns the track's info, or null when unknown.
+     */
+    public TrackInfo setLayerRepairSsrc(String trackSid, long ssrc, long repairSsrc) {
+        room.checkLoop();
+        TrackInfo t = published.get(trackSid);
+        if (t != null) {
+            TrackInfo nt = t.withLayerRepairSsrc(ssrc, repairSsrc);
+            published.put(trackSid, nt);
+            return nt;
+        }
+        for (TrackInfo p : pending.values()) {
+            if (p.sid().equals(trackSid)) {
+                TrackInfo np = p.withLayerRepairSsrc(ssrc, repairSsrc);
+                pending.put(p.cid(), np);
+                return np;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Removes a published track. {@code tellPublisher}: send track_unpublished to this participant (the
      * server or an admin removed it; a client-side unpublish needs no echo).
      */

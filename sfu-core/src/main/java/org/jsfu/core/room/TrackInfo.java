@@ -105,6 +105,36 @@ public record TrackInfo(String sid, String cid, TrackType type, String name, boo
         return withLayers(cs, at == 0 ? ls : layers);
     }
 
+    /**
+     * The RTX SSRC (RFC 4588) of the layer whose SSRC is {@code ssrc}, in every codec entry and in
+     * {@link #layers} (LiveKit's setLayerRtxInfo); a known one is kept. Returns this track when nothing changes.
+     */
+    public TrackInfo withLayerRepairSsrc(long ssrc, long repairSsrc) {
+        List<TrackCodec> cs = new ArrayList<>(codecs);
+        boolean changed = false;
+        for (int i = 0; i < cs.size(); i++) {
+            List<VideoLayer> ls = repairSsrc(cs.get(i).layers(), ssrc, repairSsrc);
+            if (ls != cs.get(i).layers()) {
+                cs.set(i, cs.get(i).withLayers(ls));
+                changed = true;
+            }
+        }
+        List<VideoLayer> top = repairSsrc(layers, ssrc, repairSsrc);
+        return changed || top != layers ? withLayers(cs, top) : this;
+    }
+
+    private static List<VideoLayer> repairSsrc(List<VideoLayer> layers, long ssrc, long repairSsrc) {
+        for (int i = 0; i < layers.size(); i++) {
+            VideoLayer l = layers.get(i);
+            if (ssrc != 0 && l.ssrc() == ssrc && l.repairSsrc() == 0) {
+                List<VideoLayer> out = new ArrayList<>(layers);
+                out.set(i, l.withRepairSsrc(repairSsrc));
+                return out;
+            }
+        }
+        return layers;
+    }
+
     /** {@code layers} with the matching layer's SSRC set, or {@code layers} itself when none changes. */
     private static List<VideoLayer> layerSsrc(List<VideoLayer> layers, String rid, int quality, long ssrc) {
         int match = -1;

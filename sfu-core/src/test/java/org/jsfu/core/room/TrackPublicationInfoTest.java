@@ -143,6 +143,28 @@ class TrackPublicationInfoTest {
         assertEquals(111L, lastTrack(b, "a", pub.sid()).layers().get(0).ssrc());
     }
 
+    /** The RTX SSRC of a layer is kept without an update of its own and goes out with the next one (LiveKit). */
+    @Test
+    void layerRepairSsrcGoesOutWithTheNextUpdate() throws Exception {
+        start(PublishCodecs.defaults());
+        RecordingSink b = new RecordingSink();
+        Participant pa = join("a", new RecordingSink());
+        join("b", b);
+        TrackInfo ti = on(pa, () -> pa.addPendingTrack(camera("vp8")));
+        on(pa, () -> pa.setLayerSsrc(ti.sid(), "video/VP8", "f", 2, 300L));
+        TrackInfo pub = on(pa, () -> pa.publishPendingTrack("cam", "2", "video/VP8"));
+        on(pa, () -> pa.setLayerSsrc(pub.sid(), "video/VP8", "q", 0, 100L));
+        int updates = b.updates.size();
+        TrackInfo t = on(pa, () -> pa.setLayerRepairSsrc(pub.sid(), 300L, 301L));
+        assertEquals(updates, b.updates.size(), "no update of its own");
+        assertEquals(List.of(0L, 0L, 301L), t.layers().stream().map(VideoLayer::repairSsrc).toList());
+        assertEquals(List.of(0L, 0L, 301L), t.codecs().get(0).layers().stream().map(VideoLayer::repairSsrc).toList());
+        assertTrue(on(pa, () -> pa.setLayerRepairSsrc(pub.sid(), 300L, 999L)).layers().get(2).repairSsrc() == 301L,
+                "a known repair SSRC is kept");
+        on(pa, () -> pa.setLayerSsrc(pub.sid(), "video/VP8", "h", 1, 200L));
+        assertEquals(301L, lastTrack(b, "a", pub.sid()).layers().get(2).repairSsrc(), "in the next update");
+    }
+
     /** Layers without rids match by quality; media without a rid is the lowest layer; a backup codec keeps TrackInfo.layers. */
     @Test
     void layerSsrcWithoutRids() {

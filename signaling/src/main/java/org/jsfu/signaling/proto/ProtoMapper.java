@@ -167,12 +167,14 @@ public final class ProtoMapper {
                 .setSsrc((int) l.ssrc())
                 .setSpatialLayer(l.spatialLayer())
                 .setRid(l.rid())
+                .setRepairSsrc((int) l.repairSsrc())
                 .build();
     }
 
     public static VideoLayer layer(LivekitModels.VideoLayer l) {
         return new VideoLayer(l.getQualityValue(), l.getWidth(), l.getHeight(), l.getBitrate(),
-                Integer.toUnsignedLong(l.getSsrc()), l.getSpatialLayer(), l.getRid());
+                Integer.toUnsignedLong(l.getSsrc()), l.getSpatialLayer(), l.getRid(),
+                Integer.toUnsignedLong(l.getRepairSsrc()));
     }
 
     private static List<VideoLayer> layers(List<LivekitModels.VideoLayer> ls) {

@@ -134,7 +134,7 @@ class ProtoMapperTest {
     @Test
     void trackInfoCarriesCodecLayersModeAndPolicy() {
         VideoLayer low = new VideoLayer(0, 320, 180, 150_000, 0, 0, "q");
-        VideoLayer high = new VideoLayer(2, 1280, 720, 1_700_000, 0, 0, "f");
+        VideoLayer high = new VideoLayer(2, 1280, 720, 1_700_000, 0xF0000003L, 0, "f", 0xF0000004L);
         TrackInfo t = new TrackInfo("TR_v", "cam", TrackType.VIDEO, "camera", false, 1280, 720, TrackSource.CAMERA,
                 "", "", true, false, false, false, "", 0, 1,
                 List.of(new TrackCodec("video/VP8", "", "cam", List.of(low, high), 1),
@@ -150,6 +150,9 @@ class ProtoMapperTest {
         assertEquals(LivekitModels.VideoQuality.HIGH, vp8.getLayers(1).getQuality());
         assertEquals("f", vp8.getLayers(1).getRid());
         assertEquals(1_700_000, vp8.getLayers(1).getBitrate());
+        assertEquals(0xF0000003L, Integer.toUnsignedLong(vp8.getLayers(1).getSsrc()), "SSRCs learnt from the media");
+        assertEquals(0xF0000004L, Integer.toUnsignedLong(p.getLayers(1).getRepairSsrc()));
+        assertEquals(high, ProtoMapper.layer(p.getLayers(1)));
         assertEquals(2, p.getLayersCount());
         assertTrue(p.getSimulcast());
 
