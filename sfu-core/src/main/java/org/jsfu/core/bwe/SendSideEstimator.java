@@ -16,7 +16,7 @@ import org.jsfu.core.rtcp.TwccFeedback;
  *     the last 10-20 s (two {@link #BASE_BUCKET_NANOS} buckets) is the propagation delay plus the clock
  *     offset, so queuing delay = one-way delay - that minimum. Packets sent within {@link #GROUP_NANOS} of
  *     each other form a group (a video frame leaves as a burst), and a group counts with its smallest
- *     delay: the standing queue, not the burst's own serialisation. The samples are smoothed (EWMA 1/8).</li>
+ *     delay: the standing queue, not the burst's own serialisation. The samples are smoothed (EWMA 1/4).</li>
  * <li>Loss: entries reported not received over entries, per feedback, smoothed (weighted by the number
  *     of entries).</li>
  * <li>Per feedback: overuse when the smoothed queuing delay is above {@link #OVERUSE_US} and not falling,
@@ -33,7 +33,7 @@ import org.jsfu.core.rtcp.TwccFeedback;
  */
 public final class SendSideEstimator {
     public static final long UNLIMITED = Long.MAX_VALUE;
-    static final long RATE_WINDOW_US = 1_000_000;
+    static final long RATE_WINDOW_US = 500_000;
     static final long MIN_RATE_SPAN_US = 100_000;
     static final long BASE_BUCKET_NANOS = 10_000_000_000L;
     static final long GROUP_NANOS = 5_000_000L;
@@ -166,7 +166,7 @@ public final class SendSideEstimator {
             prevQueueUs = q;
             hasQueue = true;
         } else {
-            queueUs += (q - queueUs) / 8;
+            queueUs += (q - queueUs) / 4;
         }
         groupMinOwd = Long.MAX_VALUE;
     }

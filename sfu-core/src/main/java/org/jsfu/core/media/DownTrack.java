@@ -78,6 +78,11 @@ final class DownTrack {
     int bweCap = UpTrack.MAX_LAYERS - 1;
     /** Since when the estimate would allow a higher cap (hysteresis), or Long.MIN_VALUE. */
     long bweUpSinceNanos = Long.MIN_VALUE;
+    /** How long a higher cap must stay affordable before it is granted; when the cap was last raised. */
+    long bweHoldNanos = DownlinkBwe.UP_HOLD_NANOS;
+    long bweRaisedAtNanos = Long.MIN_VALUE;
+    /** Times the estimate lowered the cap. */
+    long bweLowered;
 
     // Header extensions written on every packet sent (RFC 8285 4.2, one-byte form), ids from the subscriber's
     // answer. The template holds the extension header and each element's ID/L byte; per packet the values

@@ -15,12 +15,16 @@ import org.jsfu.core.rtcp.TwccFeedback;
  * video track starts at its lowest flowing layer; then, round robin, a track moves up one flowing layer
  * (never past the one it asked for) while the rest of the budget pays for it. A track's cap
  * ({@link DownTrack#bweCap}) goes down at once when the allocation is lower. It goes up only when the higher
- * layer fits with {@link #UP_HEADROOM} to spare, and only after that has held for {@link #UP_HOLD_NANOS}. The
- * gap between fitting and fitting with headroom, and the hold, keep a link near a layer's rate from flapping.
+ * layer fits with {@link #UP_HEADROOM} to spare, and only after that has held for the track's hold time
+ * ({@link #UP_HOLD_NANOS}, doubled up to {@link #MAX_HOLD_NANOS} each time a raised cap has to come down again
+ * within {@link #FAILED_RAISE_NANOS}, back to the start when a raise lasts longer). The gap between fitting and
+ * fitting with headroom, and the hold, keep a link near a layer's rate from flapping.
  * With no congestion seen yet (the estimate is unlimited) nothing is capped.
  */
 final class DownlinkBwe {
     static final long UP_HOLD_NANOS = 3_000_000_000L;
+    static final long MAX_HOLD_NANOS = 48_000_000_000L;
+    static final long FAILED_RAISE_NANOS = 15_000_000_000L;
     static final double UP_HEADROOM = 1.15;
     static final int HISTORY = 1024;
     static final int MAX_FEEDBACK_ENTRIES = 1024;
@@ -136,14 +140,20 @@ final class DownlinkBwe {
             DownTrack d = downs.get(i);
             int cap = alloc[i] >= want[i] ? TOP : alloc[i];
             if (cap < d.bweCap) {
+                boolean failedRaise = d.bweRaisedAtNanos != Long.MIN_VALUE
+                        && nowNanos - d.bweRaisedAtNanos < FAILED_RAISE_NANOS;
+                d.bweHoldNanos = failedRaise ? Math.min(MAX_HOLD_NANOS, 2 * d.bweHoldNanos) : UP_HOLD_NANOS;
                 d.bweCap = cap;
                 d.bweUpSinceNanos = Long.MIN_VALUE;
+                d.bweRaisedAtNanos = Long.MIN_VALUE;
+                d.bweLowered++;
             } else if (cap > d.bweCap) {
                 if (d.bweUpSinceNanos == Long.MIN_VALUE) {
                     d.bweUpSinceNanos = nowNanos;
-                } else if (nowNanos - d.bweUpSinceNanos >= UP_HOLD_NANOS) {
+                } else if (nowNanos - d.bweUpSinceNanos >= d.bweHoldNanos) {
                     d.bweCap = cap;
                     d.bweUpSinceNanos = Long.MIN_VALUE;
+                    d.bweRaisedAtNanos = nowNanos;
                 }
             } else {
                 d.bweUpSinceNanos = Long.MIN_VALUE;
