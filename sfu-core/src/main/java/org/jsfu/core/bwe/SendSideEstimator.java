@@ -21,7 +21,8 @@ import org.jsfu.core.rtcp.TwccFeedback;
  *     of entries).</li>
  * <li>Per feedback: overuse when the smoothed queuing delay is above {@link #OVERUSE_US} and not falling,
  *     or the loss above 10 %: the estimate drops to 0.85 x the delivered rate (delay), or to the delivered
- *     rate x (1 - loss / 2) (loss), at most once per {@link #DECREASE_INTERVAL_NANOS}. Normal when the delay is
+ *     rate x (1 - loss / 2) (loss), at most once per {@link #DECREASE_INTERVAL_NANOS} (never up, except within one
+ *     overuse episode, where the delivered window fills with the saturated link's rate). Normal when the delay is
  *     under {@link #NORMAL_US} and the loss under 2 %: once {@link #HOLD_NANOS} has passed since the last
  *     decrease the estimate grows by 8 % a second, never past 2 x the delivered rate + 1 Mbps (an app-limited
  *     sender shows no more than that). In between it holds.</li>
@@ -126,7 +127,10 @@ public final class SendSideEstimator {
             if (delivered > 0 && (lastDecreaseNanos == Long.MIN_VALUE
                     || nowNanos - lastDecreaseNanos >= DECREASE_INTERVAL_NANOS)) {
                 long target = delayOveruse ? (long) (delivered * 0.85) : (long) (delivered * (1 - loss / 2));
-                estimate = Math.max(MIN_BPS, Math.min(estimate, target));
+                // within one episode the delivered rate only now shows the full link (the queue started
+                // mid-window): follow it; a new episode never raises the estimate
+                boolean episode = lastDecreaseNanos != Long.MIN_VALUE && nowNanos - lastDecreaseNanos < HOLD_NANOS;
+                estimate = Math.max(MIN_BPS, episode ? target : Math.min(estimate, target));
                 lastDecreaseNanos = nowNanos;
                 decreases++;
             }
@@ -192,7 +196,7 @@ public final class SendSideEstimator {
         ringSize--;
     }
 
-    /** Bits per second the receiver got over the last second of arrivals, or 0 when that span is too short. */
+    /** Bits per second the receiver got over the last {@link #RATE_WINDOW_US} of arrivals, or 0 when that span is too short. */
     public long deliveredBps() {
         if (ringSize < 2) {
             return 0;
