@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jsfu.core.bwe.SendHistory;
 import org.jsfu.core.bwe.SendSideEstimator;
 import org.jsfu.core.rtcp.TwccFeedback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The downlink of one subscriber PC, on the room's loop: the transport-wide sequence numbers its
@@ -22,6 +24,7 @@ import org.jsfu.core.rtcp.TwccFeedback;
  * With no congestion seen yet (the estimate is unlimited) nothing is capped.
  */
 final class DownlinkBwe {
+    private static final Logger log = LoggerFactory.getLogger(DownlinkBwe.class);
     static final long UP_HOLD_NANOS = 3_000_000_000L;
     static final long MAX_HOLD_NANOS = 48_000_000_000L;
     static final long FAILED_RAISE_NANOS = 15_000_000_000L;
@@ -147,6 +150,8 @@ final class DownlinkBwe {
                 d.bweUpSinceNanos = Long.MIN_VALUE;
                 d.bweRaisedAtNanos = Long.MIN_VALUE;
                 d.bweLowered++;
+                log.debug("downlink cap lowered track={} cap={} estimate={} hold_ms={}", d.trackSid, cap, estimateBps,
+                        d.bweHoldNanos / 1_000_000);
             } else if (cap > d.bweCap) {
                 if (d.bweUpSinceNanos == Long.MIN_VALUE) {
                     d.bweUpSinceNanos = nowNanos;
@@ -154,6 +159,7 @@ final class DownlinkBwe {
                     d.bweCap = cap;
                     d.bweUpSinceNanos = Long.MIN_VALUE;
                     d.bweRaisedAtNanos = nowNanos;
+                    log.debug("downlink cap raised track={} cap={} estimate={}", d.trackSid, cap, estimateBps);
                 }
             } else {
                 d.bweUpSinceNanos = Long.MIN_VALUE;
