@@ -29,8 +29,9 @@ import org.jsfu.core.rtcp.TwccFeedback;
  * <li>Until the first overuse the estimate is {@link #UNLIMITED}: a downlink is not capped before it shows
  *     congestion.</li>
  * </ul>
- * Not done: probing (the estimate rises above the sending rate only by the growth rule), the 24-bit
- * reference time wrap (12 days; the delay base recovers within 20 s), a trend filter on delay gradients.
+ * Not done: probing (the estimate rises above the sending rate only by the growth rule), a trend filter
+ * on delay gradients. When the receiver's 24-bit reference time wraps (after days) the delivered window
+ * starts again and the delay base follows at once (a minimum).
  */
 public final class SendSideEstimator {
     public static final long UNLIMITED = Long.MAX_VALUE;
@@ -46,6 +47,7 @@ public final class SendSideEstimator {
     static final long HOLD_NANOS = 1_000_000_000L;
     static final long MIN_BPS = 50_000;
     private static final int RING = 1024;
+    private static final long CLOCK_JUMP_US = 10_000_000;
 
     // delivered rate: received packets in arrival order (a ring), with their byte sum
     private final long[] ringArrival = new long[RING];
@@ -176,6 +178,11 @@ public final class SendSideEstimator {
     }
 
     private void addDelivered(long arrivalUs, int bytes) {
+        if (ringSize > 0 && arrivalUs < newestArrivalUs - CLOCK_JUMP_US) {
+            ringSize = 0; // the receiver's clock jumped back (its 24-bit reference time wrapped): start again
+            ringSum = 0;
+            newestArrivalUs = Long.MIN_VALUE;
+        }
         if (ringSize == RING) {
             dropOldest();
         }

@@ -23,6 +23,7 @@ class SendSideEstimatorTest {
     private long linkFree;
     private int pending;
     private int pendingBase = -1;
+    private long clockOffsetUs = 123_000_000L;
 
     /**
      * {@code seconds} of 1000-byte packets at {@code sendBps} through a link of {@code linkBps} (infinite
@@ -39,8 +40,8 @@ class SendSideEstimatorTest {
             if (pendingBase < 0) {
                 pendingBase = seq;
             }
-            // receiver clock: 123 s ahead of ours, microseconds, 15 ms of propagation
-            arrivals[pending++] = random.nextDouble() < loss ? TwccFeedback.LOST : (dep + 15 * MS) / 1000 + 123_000_000L;
+            // receiver clock: offset from ours (123 s ahead at first), microseconds, 15 ms of propagation
+            arrivals[pending++] = random.nextDouble() < loss ? TwccFeedback.LOST : (dep + 15 * MS) / 1000 + clockOffsetUs;
             now += gap;
             if (now >= nextFeedback || pending == arrivals.length) {
                 int len = TwccFeedback.write(buf, 0, 1, 2, pendingBase, 0, arrivals, pending);
@@ -90,6 +91,18 @@ class SendSideEstimatorTest {
         long capped = est.estimateBps();
         assertTrue(capped <= 2 * est.deliveredBps() + 1_000_000 + 50_000,
                 "never past 2 x delivered + 1 Mbps while app-limited: " + capped);
+    }
+
+    @Test
+    void theReceiversClockJumpingBackDoesNotStopTheRateOrTheDecisions() {
+        run(2, 1_000_000, 10_000_000, 0);
+        clockOffsetUs = -1_073_741_824_000L; // its 24-bit reference time wrapped (2^24 x 64 ms back)
+        run(2, 1_000_000, 10_000_000, 0);
+        long d = est.deliveredBps();
+        assertTrue(d > 950_000 && d < 1_100_000, "delivered after the jump " + d);
+        assertTrue(est.queuingDelayUs() < 5_000, "no queue: " + est.queuingDelayUs());
+        run(2, 2_000_000, 1_000_000, 0);
+        assertTrue(est.estimateBps() < 1_000_000, "still reacts: " + est.estimateBps());
     }
 
     @Test
