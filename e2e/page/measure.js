@@ -83,6 +83,8 @@ export async function inboundRtp(receiver) {
     packetsReceived: found.packetsReceived ?? 0,
     packetsLost: found.packetsLost ?? 0,
     bytesReceived: found.bytesReceived ?? 0,
+    // RTP header bytes (fixed header, header extensions, padding): tells whether packets carry extensions
+    headerBytesReceived: found.headerBytesReceived ?? 0,
     framesDecoded: found.framesDecoded ?? 0,
     framesReceived: found.framesReceived ?? 0,
     frameWidth: found.frameWidth ?? 0,

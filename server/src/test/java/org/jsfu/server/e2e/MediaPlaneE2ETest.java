@@ -123,6 +123,20 @@ class MediaPlaneE2ETest {
         e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
     }
 
+    /**
+     * B plays A's audio and video for several seconds over packets carrying the extensions B negotiated
+     * (its inbound-rtp header bytes say so), and B's subscriber PC sends transport-wide feedback (RTPFB
+     * FMT 15) acknowledging them: Chromium found our transport-cc numbers, with the id its answer gave.
+     */
+    @Test
+    void browserSubscriberSendsTransportFeedback() throws Exception {
+        long acked = e2e.server.media().downlinkPacketsAcked();
+        e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/downlink-bwe.test.mjs");
+        long more = e2e.server.media().downlinkPacketsAcked() - acked;
+        // 6 s and more of 50 audio packets a second plus the video
+        assertTrue(more > 300, "forwarded packets acknowledged by B's transport-cc feedback: " + more);
+    }
+
     @Test
     void onePublisherTwentySubscribers() throws Exception {
         e2e.runner().timeout(Duration.ofMinutes(5)).runAndAssertPass("tests/twenty.test.mjs");

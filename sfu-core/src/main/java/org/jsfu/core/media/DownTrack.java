@@ -1,6 +1,7 @@
 package org.jsfu.core.media;
 
 import java.util.Arrays;
+import org.jsfu.core.bwe.SendHistory;
 import org.jsfu.core.rtcp.Nack;
 import org.jsfu.core.rtcp.Ntp;
 import org.jsfu.core.rtcp.ReportBlock;
@@ -15,11 +16,14 @@ import org.jsfu.core.rtp.Vp8Munger;
  * its {@link LayerSelector} picks from this subscriber's UpdateTrackSettings and the layers flowing; the
  * output stays one stream (one SSRC, continuous sequence numbers and timestamps through
  * {@link RtpRewriter}, continuous VP8 picture IDs through {@link Vp8Munger}). Each forwarded packet is rebuilt in
- * the loop's scratch buffer as a plain RTP header (no CSRC, no header extensions: their ids belong to
- * the publisher's negotiation) plus the payload without padding, rewritten (SSRC, sequence,
- * timestamp, payload type), encrypted in place and sent. The subscriber's NACKs are answered from the
+ * the loop's scratch buffer as an RTP header without CSRCs plus the payload without padding, rewritten
+ * (SSRC, sequence, timestamp, payload type), encrypted in place and sent. The publisher's header
+ * extensions are not copied (their ids belong to the publisher's negotiation); the header carries the
+ * extensions the subscriber negotiated on its PC, with its ids, in the one-byte form (RFC 8285 4.2):
+ * the transport-wide sequence number (one counter per subscriber PC, {@link SendHistory}), abs-send-time,
+ * and for audio the publisher's audio level (RFC 6464). The subscriber's NACKs are answered from the
  * ring of the layer the packet came from, with its original output header; a sender report describes
- * what was sent.
+ * what was sent. A send-side bandwidth estimate may cap the video layer ({@link #bweCap}).
  */
 final class DownTrack {
     /** Most sequence numbers answered from one NACK packet (RFC 4585 6.2.1 lets one FCI ask for 17). */
@@ -70,6 +74,27 @@ final class DownTrack {
     long jitter;
     /** Round trip from LSR/DLSR (RFC 3550 6.4.1), or -1 before the first report that has one. */
     long rttMs = -1;
+    /** The highest layer the downlink estimate allows ({@link DownlinkBwe}); the top layer when uncapped. */
+    int bweCap = UpTrack.MAX_LAYERS - 1;
+    /** Since when the estimate would allow a higher cap (hysteresis), or Long.MIN_VALUE. */
+    long bweUpSinceNanos = Long.MIN_VALUE;
+    /** How long a higher cap must stay affordable before it is granted; when the cap was last raised. */
+    long bweHoldNanos = DownlinkBwe.UP_HOLD_NANOS;
+    long bweRaisedAtNanos = Long.MIN_VALUE;
+    /** Times the estimate lowered the cap. */
+    long bweLowered;
+
+    // Header extensions written on every packet sent (RFC 8285 4.2, one-byte form), ids from the subscriber's
+    // answer. The template holds the extension header and each element's ID/L byte; per packet the values
+    // are filled in: the audio level when the packet is rebuilt, the transport-wide number and abs-send-time
+    // when it is sent. Offsets are into the packet (the header starts at 0); -1 when not written.
+    private final byte[] extTemplate = new byte[16];
+    private int extLen;
+    private int tccAt = -1;
+    private int astAt = -1;
+    private int levelAt = -1;
+    private byte extLevelHeader;
+    private SendHistory transportSeq;
 
     DownTrack(String trackSid, String mid, UpTrack up, TrackSubscriber session, int outPt, int outSsrc,
               int initialSeq, long initialTs) {
@@ -83,6 +108,51 @@ final class DownTrack {
         this.layers = up.video ? new LayerSelector(UpTrack.MAX_LAYERS) : null;
         this.vp8 = up.isVp8() ? new Vp8Munger() : null;
         Arrays.fill(rtxKey, Long.MIN_VALUE);
+    }
+
+    /**
+     * The extensions to write from now on, with the ids the subscriber's answer gave them (-1 or an id
+     * outside 1..14, which the one-byte form cannot carry: not written): the transport-wide sequence number
+     * from {@code history} (the subscriber PC's counter), abs-send-time, and the audio level copied from
+     * the publisher's packets (audio whose publisher sends it only).
+     */
+    void setHeaderExtensions(int transportCcId, int absSendTimeId, int audioLevelId, SendHistory history) {
+        boolean tcc = oneByteId(transportCcId) && history != null;
+        boolean ast = oneByteId(absSendTimeId);
+        boolean level = oneByteId(audioLevelId) && !up.video && up.audioLevelExtId > 0;
+        Arrays.fill(extTemplate, (byte) 0);
+        tccAt = astAt = levelAt = -1;
+        transportSeq = tcc ? history : null;
+        int p = 16; // elements start after the 12-byte header and the 4-byte extension header
+        if (tcc) { // draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2: 16-bit number, L=1
+            extTemplate[p - 12] = (byte) (transportCcId << 4 | 1);
+            tccAt = p + 1;
+            p += 3;
+        }
+        if (ast) { // abs-send-time: 24-bit 6.18 fixed point seconds, L=2
+            extTemplate[p - 12] = (byte) (absSendTimeId << 4 | 2);
+            astAt = p + 1;
+            p += 4;
+        }
+        if (level) { // RFC 6464: one byte; left as two padding bytes when the publisher's packet has none
+            levelAt = p + 1;
+            extLevelHeader = (byte) (audioLevelId << 4);
+            p += 2;
+        }
+        int words = (p - 16 + 3) / 4;
+        extLen = words == 0 ? 0 : 4 + 4 * words;
+        extTemplate[0] = (byte) 0xBE; // RFC 8285 4.2: 0xBEDE, then the length in 32-bit words
+        extTemplate[1] = (byte) 0xDE;
+        extTemplate[3] = (byte) words;
+    }
+
+    private static boolean oneByteId(int id) {
+        return id >= 1 && id <= 14;
+    }
+
+    /** Bytes of header extension on each packet (0 when none is negotiated). */
+    int headerExtensionLength() {
+        return extLen;
     }
 
     /**
@@ -110,6 +180,11 @@ final class DownTrack {
         return maxQuality >= VIDEO_QUALITY_HIGH ? UpTrack.MAX_LAYERS - 1 : maxQuality;
     }
 
+    /** The layer asked for, capped by the downlink estimate. */
+    int cappedTarget() {
+        return Math.min(targetLayer(), bweCap);
+    }
+
     /** The layer forwarded now (0 for audio), or -1 while none is (waiting for a key frame, disabled). */
     int currentLayer() {
         if (disabled || !negotiated) {
@@ -133,7 +208,7 @@ final class DownTrack {
             layer = layers.current();
         }
         if (layer < 0) { // nothing chosen yet: the layer it would choose now (every layer when none flows)
-            layer = LayerSelector.pick(Math.min(targetLayer(), UpTrack.MAX_LAYERS - 1), up.flowingLayers(nowNanos));
+            layer = LayerSelector.pick(Math.min(cappedTarget(), UpTrack.MAX_LAYERS - 1), up.flowingLayers(nowNanos));
         }
         up.requestKeyframe(layer, nowNanos);
     }
@@ -166,7 +241,7 @@ final class DownTrack {
             if (p.payloadLength() == 0 && layer != layers.current()) {
                 return; // a padding-only probe of a layer not forwarded: it neither counts as flowing nor asks for a key frame
             }
-            layers.setTarget(targetLayer());
+            layers.setTarget(cappedTarget());
             int action = layers.onPacket(layer, keyframe, flowing);
             if (layers.keyframeLayer() >= 0) {
                 up.requestKeyframe(layers.keyframeLayer(), nowNanos);
@@ -192,7 +267,8 @@ final class DownTrack {
             return;
         }
         long outExt = rewriter.extendOut(RtpRewriter.outSeq(decision));
-        if (vp8 != null && !vp8.munge(scratch, 12, len - 12, outExt, RtpRewriter.isResync(decision))) {
+        int h = out.headerLength();
+        if (vp8 != null && !vp8.munge(scratch, h, len - h, outExt, RtpRewriter.isResync(decision))) {
             return;
         }
         if (!rewriter.apply(decision, out, extSeq, nowMs)) {
@@ -204,21 +280,59 @@ final class DownTrack {
             lastSentNanos = nowNanos;
         }
         sent++;
-        octets += len - 12;
+        octets += len - h;
+        send(scratch, len, nowNanos);
+    }
+
+    /** Fills the send-time extensions (transport-wide number, abs-send-time) and sends. */
+    private void send(byte[] scratch, int len, long nowNanos) {
+        if (tccAt > 0) {
+            int seq = transportSeq.onSend(len, nowNanos);
+            scratch[tccAt] = (byte) (seq >> 8);
+            scratch[tccAt + 1] = (byte) seq;
+        }
+        if (astAt > 0) {
+            int t = absSendTime(nowNanos);
+            scratch[astAt] = (byte) (t >> 16);
+            scratch[astAt + 1] = (byte) (t >> 8);
+            scratch[astAt + 2] = (byte) t;
+        }
         session.sendRtp(scratch, 0, len);
     }
 
+    /** abs-send-time: seconds in 6.18 fixed point, the low 24 bits (webrtc.org abs-send-time extension). */
+    static int absSendTime(long nanos) {
+        long sec = Math.floorDiv(nanos, 1_000_000_000L);
+        long frac = nanos - sec * 1_000_000_000L;
+        return (int) (((sec << 18) | ((frac << 18) / 1_000_000_000L)) & 0xffffff);
+    }
+
     /**
-     * RFC 3550 5.1: V=2, P=0, X=0, CC=0; M, PT, seq, ts and SSRC copied (rewritten later), then the payload
-     * without padding. Wraps the copy in {@link #out}; returns its length or -1.
+     * RFC 3550 5.1: V=2, P=0, X=1 when extensions are negotiated (else 0), CC=0; M, PT, seq, ts and SSRC
+     * copied (rewritten later), the extension block from the template, then the payload without padding.
+     * Wraps the copy in {@link #out}; returns its length or -1.
      */
     private int rebuild(RtpPacket p, byte[] scratch) {
         int payloadLen = p.payloadLength();
         byte[] src = p.buffer();
-        scratch[0] = (byte) 0x80;
         System.arraycopy(src, p.offset() + 1, scratch, 1, 11);
-        System.arraycopy(src, p.payloadOffset(), scratch, 12, payloadLen);
-        int len = 12 + payloadLen;
+        int h = 12;
+        if (extLen == 0) {
+            scratch[0] = (byte) 0x80;
+        } else {
+            scratch[0] = (byte) 0x90;
+            System.arraycopy(extTemplate, 0, scratch, 12, extLen);
+            if (levelAt > 0) {
+                long ref = p.findExtension(up.audioLevelExtId);
+                if (ref >= 0 && RtpPacket.extLength(ref) >= 1) {
+                    scratch[levelAt - 1] = extLevelHeader;
+                    scratch[levelAt] = src[RtpPacket.extOffset(ref)];
+                }
+            }
+            h += extLen;
+        }
+        System.arraycopy(src, p.payloadOffset(), scratch, h, payloadLen);
+        int len = h + payloadLen;
         return out.wrap(scratch, 0, len) ? len : -1;
     }
 
@@ -271,7 +385,8 @@ final class DownTrack {
             return false;
         }
         int len = rebuild(stored, scratch);
-        if (len < 0 || vp8 != null && !vp8.munge(scratch, 12, len - 12, outExt, false)
+        int hl = out.headerLength();
+        if (len < 0 || vp8 != null && !vp8.munge(scratch, hl, len - hl, outExt, false)
                 || !rewriter.apply(decision, out, srcExtSeq, nowNanos / 1_000_000)) {
             return false;
         }
@@ -280,8 +395,8 @@ final class DownTrack {
         rtxAt[h] = nowNanos;
         sent++;
         retransmitted++;
-        octets += len - 12;
-        session.sendRtp(scratch, 0, len);
+        octets += len - hl;
+        send(scratch, len, nowNanos);
         return true;
     }
 

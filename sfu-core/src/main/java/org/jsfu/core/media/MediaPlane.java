@@ -121,6 +121,14 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     /** Incoming SSRCs a participant's session maps to its tracks, at most. */
     public static final int MAX_MAPPED_SSRCS = WebRtcSession.MAX_SSRCS;
 
+    /** Forwarded packets that subscribers' transport-wide feedback reported received (all sessions). */
+    final java.util.concurrent.atomic.LongAdder downlinkAcked = new java.util.concurrent.atomic.LongAdder();
+
+    /** Forwarded packets that subscribers' transport-wide feedback (RTPFB FMT 15) reported received, so far. */
+    public long downlinkPacketsAcked() {
+        return downlinkAcked.sum();
+    }
+
     /**
      * On the room's loop, for tests and metrics: {incoming SSRCs mapped to tracks (at most
      * {@link #MAX_MAPPED_SSRCS}), SSRCs

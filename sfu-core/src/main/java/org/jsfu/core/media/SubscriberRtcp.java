@@ -10,13 +10,15 @@ import org.jsfu.core.rtcp.Rtcp;
 import org.jsfu.core.rtcp.RtcpIterator;
 import org.jsfu.core.rtcp.Sdes;
 import org.jsfu.core.rtcp.SenderReport;
+import org.jsfu.core.rtcp.TwccFeedback;
 import org.jsfu.core.transport.PeerTransport;
 import org.jsfu.core.transport.UdpMux;
 
 /**
  * RTCP on one subscriber PC, on the room's loop. In: NACKs answered from the publishers' rings, PLI and
  * FIR relayed as keyframe requests (throttled by the track), receiver report blocks kept per
- * {@link DownTrack} (loss, jitter, round trip). A datagram with a malformed packet anywhere is dropped
+ * {@link DownTrack} (loss, jitter, round trip), transport-wide feedback (RTPFB FMT 15) to the PC's
+ * {@link DownlinkBwe}. A datagram with a malformed packet anywhere is dropped
  * whole. Out: about once a second, an SR + SDES CNAME per track that has sent (RFC 3550 6.1, 6.4.1).
  */
 final class SubscriberRtcp {
@@ -36,8 +38,17 @@ final class SubscriberRtcp {
     long retransmitted;
     long keyframeRequests;
 
+    /** The PC's downlink estimate, fed by the transport-wide feedback. */
+    final DownlinkBwe bwe;
+
     SubscriberRtcp(byte[] cnameUtf8) {
+        this(cnameUtf8, null);
+    }
+
+    /** @param ackedTotal counts the packets transport-wide feedback acknowledged (may be null) */
+    SubscriberRtcp(byte[] cnameUtf8, java.util.concurrent.atomic.LongAdder ackedTotal) {
         this.cname = cnameUtf8;
+        this.bwe = new DownlinkBwe(ackedTotal);
     }
 
     /** A decrypted compound packet from the subscriber. */
@@ -72,7 +83,9 @@ final class SubscriberRtcp {
                     }
                 }
                 case Rtcp.RTPFB -> {
-                    if (budget > 0 && Nack.isNack(b, p, plen)) {
+                    if (TwccFeedback.isTwcc(b, p, plen)) {
+                        bwe.onFeedback(b, p, plen, downs, nowNanos);
+                    } else if (budget > 0 && Nack.isNack(b, p, plen)) {
                         DownTrack d = find(downs, Rtcp.mediaSsrc(b, p));
                         if (d != null) {
                             nacksReceived++;

@@ -63,6 +63,8 @@ public final class UpTrack {
     private final NackGenerator[] nacks = new NackGenerator[MAX_LAYERS];
     /** Per layer packet history for subscribers' NACKs; created on a layer's first packet. */
     private final PacketRing[] rings = new PacketRing[MAX_LAYERS];
+    /** What each layer carries, for the subscribers' downlink allocation ({@link DownlinkBwe}). */
+    private final LayerBitrates bitrates = new LayerBitrates(MAX_LAYERS);
     /** The published size (AddTrackRequest width/height): the top layer's, for subscribers' dimensions. */
     private int publishedWidth;
     private int publishedHeight;
@@ -225,6 +227,7 @@ public final class UpTrack {
         }
         if (p.payloadLength() > 0 && !repair) { // neither probes nor repairs make a stopped layer look alive
             activity.onPacket(layer, nowNanos);
+            bitrates.onPacket(layer, p.length() - p.paddingLength(), nowNanos);
         }
         boolean key = video && !repair && p.payloadLength() > 0 && isKeyframe(p);
         int flowing = video ? flowingLayers(nowNanos) : 1 << layer;
@@ -312,6 +315,11 @@ public final class UpTrack {
             }
         }
         return false;
+    }
+
+    /** Bits per second layer {@code layer} carried over the last second. */
+    long layerBps(int layer, long nowNanos) {
+        return bitrates.bps(layer, nowNanos);
     }
 
     int layerSsrc(int layer) {

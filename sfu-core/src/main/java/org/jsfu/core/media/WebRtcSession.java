@@ -23,6 +23,7 @@ import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.AnsweredMedia;
 import org.jsfu.core.sdp.Codec;
 import org.jsfu.core.sdp.CodecPolicy;
+import org.jsfu.core.sdp.HeaderExtensionIds;
 import org.jsfu.core.sdp.MediaKind;
 import org.jsfu.core.sdp.NegotiatedMedia;
 import org.jsfu.core.sdp.OutgoingMedia;
@@ -112,7 +113,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         this.data = new SessionDataChannels(participant, room.loop());
         byte[] cnameUtf8 = cname.getBytes(StandardCharsets.UTF_8);
         this.pubFeedback = new PublisherFeedback(RANDOM.nextInt() | 1, cnameUtf8);
-        this.subRtcp = new SubscriberRtcp(cnameUtf8);
+        this.subRtcp = new SubscriberRtcp(cnameUtf8, plane.downlinkAcked);
     }
 
     @Override
@@ -625,9 +626,14 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             long now = System.nanoTime();
             for (DownTrack d : downs.values()) {
                 AnsweredMedia am = info.byMid(d.mid);
-                if (am != null && am.accepted() && !d.negotiated) {
-                    d.negotiated = true;
-                    d.requestKeyframe(now);
+                if (am != null && am.accepted()) {
+                    HeaderExtensionIds ids = am.extensionIds();
+                    d.setHeaderExtensions(ids.transportCc(), ids.absSendTime(), ids.audioLevel(),
+                            ids.transportCc() > 0 ? subRtcp.bwe.history() : null);
+                    if (!d.negotiated) {
+                        d.negotiated = true;
+                        d.requestKeyframe(now);
+                    }
                 }
             }
         } catch (RuntimeException e) {

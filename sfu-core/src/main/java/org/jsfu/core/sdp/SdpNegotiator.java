@@ -5,9 +5,13 @@ import java.util.List;
 
 /** Offer/answer entry points for the publisher and subscriber peer connections (RFC 3264). Pure, no I/O. */
 public final class SdpNegotiator {
-    /** Extension ids the subscriber offer declares for audio: mid and abs-capture-time. */
+    /**
+     * Extension ids the subscriber offer declares for audio: audio level, mid, transport-cc and
+     * abs-capture-time. Ids are shared with video where both declare one (one map per BUNDLE group,
+     * RFC 8843 section 9.2): transport-cc is 3 on every m-line, so one transport-wide counter covers the PC.
+     */
     public static final HeaderExtensionIds SUBSCRIBER_AUDIO_EXTENSIONS =
-            new HeaderExtensionIds(-1, 4, -1, -1, -1, -1, 5, -1);
+            new HeaderExtensionIds(1, 4, -1, -1, 3, -1, 5, -1);
     /** Extension ids the subscriber offer declares for video: mid, abs-send-time, transport-cc. */
     public static final HeaderExtensionIds SUBSCRIBER_VIDEO_EXTENSIONS =
             new HeaderExtensionIds(-1, 4, -1, -1, 3, 2, -1, -1);

@@ -76,6 +76,7 @@ final class SubscriberOfferBuilder {
         SdpWriter.transport(s, local, Setup.ACTPASS, m.mid());
         HeaderExtensionIds ids = video ? SdpNegotiator.SUBSCRIBER_VIDEO_EXTENSIONS
                 : SdpNegotiator.SUBSCRIBER_AUDIO_EXTENSIONS;
+        extmap(s, ids.audioLevel(), RtpExtensionUris.AUDIO_LEVEL);
         extmap(s, ids.mid(), RtpExtensionUris.MID);
         extmap(s, ids.absSendTime(), RtpExtensionUris.ABS_SEND_TIME);
         extmap(s, ids.transportCc(), RtpExtensionUris.TRANSPORT_CC);
@@ -91,7 +92,8 @@ final class SubscriberOfferBuilder {
         if (video) {
             fb = List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli");
         } else {
-            fb = m.codec().is("red") ? List.of() : List.of("nack");
+            // transport-cc on audio too: the browser then counts audio in its transport-wide feedback
+            fb = m.codec().is("red") ? List.of("transport-cc") : List.of("transport-cc", "nack");
         }
         SdpWriter.rtpmap(s, m.codec(), fb);
         if (rtx) {

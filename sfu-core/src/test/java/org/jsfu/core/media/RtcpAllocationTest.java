@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jsfu.core.rtcp.Nack;
+import org.jsfu.core.rtcp.TwccRecorder;
 import org.jsfu.core.rtp.RtpHeader;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.sdp.Codec;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Forwarding with the RTCP around it (TWCC recording, stats, publisher NACK/RR/TWCC ticks, subscriber
- * NACK answers and SRs) allocates nothing once warm.
+ * NACK answers and SRs, the subscriber's extensions written on forwarded packets, its transport-wide
+ * feedback parsed into the downlink estimate) allocates nothing once warm.
  */
 class RtcpAllocationTest {
     private final byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
@@ -25,6 +27,10 @@ class RtcpAllocationTest {
     private final byte[] nack = new byte[64];
     private final int[] nackSeq = new int[1];
     private long lastOutSeq;
+    private long clock;
+    private final RtpPacket outView = new RtpPacket();
+    private final TwccRecorder subTwcc = new TwccRecorder();
+    private final byte[] feedback = new byte[subTwcc.maxFeedbackLength()];
     private long sink;
 
     private final TrackSubscriber subscriber = new TrackSubscriber() {
@@ -32,6 +38,13 @@ class RtcpAllocationTest {
         public void sendRtp(byte[] b, int off, int len) {
             lastOutSeq = RtpHeader.sequence(b, off);
             sink += len;
+            if (outView.wrap(b, off, len)) { // the subscriber's side: record the transport-wide number
+                long ref = outView.findExtension(3);
+                if (ref >= 0) {
+                    int at = RtpPacket.extOffset(ref);
+                    subTwcc.onPacket((b[at] & 0xff) << 8 | (b[at + 1] & 0xff), outView.ssrc(), clock + 30_000_000L);
+                }
+            }
         }
 
         @Override
@@ -52,10 +65,12 @@ class RtcpAllocationTest {
         up.downs.add(down);
         down.negotiated = true;
         pubFb.setTransportCcExtension(3);
+        down.setHeaderExtensions(3, 2, 1, subRtcp.bwe.history());
     }
 
     private void onePacket(int i) {
         long now = 1_000_000_000L + i * 20_000_000L;
+        clock = now;
         if (i % 13 != 5) { // some loss
             System.arraycopy(template, 0, in, 0, template.length);
             RtpHeader.setSequence(in, 0, i);
@@ -71,6 +86,12 @@ class RtcpAllocationTest {
             nackSeq[0] = (int) (lastOutSeq - 3) & 0xffff;
             int len = Nack.write(nack, 0, 1, down.outSsrc, nackSeq, 1);
             subRtcp.onRtcp(nack, 0, len, downs, now, 1_700_000_000_000L + i * 20L, scratch);
+        }
+        if (i % 5 == 0) {
+            int len = subTwcc.writeFeedback(feedback, 0, 99);
+            if (len > 0) {
+                subRtcp.onRtcp(feedback, 0, len, downs, now, 1_700_000_000_000L + i * 20L, scratch);
+            }
         }
         if (i % 3 == 0) {
             pubFb.tick(out, tracks, layers, 1, now, 20);
@@ -91,6 +112,8 @@ class RtcpAllocationTest {
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
         assertTrue(allocated < 4096, "allocated " + allocated + " bytes");
+        assertTrue(subRtcp.bwe.feedbacks > 1000 && subRtcp.bwe.estimator().packetsAcked > 100_000,
+                "feedback used: " + subRtcp.bwe.feedbacks);
         assertTrue(down.retransmitted > 0 && pubFb.twccSent > 0 && pubFb.nacksSent > 0 && pubFb.reportsSent > 0,
                 "every path ran: rtx=" + down.retransmitted + " twcc=" + pubFb.twccSent + " nacks=" + pubFb.nacksSent
                         + " rr=" + pubFb.reportsSent);

@@ -59,6 +59,11 @@ class SubscriberOfferTest {
         assertTrue(a.contains("a=rtcp-mux"));
         assertTrue(a.contains("a=rtcp-rsize"));
         assertTrue(a.contains("a=extmap:5 " + RtpExtensionUris.ABS_CAPTURE_TIME));
+        // transport-cc with the video's id (one BUNDLE map) and its feedback, so audio counts in the browser's
+        // transport-wide feedback; the audio level is copied from the publisher on forwarded packets
+        assertTrue(a.contains("a=extmap:3 " + RtpExtensionUris.TRANSPORT_CC));
+        assertTrue(a.contains("a=extmap:1 " + RtpExtensionUris.AUDIO_LEVEL));
+        assertTrue(a.contains("a=rtcp-fb:111 transport-cc"));
         assertFalse(a.stream().anyMatch(l -> l.contains("ssrc-group")));
         assertEquals(Map.of("1", "TR_AMic"), o.midToTrackId());
 
@@ -76,7 +81,8 @@ class SubscriberOfferTest {
         assertTrue(offer(1, List.of(stereo)).sdp().contains("a=fmtp:111 minptime=10;useinbandfec=1;sprop-stereo=1\r\n"));
         OutgoingMedia red = OutgoingMedia.audio("1", new Codec(63, "red", 48000, 2, "111/111"), 5L, "c", "PA_a", "TR_a");
         List<String> lines = SdpFixtures.sectionLines(offer(1, List.of(red)).sdp(), "1");
-        assertFalse(lines.stream().anyMatch(l -> l.startsWith("a=rtcp-fb")), "no nack on RED");
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("a=rtcp-fb:63 nack")), "no nack on RED");
+        assertTrue(lines.contains("a=rtcp-fb:63 transport-cc"));
     }
 
     @Test
