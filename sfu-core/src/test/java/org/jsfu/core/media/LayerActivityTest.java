@@ -62,6 +62,20 @@ class LayerActivityTest {
         assertEquals(0b101, a.mask(ms(20_200)), "20 good cycles (10 s) after it came back");
     }
 
+    /**
+     * The publisher's whole stream pauses 607 ms (its network or CPU hiccups): no 500 ms cycle went without
+     * packets, so, as with LiveKit's cycle checks, no layer stopped; a layer silent while others send does.
+     */
+    @Test
+    void aShortPauseOfEveryLayerIsNotAStop() {
+        send(0, 700, 33, 0, 2); // last packets at 693 ms
+        assertEquals(0b101, a.mask(ms(1250)), "nothing yet from any layer: not a stop of one");
+        send(1300, 2000, 33, 0, 2);
+        assertEquals(0b101, a.mask(ms(2000)), "both layers go on after the pause");
+        send(2000, 2600, 33, 0);
+        assertEquals(0b001, a.mask(ms(2600)), "the top layer silent while the lowest sends: stopped");
+    }
+
     @Test
     void theTopLayersNeedFivePacketsPerCycleTheLowestOne() {
         send(0, 1000, 33, 0, 1);
