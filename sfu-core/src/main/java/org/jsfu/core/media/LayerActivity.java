@@ -28,7 +28,7 @@ final class LayerActivity {
     private final boolean[] active;
     private long cycleNanos = VIDEO_CYCLE_NANOS;
     private boolean screen;
-    /** The newest media packet of any layer, and when the track last resumed after a whole cycle without one. */
+    /** The newest media packet of any layer, and when the track started or resumed after a whole cycle without one. */
     private long lastAny;
     private long resumedAt;
     private boolean anySeen;
@@ -59,8 +59,8 @@ final class LayerActivity {
 
     /** A media packet (not padding, not a retransmission) of {@code layer} at {@code nowNanos}. */
     void onPacket(int layer, long nowNanos) {
-        if (anySeen && nowNanos - lastAny >= cycleNanos) {
-            resumedAt = nowNanos; // the whole track paused: each layer's silence counts from now
+        if (!anySeen || nowNanos - lastAny >= cycleNanos) {
+            resumedAt = nowNanos; // the track starts, or resumes after a pause: each layer's silence counts from now
         }
         anySeen = true;
         lastAny = nowNanos;
@@ -112,7 +112,7 @@ final class LayerActivity {
         // silent for a whole cycle while the track sends: stopped, whatever the cycle boundaries; a pause of
         // the whole track (the publisher's network or CPU) is left to the cycles, as LiveKit's ticker does
         if (active[i] && nowNanos - lastAny < cycleNanos
-                && nowNanos - Math.max(lastPacket[i], resumedAt) >= cycleNanos) {
+                && nowNanos - lastPacket[i] >= cycleNanos && nowNanos - resumedAt >= cycleNanos) {
             active[i] = false;
             goodCycles[i] = 0;
         }

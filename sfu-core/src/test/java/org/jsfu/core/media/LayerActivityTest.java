@@ -76,6 +76,20 @@ class LayerActivityTest {
         assertEquals(0b001, a.mask(ms(2600)), "the top layer silent while the lowest sends: stopped");
     }
 
+    /** Nanosecond clocks (System.nanoTime) may be negative: only differences of times count. */
+    @Test
+    void aStoppedLayerIsNoticedWithANegativeClockToo() {
+        LayerActivity n = new LayerActivity(3);
+        long t0 = -9_000_000_000L;
+        for (long t = 0; t < 1491; t += 10) { // the top layer's last packet at 990 ms
+            n.onPacket(0, t0 + t * 1_000_000L);
+            if (t < 1000) {
+                n.onPacket(2, t0 + t * 1_000_000L);
+            }
+        }
+        assertEquals(0b001, n.mask(t0 + 1491 * 1_000_000L), "501 ms without a top packet, before its cycle closes");
+    }
+
     @Test
     void theTopLayersNeedFivePacketsPerCycleTheLowestOne() {
         send(0, 1000, 33, 0, 1);
