@@ -4,11 +4,12 @@ package org.jsfu.core.media;
  * Which simulcast layers of one track the publisher is sending (sans-IO: time is a parameter; no
  * allocation). Modelled on LiveKit's packet stream tracker: time is cut into cycles; a layer is active
  * from its first media packet; it stops when a closed cycle had fewer media packets than the layer needs
- * ({@link #samplesRequired}) or, sooner, when it has sent nothing for a whole cycle (checked at every
- * call, so a stopped top layer is noticed one cycle after its last packet, at the next packet of another
- * layer); once stopped it is active again only after {@link #restoreCycles} good cycles in a row, so a
- * layer that comes and goes (bursty, or the publisher's encoder hesitating under congestion) does not
- * move subscribers up and down with it.
+ * ({@link #samplesRequired}) or, sooner, when it has sent nothing for a whole cycle while another layer
+ * sends (checked at every call, so a stopped top layer is noticed one cycle after its last packet, at the
+ * next packet of another layer; a pause of every layer is no such stop, only the cycles judge it); once
+ * stopped it is active again only after {@link #restoreCycles} good cycles in a row, so a layer that comes
+ * and goes (bursty, or the publisher's encoder hesitating under congestion) does not move subscribers up
+ * and down with it.
  *
  * <p>Video (LiveKit's defaults): 500 ms cycles; the lowest layer needs 1 packet per cycle and 4 good
  * cycles (2 s) to return, the others 5 packets and 20 cycles (10 s). Screen share: 2 s cycles, 1 packet,
@@ -27,6 +28,10 @@ final class LayerActivity {
     private final boolean[] active;
     private long cycleNanos = VIDEO_CYCLE_NANOS;
     private boolean screen;
+    /** The newest media packet of any layer, and when the track started or resumed after a whole cycle without one. */
+    private long lastAny;
+    private long resumedAt;
+    private boolean anySeen;
 
     LayerActivity(int layers) {
         this.layers = layers;
@@ -54,6 +59,11 @@ final class LayerActivity {
 
     /** A media packet (not padding, not a retransmission) of {@code layer} at {@code nowNanos}. */
     void onPacket(int layer, long nowNanos) {
+        if (!anySeen || nowNanos - lastAny >= cycleNanos) {
+            resumedAt = nowNanos; // the track starts, or resumes after a pause: each layer's silence counts from now
+        }
+        anySeen = true;
+        lastAny = nowNanos;
         if (!seen[layer]) {
             seen[layer] = true;
             active[layer] = true;
@@ -99,8 +109,11 @@ final class LayerActivity {
             count[i] = 0;
             cycleStart[i] = nowNanos - elapsed % cycleNanos;
         }
-        if (active[i] && nowNanos - lastPacket[i] >= cycleNanos) {
-            active[i] = false; // silent for a whole cycle: stopped, whatever the cycle boundaries
+        // silent for a whole cycle while the track sends: stopped, whatever the cycle boundaries; a pause of
+        // the whole track (the publisher's network or CPU) is left to the cycles, as LiveKit's ticker does
+        if (active[i] && nowNanos - lastAny < cycleNanos
+                && nowNanos - lastPacket[i] >= cycleNanos && nowNanos - resumedAt >= cycleNanos) {
+            active[i] = false;
             goodCycles[i] = 0;
         }
     }

@@ -55,11 +55,13 @@ final class LayerSelector {
      * One packet of {@code layer}; {@code flowing} has bit i set for each layer the publisher is sending
      * ({@link LayerActivity}). A packet of a layer outside it (stopped, still trickling) never makes that
      * layer desired, so a layer that comes and goes does not pull the subscriber up with each packet;
-     * when nothing flows the packet's own layer is taken. Returns {@link #DROP}, {@link #FORWARD} or {@link #SWITCH}.
+     * when nothing flows the current layer is kept (as LiveKit does when the feed may be dry: a pause of
+     * the whole stream is no reason to move), or, with none, the packet's own layer is taken.
+     * Returns {@link #DROP}, {@link #FORWARD} or {@link #SWITCH}.
      */
     int onPacket(int layer, boolean keyframe, int flowing) {
         if (flowing == 0) {
-            flowing = 1 << layer; // nothing counts as sent (yet): take what comes
+            flowing = 1 << (current >= 0 ? current : layer); // nothing counts as sent: stay, or take what comes
         }
         desired = pick(target, flowing);
         if (layer == current) {

@@ -62,6 +62,34 @@ class LayerActivityTest {
         assertEquals(0b101, a.mask(ms(20_200)), "20 good cycles (10 s) after it came back");
     }
 
+    /**
+     * The publisher's whole stream pauses 607 ms (its network or CPU hiccups): no 500 ms cycle went without
+     * packets, so, as with LiveKit's cycle checks, no layer stopped; a layer silent while others send does.
+     */
+    @Test
+    void aShortPauseOfEveryLayerIsNotAStop() {
+        send(0, 700, 33, 0, 2); // last packets at 693 ms
+        assertEquals(0b101, a.mask(ms(1250)), "nothing yet from any layer: not a stop of one");
+        send(1300, 2000, 33, 0, 2);
+        assertEquals(0b101, a.mask(ms(2000)), "both layers go on after the pause");
+        send(2000, 2600, 33, 0);
+        assertEquals(0b001, a.mask(ms(2600)), "the top layer silent while the lowest sends: stopped");
+    }
+
+    /** Nanosecond clocks (System.nanoTime) may be negative: only differences of times count. */
+    @Test
+    void aStoppedLayerIsNoticedWithANegativeClockToo() {
+        LayerActivity n = new LayerActivity(3);
+        long t0 = -9_000_000_000L;
+        for (long t = 0; t < 1491; t += 10) { // the top layer's last packet at 990 ms
+            n.onPacket(0, t0 + t * 1_000_000L);
+            if (t < 1000) {
+                n.onPacket(2, t0 + t * 1_000_000L);
+            }
+        }
+        assertEquals(0b001, n.mask(t0 + 1491 * 1_000_000L), "501 ms without a top packet, before its cycle closes");
+    }
+
     @Test
     void theTopLayersNeedFivePacketsPerCycleTheLowestOne() {
         send(0, 1000, 33, 0, 1);

@@ -93,7 +93,26 @@ class LayerSelectorTest {
         assertEquals(DROP, s.onPacket(2, true, L01), "a key frame of the stopped layer 2 is not taken");
         assertEquals(-1, s.keyframeLayer(), "and none is asked of it");
         assertEquals(FORWARD, s.onPacket(1, false, L01));
-        assertEquals(SWITCH, s.onPacket(0, true, 0), "nothing counts as sent: the packet's own layer is taken");
+        assertEquals(DROP, s.onPacket(0, true, 0), "nothing counts as sent: the current layer is kept");
+    }
+
+    /**
+     * Nothing counts as sent (every layer silent for a moment, LiveKit's "feed may be dry") while a layer is
+     * forwarded: the subscriber stays on it, takes no other layer's key frame and asks none of them.
+     */
+    @Test
+    void whenNothingFlowsTheCurrentLayerIsKept() {
+        LayerSelector s = new LayerSelector(4);
+        s.setTarget(2);
+        assertEquals(SWITCH, s.onPacket(2, true, L012));
+        assertEquals(DROP, s.onPacket(0, true, 0), "a low key frame does not take a subscriber off its layer");
+        assertEquals(-1, s.keyframeLayer(), "and no key frame is asked of another layer");
+        assertEquals(DROP, s.onPacket(1, false, 0));
+        assertEquals(-1, s.keyframeLayer());
+        assertEquals(FORWARD, s.onPacket(2, false, 0));
+        assertEquals(2, s.current());
+        s.reset();
+        assertEquals(SWITCH, s.onPacket(0, true, 0), "nothing forwarded (after a pause): the packet's own layer is taken");
     }
 
     @Test

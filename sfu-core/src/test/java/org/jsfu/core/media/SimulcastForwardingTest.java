@@ -208,6 +208,25 @@ class SimulcastForwardingTest {
     }
 
     /**
+     * The publisher's stream pauses 660 ms (frames 21-39 never come), then both layers go on, the low one
+     * with a key frame: the subscriber stays on the high layer, without a PLI for the low one, and seconds
+     * later it is still there (LiveKit: no 500 ms cycle was empty, so no layer stopped).
+     */
+    @Test
+    void aShortPauseOfThePublisherKeepsTheSubscribersLayer() {
+        int[] both = {0, 1};
+        frames(0, 21, both, (l, k) -> k == 0);
+        assertEquals(1, down.currentLayer());
+        plis.ssrcs.clear();
+        int before = sentLayers.size();
+        frames(40, 130, both, (l, k) -> l == 0 && k == 40);
+        assertEquals(1, down.currentLayer(), "the low key frame after the pause is not taken");
+        assertTrue(!plis.ssrcs.contains(100), "no key frame asked of the low layer");
+        assertTrue(sentLayers.subList(before, sentLayers.size()).stream().allMatch(l -> l == 1));
+        assertEquals(90, sentLayers.size() - before, "every high frame after the pause is forwarded");
+    }
+
+    /**
      * Up from the low layer to the high one, whose key frame (frame 6) arrives 25 ms late: with both layers'
      * sender reports (fabricated: layer 0 at frame 0, layer 1 one second later, at frame 30) the switch
      * packet is exactly one frame (3000 ticks) after low frame 5; with only the low layer's report it
