@@ -284,15 +284,20 @@ final class DownTrack {
         send(scratch, len, nowNanos);
     }
 
-    /** Fills the send-time extensions (transport-wide number, abs-send-time) and sends. */
+    /**
+     * Fills the send-time extensions (transport-wide number, abs-send-time) with the time the packet
+     * leaves ({@link TrackSubscriber#sendClockNanos}; {@code nowNanos}, when the publisher's packet was
+     * received, would count the loop's own delay as queuing on the subscriber's link) and sends.
+     */
     private void send(byte[] scratch, int len, long nowNanos) {
+        long sendNanos = tccAt > 0 || astAt > 0 ? session.sendClockNanos(nowNanos) : nowNanos;
         if (tccAt > 0) {
-            int seq = transportSeq.onSend(len, nowNanos);
+            int seq = transportSeq.onSend(len, sendNanos);
             scratch[tccAt] = (byte) (seq >> 8);
             scratch[tccAt + 1] = (byte) seq;
         }
         if (astAt > 0) {
-            int t = absSendTime(nowNanos);
+            int t = absSendTime(sendNanos);
             scratch[astAt] = (byte) (t >> 16);
             scratch[astAt + 1] = (byte) (t >> 8);
             scratch[astAt + 2] = (byte) t;

@@ -5,6 +5,15 @@ interface TrackSubscriber {
     /** Encrypts in place (the buffer has room for the tag) and sends one RTP packet. */
     void sendRtp(byte[] b, int off, int len);
 
+    /**
+     * Our clock now (the {@link System#nanoTime} base), read just before a packet is sent: the send time
+     * the transport-wide history and abs-send-time record. {@code fallback} is the time the forwarded
+     * packet was received; implementations without a clock of their own (tests) return it.
+     */
+    default long sendClockNanos(long fallback) {
+        return fallback;
+    }
+
     /** The track went away: drop the subscription and renegotiate. */
     void removeDownTrack(String trackSid);
 }

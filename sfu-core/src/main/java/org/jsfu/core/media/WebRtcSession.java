@@ -676,6 +676,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     @Override
+    public long sendClockNanos(long fallback) {
+        return System.nanoTime();
+    }
+
+    @Override
     public void onRtcp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
         if (t == sub) {
             subRtcp.onRtcp(b, off, len, downList, nowNanos, System.currentTimeMillis(), router.scratch);

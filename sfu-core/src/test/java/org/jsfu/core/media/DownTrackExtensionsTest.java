@@ -98,6 +98,34 @@ class DownTrackExtensionsTest {
         assertEquals(30, ext16(rtx, LEVEL, 1));
     }
 
+    /**
+     * The transport-wide history and abs-send-time record when the packet leaves (the subscriber's send
+     * clock), not when the publisher's packet was received: a loop that falls behind must not look like a
+     * queue on the subscriber's downlink (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 1:
+     * the sender compares its send times with the receiver's arrival times).
+     */
+    @Test
+    void sendTimesAreTakenWhenThePacketLeavesNotWhenItWasReceived() {
+        long received = 7_000_000_000L;
+        long lag = 40_000_000L; // the loop forwards the packet 40 ms after the socket received it
+        ForwardingTest.Sent late = new ForwardingTest.Sent() {
+            @Override
+            public long sendClockNanos(long fallback) {
+                return fallback + lag;
+            }
+        };
+        UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), ssrc -> { }, -1);
+        video.addLayer(0, 7);
+        DownTrack v = new DownTrack("TR_v", "2", video, late, 96, 0x0B0B0B0B, 200, 2000);
+        v.negotiated = true;
+        v.setHeaderExtensions(TCC, AST, -1, history);
+        video.downs.add(v);
+        video.onRtp(ForwardingTest.wrap(SimulcastForwardingTestPackets.vp8(7, 500, 0, true, 1000)), 0, received, scratch);
+        assertEquals(1, late.packets.size());
+        assertEquals(received + lag, history.sentNanos(history.slot(1)), "the send time, on our clock");
+        assertEquals(DownTrack.absSendTime(received + lag), ext16(late.packets.get(0), AST, 3));
+    }
+
     @Test
     void absSendTimeIsSixPointEighteenSeconds() {
         assertEquals(0, DownTrack.absSendTime(0));

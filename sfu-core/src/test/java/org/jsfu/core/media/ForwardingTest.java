@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ForwardingTest {
     private final byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
 
-    static final class Sent implements TrackSubscriber {
+    static class Sent implements TrackSubscriber {
         final List<byte[]> packets = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
 
