@@ -109,6 +109,8 @@ public final class UdpMux implements AutoCloseable {
         final int ipv4;
         /** True when the remote is an IPv4 address (a {@code sockaddr_in}). */
         final boolean v4;
+        /** The remote port, read once (not through the address's holder per datagram). */
+        final int port;
 
         UdpPath(Socket socket, InetSocketAddress remote, PeerTransport transport) {
             this.socket = socket;
@@ -117,6 +119,7 @@ public final class UdpMux implements AutoCloseable {
             InetAddress a = remote.getAddress();
             this.v4 = a instanceof Inet4Address;
             this.ipv4 = v4 ? ByteBuffer.wrap(a.getAddress()).getInt() : 0;
+            this.port = remote.getPort();
         }
 
         @Override
@@ -145,7 +148,7 @@ public final class UdpMux implements AutoCloseable {
             if (n != null && batch != null) {
                 batch.add(n, b, off, len, remote);
             } else if (mmsg != null && v4 && socket.fd >= 0) {
-                if (!mmsg.add(socket, b, off, len, ipv4, remote.getPort())) {
+                if (!mmsg.add(socket, b, off, len, ipv4, port)) {
                     mmsg.flush(); // larger than a slot (never media): keep the order, send it alone
                     socket.send(b, off, len, remote);
                 }
