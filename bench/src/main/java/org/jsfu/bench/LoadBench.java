@@ -29,7 +29,7 @@ import org.jsfu.core.srtp.SrtpProfile;
  * java -cp ... org.jsfu.bench.LoadBench [--rooms 1] [--publishers 5] [--subscribers 40] [--seconds 20] [--warmup 2]
  *     [--server process | jar:&lt;path to jsfu-server.jar&gt; | ws://host:port --pid &lt;server pid&gt;]
  *     [--key devkey --secret secret] [--server-jvm &lt;one extra server JVM argument&gt;]...
- *     [--client-receive block | spin]
+ *     [--client-receive block | spin] [--idle 0]
  * </pre>
  * {@code --client-receive spin} makes the client's receive thread poll without a selector so no server
  * send pays a receiver wake-up on loopback ({@link ReceiveMode}); {@code block} (default) is a real client.
@@ -40,9 +40,9 @@ public final class LoadBench {
     private LoadBench() {}
 
     record Options(int rooms, int publishers, int subscribers, int seconds, String server, long pid, String key,
-                   String secret, List<String> serverJvm, ReceiveMode clientReceive, int warmup) {
+                   String secret, List<String> serverJvm, ReceiveMode clientReceive, int warmup, int idle) {
         static Options parse(String[] a) {
-            int rooms = 1, pubs = 5, subs = 40, secs = 20, warmup = 2;
+            int rooms = 1, pubs = 5, subs = 40, secs = 20, warmup = 2, idle = 0;
             String server = "process", key = InProcessServer.KEY, secret = InProcessServer.SECRET;
             long pid = -1;
             List<String> serverJvm = new ArrayList<>();
@@ -54,6 +54,7 @@ public final class LoadBench {
                     case "--subscribers" -> subs = Integer.parseInt(a[i + 1]);
                     case "--seconds" -> secs = Integer.parseInt(a[i + 1]);
                     case "--warmup" -> warmup = Integer.parseInt(a[i + 1]);
+                    case "--idle" -> idle = Integer.parseInt(a[i + 1]);
                     case "--server" -> server = a[i + 1];
                     case "--pid" -> pid = Long.parseLong(a[i + 1]);
                     case "--key" -> key = a[i + 1];
@@ -63,7 +64,7 @@ public final class LoadBench {
                     default -> throw new IllegalArgumentException("unknown option " + a[i]);
                 }
             }
-            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm), clientReceive, warmup);
+            return new Options(rooms, pubs, subs, secs, server, pid, key, secret, List.copyOf(serverJvm), clientReceive, warmup, idle);
         }
     }
 
@@ -137,6 +138,12 @@ public final class LoadBench {
         row("floor: sendmmsg + protect (negotiated profile), packets per core-second", "%.0f",
                 1e9 / (mmsgNs + protectNs));
         row("measured / floor", "%.3f", (r.received / r.serverCpuSec) / floorPerCore);
+        if (o.idle > 0) {
+            row("idle: server cores busy, every session connected, no audio (" + o.idle + " s after the window)", "%.4f",
+                    r.idleCpuSec / r.idleWallSec);
+            row("idle: that CPU per forwarded packet at this load (us)", "%.2f",
+                    r.idleCpuSec / r.idleWallSec * 1e6 / (r.received / r.wallSec));
+        }
         double delivery = r.received / (double) Math.max(1, r.expected);
         if (delivery > 1.01 || delivery < 0.99 || r.latMeanMs > 50) {
             System.out.println();
@@ -170,7 +177,8 @@ public final class LoadBench {
     }
 
     record Result(long sent, long received, long expected, double wallSec, double serverCpuSec, double clientCpuSec,
-                  double latMeanMs, double latMaxMs, long gaps, SrtpProfile profile) {}
+                  double latMeanMs, double latMaxMs, long gaps, SrtpProfile profile, double idleCpuSec,
+                  double idleWallSec) {}
 
     static Result run(Options o, Target t, ClientContext ctx) throws Exception {
         Duration timeout = Duration.ofSeconds(60); // setup of hundreds of DTLS handshakes on a small machine
@@ -243,8 +251,20 @@ public final class LoadBench {
                 }
             }
             double hz = clockTicksPerSecond();
+            long gapsEnd = gaps(subs);
+            double idleCpu = 0, idleWall = 0;
+            if (o.idle > 0) {
+                // the fixed cost: the same sessions (PCs, consent, RTCP, timers, WebSockets), no audio
+                tracks.forEach(tr -> tr.pause(true));
+                Thread.sleep(3000);
+                long i0 = cpuTicks(t.pid);
+                long iw0 = System.nanoTime();
+                Thread.sleep(o.idle * 1000L);
+                idleCpu = (cpuTicks(t.pid) - i0) / hz;
+                idleWall = (System.nanoTime() - iw0) / 1e9;
+            }
             return new Result(sent, recv, sent * o.subscribers, wall, srv / hz, cli / hz, latSum / 1e6 / Math.max(1, latN),
-                    latMax, gaps(subs) - gaps0, subs.get(0).subscriberPeer().connected().getNow(null));
+                    latMax, gapsEnd - gaps0, subs.get(0).subscriberPeer().connected().getNow(null), idleCpu, idleWall);
         } finally {
             for (SimClient c : all) {
                 c.leave();
@@ -274,6 +294,14 @@ public final class LoadBench {
         return subs.stream().flatMap(s -> s.receivedTracks().stream()).mapToLong(TrackStats::gaps).sum();
     }
 
+    /**
+     * What the server's run command carries for sendmmsg from the media loops (sfu-core NativeSend):
+     * the incubating Foreign Linker module, native access, and the NIO socket's fd. A server built
+     * before that ignores them; {@code --server-jvm -Djsfu.rtc.sendmmsg=false} selects the NIO send.
+     */
+    static final List<String> SENDMMSG_JVM = List.of("--add-modules", "jdk.incubator.foreign",
+            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
+
     static Target startTarget(Options o) throws Exception {
         if (o.server.startsWith("ws://") || o.server.startsWith("wss://")) {
             if (o.pid <= 0) {
@@ -283,6 +311,7 @@ public final class LoadBench {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseG1GC"));
+        cmd.addAll(SENDMMSG_JVM);
         cmd.addAll(o.serverJvm);
         if (o.server.equals("process")) {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName()));

@@ -76,12 +76,18 @@ public final class SimClient implements AutoCloseable {
         public final AudioSource source;
         final int senderIndex;
         ScheduledFuture<?> task;
+        private volatile boolean paused;
 
         Outgoing(String trackSid, String cid, AudioSource source, int senderIndex) {
             this.trackSid = trackSid;
             this.cid = cid;
             this.source = source;
             this.senderIndex = senderIndex;
+        }
+
+        /** Stops (true) or resumes sending packets; the track stays published and its PC connected. */
+        public void pause(boolean p) {
+            paused = p;
         }
     }
 
@@ -319,7 +325,7 @@ public final class SimClient implements AutoCloseable {
 
     private void sendNext(Outgoing o) {
         ClientPeer p = pub;
-        if (p == null) {
+        if (p == null || o.paused) {
             return;
         }
         synchronized (o.source) {

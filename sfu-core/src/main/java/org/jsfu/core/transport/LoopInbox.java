@@ -32,7 +32,9 @@ public final class LoopInbox {
     private final Runnable drainTask = this::drain;
     /** Sends made while draining (loop thread only). */
     private final SendBatch batch = new SendBatch();
-    /** The loop thread while it drains, else null: who may add to {@link #batch}. */
+    /** Sends made while draining on NIO sockets, one sendmmsg per flush; made on first use, null without {@link NativeSend}. */
+    private MmsgBatch mmsg;
+    /** The loop thread while it drains, else null: who may add to {@link #batch} and {@link #mmsg}. */
     private Thread draining;
 
     public LoopInbox(Executor loop) {
@@ -103,6 +105,26 @@ public final class LoopInbox {
         return draining == Thread.currentThread() ? batch : null;
     }
 
+    /**
+     * The loop's {@code sendmmsg} batch when the caller is this inbox's loop in the middle of a drain and
+     * {@link NativeSend#available()}, else null: send now. Flushed when full and when the drain ends.
+     */
+    MmsgBatch mmsgOrNull() {
+        if (draining != Thread.currentThread()) {
+            return null;
+        }
+        MmsgBatch m = mmsg;
+        if (m == null && NativeSend.available()) {
+            mmsg = m = NativeSend.newBatchOrNull();
+        }
+        return m;
+    }
+
+    /** The loop's sendmmsg batch if one was made (loop thread; for tests and metrics). */
+    MmsgBatch mmsgBatch() {
+        return mmsg;
+    }
+
     /** On the loop. */
     private void drain() {
         draining = Thread.currentThread();
@@ -112,6 +134,9 @@ public final class LoopInbox {
             draining = null;
             try {
                 batch.flush();
+                if (mmsg != null) {
+                    mmsg.flush();
+                }
             } finally {
                 scheduled.set(false); // even after an Error: the next datagram schedules a drain again
             }

@@ -528,6 +528,11 @@ public final class PeerTransport {
         return srtpSend != null || srtpRecv != null;
     }
 
+    /** The inbox (and send batches) of this transport's loop; for tests. */
+    LoopInbox inbox() {
+        return inbox;
+    }
+
     /** The UDP socket (local address) media leaves from; null before a check or on TCP. For tests. */
     UdpMux.Socket routeSocket() {
         return path instanceof UdpMux.UdpPath u ? u.socket : null;
@@ -560,7 +565,7 @@ public final class PeerTransport {
     /** On the loop: batched with the loop's other sends while it drains its inbox (epoll sockets), else now. */
     private void sendOnLoop(PacketPath to, byte[] b, int off, int len) {
         if (to instanceof UdpMux.UdpPath u) {
-            u.send(b, off, len, inbox.batchOrNull());
+            u.send(b, off, len, inbox.batchOrNull(), inbox.mmsgOrNull());
         } else {
             to.send(b, off, len);
         }

@@ -50,6 +50,13 @@ public final class UdpMux implements AutoCloseable {
         final InetAddress local;
         int port;
         final Map<InetSocketAddress, UdpPath> byAddress = new ConcurrentHashMap<>();
+        /**
+         * The IPv4 NIO socket's file descriptor when loops batch their sends with {@code sendmmsg}
+         * ({@link NativeSend}), else -1. Set to -1 under {@link #sendLock}'s write lock before the
+         * channel closes, so a batch never sends on a descriptor number the kernel may have reused.
+         */
+        volatile int fd = -1;
+        final java.util.concurrent.locks.StampedLock sendLock = new java.util.concurrent.locks.StampedLock();
 
         Socket(DatagramChannel channel, InetAddress local, int port) {
             this.channel = channel;
@@ -98,11 +105,21 @@ public final class UdpMux implements AutoCloseable {
         final Socket socket;
         final InetSocketAddress remote;
         final PeerTransport transport;
+        /** The remote IPv4 address as an int, first octet highest ({@link MmsgBatch#add}); see {@link #v4}. */
+        final int ipv4;
+        /** True when the remote is an IPv4 address (a {@code sockaddr_in}). */
+        final boolean v4;
+        /** The remote port, read once (not through the address's holder per datagram). */
+        final int port;
 
         UdpPath(Socket socket, InetSocketAddress remote, PeerTransport transport) {
             this.socket = socket;
             this.remote = remote;
             this.transport = transport;
+            InetAddress a = remote.getAddress();
+            this.v4 = a instanceof Inet4Address;
+            this.ipv4 = v4 ? ByteBuffer.wrap(a.getAddress()).getInt() : 0;
+            this.port = remote.getPort();
         }
 
         @Override
@@ -121,14 +138,20 @@ public final class UdpMux implements AutoCloseable {
         }
 
         /**
-         * On a loop that is draining its inbox: queues the datagram on {@code batch} when this socket is
-         * on the epoll backend (sent with the loop's other datagrams in one {@code sendmmsg}), else
-         * sends it now.
+         * On a loop that is draining its inbox (else both batches are null): queues the datagram on
+         * {@code batch} when this socket is on the epoll backend, or on {@code mmsg} when it is an IPv4
+         * NIO socket with a descriptor ({@link NativeSend}): sent with the loop's other datagrams in one
+         * {@code sendmmsg}. Otherwise sends it now.
          */
-        void send(byte[] b, int off, int len, SendBatch batch) {
+        void send(byte[] b, int off, int len, SendBatch batch, MmsgBatch mmsg) {
             io.netty.channel.Channel n = socket.netty;
             if (n != null && batch != null) {
                 batch.add(n, b, off, len, remote);
+            } else if (mmsg != null && v4 && socket.fd >= 0) {
+                if (!mmsg.add(socket, b, off, len, ipv4, port)) {
+                    mmsg.flush(); // larger than a slot (never media): keep the order, send it alone
+                    socket.send(b, off, len, remote);
+                }
             } else {
                 socket.send(b, off, len, remote);
             }
@@ -238,7 +261,9 @@ public final class UdpMux implements AutoCloseable {
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
             ch.bind(new InetSocketAddress(address, port));
             ch.configureBlocking(false);
-            return new Socket(ch, address, ((InetSocketAddress) ch.getLocalAddress()).getPort());
+            Socket s = new Socket(ch, address, ((InetSocketAddress) ch.getLocalAddress()).getPort());
+            s.fd = address instanceof Inet4Address ? NativeSend.fd(ch) : -1; // sockaddr_in only on an IPv4 socket
+            return s;
         } catch (IOException e) {
             ch.close();
             throw e;
@@ -400,6 +425,9 @@ public final class UdpMux implements AutoCloseable {
 
     private void closeSocket(Socket s) {
         try {
+            long stamp = s.sendLock.writeLock(); // waits for a loop's sendmmsg on this fd to return
+            s.fd = -1;
+            s.sendLock.unlockWrite(stamp);
             if (s.channel != null) {
                 s.channel.close();
             }
