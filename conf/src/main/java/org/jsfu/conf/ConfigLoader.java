@@ -142,7 +142,9 @@ public final class ConfigLoader {
         List<String> paths = new ArrayList<>(SCALARS);
         paths.sort(null);
         StringBuilder b = new StringBuilder();
-        b.append("usage: java -jar jsfu-server.jar [flags]\n\n")
+        b.append("usage: java --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED \\\n")
+                .append("           -jar jsfu-server.jar [flags]\n")
+                .append("  (the two JVM options let the media loops send with sendmmsg; without them: one send per datagram)\n\n")
                 .append("  --config FILE            livekit.yaml\n")
                 .append("  --config-body YAML       the config itself (env LIVEKIT_CONFIG)\n")
                 .append("  --keys \"KEY: SECRET\"     API keys (env LIVEKIT_KEYS)\n")
