@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,43 +71,18 @@ class PeerTransportGcmTest {
         loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))
                 .get(5, TimeUnit.SECONDS);
 
-        CompletableFuture<SrtpProfile> profile = new CompletableFuture<>();
-        CompletableFuture<byte[]> km = new CompletableFuture<>();
+        KeyingListener keying = KeyingListener.udp(browser, server);
         DtlsSession.Options gcmOnly = DtlsSession.Options.defaults()
                 .withSrtpProfiles(List.of(SrtpProfile.AEAD_AES_128_GCM)).withHandshakeTimeoutMs(10_000);
-        client = new DtlsSession(CLIENT_ID, true, transport.fingerprint(), new DtlsSession.Listener() {
-            @Override
-            public void sendDatagram(byte[] b, int off, int len) {
-                try {
-                    browser.send(new DatagramPacket(b, off, len, server));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public void onConnected(SrtpProfile p, byte[] keyingMaterial) {
-                km.complete(keyingMaterial);
-                profile.complete(p);
-            }
-
-            @Override
-            public void onApplicationData(byte[] b, int off, int len) {
-            }
-
-            @Override
-            public void onFailed(String reason, Throwable cause) {
-                profile.completeExceptionally(new AssertionError(reason, cause));
-            }
-        }, handshakes, gcmOnly);
+        client = new DtlsSession(CLIENT_ID, true, transport.fingerprint(), keying, handshakes, gcmOnly);
         clientReader.execute(this::readBrowserSocket);
         client.start();
 
-        assertEquals(SrtpProfile.AEAD_AES_128_GCM, profile.get(15, TimeUnit.SECONDS), "negotiated profile");
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, keying.profile.get(15, TimeUnit.SECONDS), "negotiated profile");
         assertEquals(SrtpProfile.AEAD_AES_128_GCM, client.srtpProfile());
         serverSide.awaitConnected(5000);
         assertTrue(loop.submit(transport::isConnected).get(5, TimeUnit.SECONDS));
-        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, km.get(), true);
+        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, keying.keyingMaterial.get(), true);
         SrtpSession up = keys.newSender();
         SrtpSession down = keys.newReceiver();
 

@@ -6,7 +6,6 @@ import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
 import org.jsfu.core.srtp.SrtpKeys;
-import org.jsfu.core.srtp.SrtpProfile;
 import org.jsfu.core.srtp.SrtpSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,37 +83,13 @@ class PeerTransportSendmmsgTest {
         rig.browserCheck(false);
         rig.loop.submit(() -> rig.transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))
                 .get(5, TimeUnit.SECONDS);
-        CompletableFuture<byte[]> km = new CompletableFuture<>();
-        CompletableFuture<SrtpProfile> profile = new CompletableFuture<>();
-        client = new DtlsSession(CLIENT_ID, true, rig.transport.fingerprint(), new DtlsSession.Listener() {
-            @Override
-            public void sendDatagram(byte[] b, int off, int len) {
-                try {
-                    rig.browser.send(new DatagramPacket(b, off, len, server));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public void onConnected(SrtpProfile p, byte[] keyingMaterial) {
-                profile.complete(p);
-                km.complete(keyingMaterial);
-            }
-
-            @Override
-            public void onApplicationData(byte[] b, int off, int len) {
-            }
-
-            @Override
-            public void onFailed(String reason, Throwable cause) {
-                km.completeExceptionally(new AssertionError(reason, cause));
-            }
-        }, rig.handshakes, DtlsSession.Options.defaults().withHandshakeTimeoutMs(10_000));
+        KeyingListener keying = KeyingListener.udp(rig.browser, server);
+        client = new DtlsSession(CLIENT_ID, true, rig.transport.fingerprint(), keying, rig.handshakes,
+                DtlsSession.Options.defaults().withHandshakeTimeoutMs(10_000));
         clientReader.execute(this::readClientSocket);
         client.start();
-        byte[] material = km.get(15, TimeUnit.SECONDS);
-        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(profile.get(), material, true);
+        byte[] material = keying.keyingMaterial.get(15, TimeUnit.SECONDS);
+        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(keying.profile.get(), material, true);
         recording.awaitConnected(5000);
         SrtpSession up = keys.newSender();
         SrtpSession down = keys.newReceiver();

@@ -25,7 +25,6 @@ import org.jsfu.core.dtls.DtlsSession;
 import org.jsfu.core.ice.IceTcpFraming;
 import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.srtp.SrtpKeys;
-import org.jsfu.core.srtp.SrtpProfile;
 import org.jsfu.core.srtp.SrtpSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,41 +196,20 @@ class TcpMuxTest {
             assertEquals("tcp", transport.path().protocol());
 
             // DTLS client over the same connection; the transport is the DTLS server.
-            CompletableFuture<byte[]> km = new CompletableFuture<>();
-            CompletableFuture<SrtpProfile> profile = new CompletableFuture<>();
-            DtlsSession client = new DtlsSession(CLIENT_ID, true, SERVER_ID.fingerprintSha256(), new DtlsSession.Listener() {
-                @Override
-                public void sendDatagram(byte[] b, int off, int len) {
-                    c.sendFrame(b, off, len);
-                }
-
-                @Override
-                public void onConnected(SrtpProfile p, byte[] keyingMaterial) {
-                    km.complete(keyingMaterial);
-                    profile.complete(p);
-                }
-
-                @Override
-                public void onApplicationData(byte[] b, int off, int len) {
-                }
-
-                @Override
-                public void onFailed(String reason, Throwable cause) {
-                    km.completeExceptionally(new AssertionError(reason));
-                }
-            }, pool);
+            KeyingListener keying = new KeyingListener(c::sendFrame);
+            DtlsSession client = new DtlsSession(CLIENT_ID, true, SERVER_ID.fingerprintSha256(), keying, pool);
             client.start();
             end = System.currentTimeMillis() + 10_000;
-            while (!(km.isDone() && serverConnected.isDone()) && System.currentTimeMillis() < end && c.pump()) {
+            while (!(keying.keyingMaterial.isDone() && serverConnected.isDone()) && System.currentTimeMillis() < end && c.pump()) {
                 for (byte[] f; (f = c.frames.poll()) != null; ) {
                     client.receive(f, 0, f.length);
                 }
             }
             serverConnected.get(1, TimeUnit.SECONDS);
-            SrtpKeys keys = SrtpKeys.fromKeyingMaterial(profile.get(), km.get(1, TimeUnit.SECONDS), true);
+            SrtpKeys keys = SrtpKeys.fromKeyingMaterial(keying.profile.get(), keying.keyingMaterial.get(1, TimeUnit.SECONDS), true);
 
             // client -> server RTP
-            SrtpSession send = SrtpSession.sender(profile.get(), keys.localKey(), keys.localSalt());
+            SrtpSession send = SrtpSession.sender(keying.profile.get(), keys.localKey(), keys.localSalt());
             byte[] rtp = rtp(7, 0x1234_5678, 100);
             byte[] wire = Arrays.copyOf(rtp, rtp.length + PeerTransport.TAG_ROOM);
             int n = send.protectRtp(wire, 0, rtp.length);
@@ -240,7 +218,7 @@ class TcpMuxTest {
             assertArrayEquals(rtp, got);
 
             // server -> client RTP on the nominated TCP pair
-            SrtpSession recv = SrtpSession.receiver(profile.get(), keys.remoteKey(), keys.remoteSalt());
+            SrtpSession recv = SrtpSession.receiver(keying.profile.get(), keys.remoteKey(), keys.remoteSalt());
             byte[] down = rtp(9, 0x0BAD_CAFE, 300);
             byte[] buf = Arrays.copyOf(down, down.length + PeerTransport.TAG_ROOM);
             loop.submit(() -> transport.sendRtp(buf, 0, down.length)).get();
