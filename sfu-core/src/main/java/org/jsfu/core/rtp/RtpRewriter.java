@@ -1,5 +1,7 @@
 package org.jsfu.core.rtp;
 
+import java.util.Arrays;
+
 /**
  * Per subscriber, per track: rewrites SSRC, sequence number and timestamp so the subscriber sees one
  * continuous stream across source switches (simulcast layer, re-published track), pauses and resumes.
@@ -41,14 +43,6 @@ public final class RtpRewriter {
     private static final byte FORWARDED = 2;
     private static final byte DROPPED = 3;
     private static final long EMPTY = Long.MIN_VALUE;
-    private static final int STRIDE = 8;
-    private static final int SRC_KEY = 0;
-    private static final int SRC_OUT = 1;
-    private static final int SRC_STATE = 2;
-    private static final int OUT_KEY = 4;
-    private static final int OUT_SRC = 5;
-    private static final int OUT_SRC_SSRC = 6;
-    private static final int OUT_TS_OFFSET = 7;
 
     private final int outSsrc;
     private final int clockRate;
@@ -57,13 +51,13 @@ public final class RtpRewriter {
     private final long initialTs;
     private boolean dropPaddingOnly = true;
 
-    /**
-     * Both windows interleaved in one array, {@link #STRIDE} longs (64 bytes, one cache line when the array
-     * is line-aligned) per index: the source window's key, output sequence and state, then the output
-     * window's key, source sequence, source SSRC and timestamp offset. An in-order packet writes one source
-     * entry and one output entry: two cache lines, where seven parallel arrays took seven.
-     */
-    private final long[] win;
+    private final long[] srcKey;
+    private final long[] srcOut;
+    private final byte[] srcState;
+    private final long[] outKey;
+    private final long[] outSrc;
+    private final int[] outSrcSsrc;
+    private final long[] outTsOffset;
 
     private boolean started;
     private boolean paused;
@@ -94,11 +88,15 @@ public final class RtpRewriter {
         this.mask = window - 1;
         this.initialSeq = initialSeq & 0xffff;
         this.initialTs = initialTs & 0xffffffffL;
-        this.win = new long[window * STRIDE];
+        this.srcKey = new long[window];
+        this.srcOut = new long[window];
+        this.srcState = new byte[window];
+        this.outKey = new long[window];
+        this.outSrc = new long[window];
+        this.outSrcSsrc = new int[window];
+        this.outTsOffset = new long[window];
         clearSourceWindow();
-        for (int i = OUT_KEY; i < win.length; i += STRIDE) {
-            win[i] = EMPTY;
-        }
+        Arrays.fill(outKey, EMPTY);
     }
 
     public int outSsrc() {
@@ -195,14 +193,14 @@ public final class RtpRewriter {
         if (srcExtSeq < srcFloor) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        int i = ((int) srcExtSeq & mask) * STRIDE;
-        if (win[i + SRC_KEY] != srcExtSeq) {
+        int i = (int) srcExtSeq & mask;
+        if (srcKey[i] != srcExtSeq) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        if (win[i + SRC_STATE] != RESERVED) {
+        if (srcState[i] != RESERVED) {
             return pack(DROP_DUPLICATE, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_OLDER, win[i + SRC_OUT], outTs);
+        return pack(FORWARD, KIND_OLDER, srcOut[i], outTs);
     }
 
     /**
@@ -213,11 +211,11 @@ public final class RtpRewriter {
         if (paused || !hasSource || p.ssrc() != srcSsrc || srcExtSeq < srcFloor) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        int i = ((int) srcExtSeq & mask) * STRIDE;
-        if (win[i + SRC_KEY] != srcExtSeq || win[i + SRC_STATE] == DROPPED || srcExtSeq > srcHighest) {
+        int i = (int) srcExtSeq & mask;
+        if (srcKey[i] != srcExtSeq || srcState[i] == DROPPED || srcExtSeq > srcHighest) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, win[i + SRC_OUT], p.timestamp() + tsOffset);
+        return pack(FORWARD, KIND_RETRANSMIT, srcOut[i], p.timestamp() + tsOffset);
     }
 
     /**
@@ -265,11 +263,11 @@ public final class RtpRewriter {
                 srcHighest = srcExtSeq;
                 advance(outExt, outTs, nowMs);
             }
-            case KIND_OLDER -> win[((int) srcExtSeq & mask) * STRIDE + SRC_STATE] = FORWARDED;
+            case KIND_OLDER -> srcState[(int) srcExtSeq & mask] = FORWARDED;
             case KIND_RETRANSMIT -> {
-                int i = ((int) srcExtSeq & mask) * STRIDE;
-                if (hasSource && p.ssrc() == srcSsrc && win[i + SRC_KEY] == srcExtSeq) {
-                    win[i + SRC_STATE] = FORWARDED; // a reserved packet of the current source is now sent
+                int i = (int) srcExtSeq & mask;
+                if (hasSource && p.ssrc() == srcSsrc && srcKey[i] == srcExtSeq) {
+                    srcState[i] = FORWARDED; // a reserved packet of the current source is now sent
                 }
             }
             default -> {
@@ -294,12 +292,11 @@ public final class RtpRewriter {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
         long outExt = extendOut(outSeq);
-        int i = ((int) outExt & mask) * STRIDE;
-        if (win[i + OUT_KEY] != outExt || (int) win[i + OUT_SRC_SSRC] != p.ssrc()
-                || ((win[i + OUT_SRC] ^ p.sequence()) & 0xffff) != 0) {
+        int i = (int) outExt & mask;
+        if (outKey[i] != outExt || outSrcSsrc[i] != p.ssrc() || ((outSrc[i] ^ p.sequence()) & 0xffff) != 0) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + win[i + OUT_TS_OFFSET]);
+        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + outTsOffset[i]);
     }
 
     /**
@@ -312,16 +309,16 @@ public final class RtpRewriter {
             return UNKNOWN;
         }
         long outExt = extendOut(outSeq);
-        int i = ((int) outExt & mask) * STRIDE;
-        if (win[i + OUT_KEY] != outExt) {
+        int i = (int) outExt & mask;
+        if (outKey[i] != outExt) {
             return UNKNOWN;
         }
-        return win[i + OUT_SRC];
+        return outSrc[i];
     }
 
     /** The source SSRC behind output sequence {@code outSeq}; meaningful when {@link #sourceSeqFor} knows it. */
     public int sourceSsrcFor(int outSeq) {
-        return (int) win[((int) extendOut(outSeq) & mask) * STRIDE + OUT_SRC_SSRC];
+        return outSrcSsrc[(int) extendOut(outSeq) & mask];
     }
 
     /** {@code outSeq} (16 bits) extended to 64 bits next to the newest output sequence. */
@@ -372,23 +369,21 @@ public final class RtpRewriter {
     }
 
     private void record(long src, long out, byte state) {
-        int i = ((int) src & mask) * STRIDE;
-        win[i + SRC_KEY] = src;
-        win[i + SRC_OUT] = out;
-        win[i + SRC_STATE] = state;
+        int i = (int) src & mask;
+        srcKey[i] = src;
+        srcOut[i] = out;
+        srcState[i] = state;
         if (state != DROPPED) {
-            int j = ((int) out & mask) * STRIDE;
-            win[j + OUT_KEY] = out;
-            win[j + OUT_SRC] = src;
-            win[j + OUT_SRC_SSRC] = srcSsrc;
-            win[j + OUT_TS_OFFSET] = tsOffset;
+            int j = (int) out & mask;
+            outKey[j] = out;
+            outSrc[j] = src;
+            outSrcSsrc[j] = srcSsrc;
+            outTsOffset[j] = tsOffset;
         }
     }
 
     /** A new segment: the source window restarts; the output window keeps older segments for NACKs. */
     private void clearSourceWindow() {
-        for (int i = SRC_KEY; i < win.length; i += STRIDE) {
-            win[i] = EMPTY;
-        }
+        Arrays.fill(srcKey, EMPTY);
     }
 }
