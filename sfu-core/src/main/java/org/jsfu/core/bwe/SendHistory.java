@@ -1,5 +1,7 @@
 package org.jsfu.core.bwe;
 
+import java.util.Arrays;
+
 /**
  * The sending side of transport-wide congestion control for one peer connection: hands out the
  * transport-wide sequence number each outgoing RTP packet carries (draft-holmer-rmcat-transport-wide-cc-extensions-01
@@ -9,18 +11,12 @@ package org.jsfu.core.bwe;
  */
 public final class SendHistory {
     private static final long EMPTY = Long.MIN_VALUE;
-    /**
-     * One entry per number, interleaved in one array (32 bytes: key, send time, size, acked), so a packet
-     * sent writes one or two cache lines instead of one in each of four parallel arrays.
-     */
-    private static final int STRIDE = 4;
-    private static final int KEY = 0;
-    private static final int SENT = 1;
-    private static final int SIZE = 2;
-    private static final int ACKED = 3;
 
     private final int mask;
-    private final long[] e;
+    private final long[] key;
+    private final long[] sentNanos;
+    private final int[] size;
+    private final boolean[] acked;
     /** Extended sequence number of the next packet. */
     private long next = 1;
 
@@ -30,20 +26,21 @@ public final class SendHistory {
             throw new IllegalArgumentException("capacity must be a power of two");
         }
         mask = capacity - 1;
-        e = new long[capacity * STRIDE];
-        for (int i = KEY; i < e.length; i += STRIDE) {
-            e[i] = EMPTY;
-        }
+        key = new long[capacity];
+        sentNanos = new long[capacity];
+        size = new int[capacity];
+        acked = new boolean[capacity];
+        Arrays.fill(key, EMPTY);
     }
 
     /** A packet of {@code bytes} (RTP header and payload) leaves now; returns its 16-bit transport-wide number. */
     public int onSend(int bytes, long nowNanos) {
         long s = next++;
-        int i = ((int) s & mask) * STRIDE;
-        e[i + KEY] = s;
-        e[i + SENT] = nowNanos;
-        e[i + SIZE] = bytes;
-        e[i + ACKED] = 0;
+        int i = (int) s & mask;
+        key[i] = s;
+        sentNanos[i] = nowNanos;
+        size[i] = bytes;
+        acked[i] = false;
         return (int) s & 0xffff;
     }
 
@@ -63,28 +60,27 @@ public final class SendHistory {
             return -1;
         }
         int i = (int) ext & mask;
-        return e[i * STRIDE + KEY] == ext ? i : -1;
+        return key[i] == ext ? i : -1;
     }
 
     public long sentNanos(int slot) {
-        return e[slot * STRIDE + SENT];
+        return sentNanos[slot];
     }
 
     public int size(int slot) {
-        return (int) e[slot * STRIDE + SIZE];
+        return size[slot];
     }
 
     public boolean acked(int slot) {
-        return e[slot * STRIDE + ACKED] != 0;
+        return acked[slot];
     }
 
     /** Marks the slot's packet as reported received; false when it already was (feedback repeats it). */
     public boolean ack(int slot) {
-        int i = slot * STRIDE + ACKED;
-        if (e[i] != 0) {
+        if (acked[slot]) {
             return false;
         }
-        e[i] = 1;
+        acked[slot] = true;
         return true;
     }
 }
