@@ -88,7 +88,7 @@ class PeerTransportGcmTest {
 
         // client -> server: RTP and RTCP, GCM-protected (a 16-byte tag; AES-CM would be 10)
         for (int seq = 100; seq < 105; seq++) {
-            byte[] rtp = rtp(0x1111_2222, seq, 160);
+            byte[] rtp = TransportRig.rtp(0x1111_2222, seq, 160);
             byte[] wire = Arrays.copyOf(rtp, rtp.length + PeerTransport.TAG_ROOM);
             int n = up.protectRtp(wire, 0, rtp.length);
             assertEquals(rtp.length + 16, n);
@@ -103,7 +103,7 @@ class PeerTransportGcmTest {
         assertArrayEquals(sr, serverRtcp.poll(5, TimeUnit.SECONDS), "server decrypted SRTCP");
 
         // server -> client: what the transport protects must open with the client's GCM receive keys.
-        byte[] media = rtp(0x3333_4444, 7, 300);
+        byte[] media = TransportRig.rtp(0x3333_4444, 7, 300);
         byte[] buf = Arrays.copyOf(media, media.length + PeerTransport.TAG_ROOM);
         loop.submit(() -> transport.sendRtp(buf, 0, media.length)).get(5, TimeUnit.SECONDS);
         byte[] got = awaitMedia(PacketClass.RTP);
@@ -153,20 +153,6 @@ class PeerTransportGcmTest {
         return null;
     }
 
-
-    private static byte[] rtp(int ssrc, int seq, int payloadLen) {
-        byte[] b = new byte[12 + payloadLen];
-        b[0] = (byte) 0x80;
-        b[1] = 111;
-        b[2] = (byte) (seq >>> 8);
-        b[3] = (byte) seq;
-        b[8] = (byte) (ssrc >>> 24);
-        b[9] = (byte) (ssrc >>> 16);
-        b[10] = (byte) (ssrc >>> 8);
-        b[11] = (byte) ssrc;
-        for (int i = 12; i < b.length; i++) b[i] = (byte) (seq + i);
-        return b;
-    }
 
     /** A 28-byte sender report (RFC 3550 6.4.1). */
     private static byte[] senderReport(int ssrc) {

@@ -47,7 +47,7 @@ class PeerTransportSendmmsgTest {
         public void onRtp(PeerTransport t, byte[] b, int off, int len, long nowNanos) {
             int base = ((b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff)) * FAN_OUT;
             for (int k = 0; k < FAN_OUT; k++) {
-                byte[] out = rtp(SSRC, base + k, 100);
+                byte[] out = TransportRig.rtp(SSRC, base + k, 100);
                 t.sendRtp(Arrays.copyOf(out, out.length + PeerTransport.TAG_ROOM), 0, out.length);
             }
             recording.onRtp(t, b, off, len, nowNanos);
@@ -95,7 +95,7 @@ class PeerTransportSendmmsgTest {
         SrtpSession down = keys.newReceiver();
 
         for (int round = 0; round < 3; round++) {
-            byte[] trigger = rtp(0x1111_2222, round, 40);
+            byte[] trigger = TransportRig.rtp(0x1111_2222, round, 40);
             byte[] wire = Arrays.copyOf(trigger, trigger.length + PeerTransport.TAG_ROOM);
             int n = up.protectRtp(wire, 0, trigger.length);
             rig.browser.send(new DatagramPacket(wire, 0, n, server));
@@ -104,7 +104,7 @@ class PeerTransportSendmmsgTest {
                 byte[] got = clientMedia.poll(5, TimeUnit.SECONDS);
                 assertNotNull(got, "packet " + seq + " arrived");
                 int m = down.unprotectRtp(got, 0, got.length);
-                assertArrayEquals(rtp(SSRC, seq, 100), Arrays.copyOf(got, Math.max(m, 0)), "packet " + seq + " intact, in order");
+                assertArrayEquals(TransportRig.rtp(SSRC, seq, 100), Arrays.copyOf(got, Math.max(m, 0)), "packet " + seq + " intact, in order");
             }
         }
         MmsgBatch batch = rig.loop.submit(() -> rig.transport.inbox().mmsgBatch()).get(5, TimeUnit.SECONDS);
@@ -137,19 +137,5 @@ class PeerTransportSendmmsgTest {
                 default -> { }
             }
         }
-    }
-
-    private static byte[] rtp(int ssrc, int seq, int payloadLen) {
-        byte[] b = new byte[12 + payloadLen];
-        b[0] = (byte) 0x80;
-        b[1] = 111;
-        b[2] = (byte) (seq >>> 8);
-        b[3] = (byte) seq;
-        b[8] = (byte) (ssrc >>> 24);
-        b[9] = (byte) (ssrc >>> 16);
-        b[10] = (byte) (ssrc >>> 8);
-        b[11] = (byte) ssrc;
-        for (int i = 12; i < b.length; i++) b[i] = (byte) (seq * 7 + i);
-        return b;
     }
 }

@@ -115,4 +115,19 @@ final class TransportRig implements AutoCloseable {
             failed.complete(reason);
         }
     }
+
+    /** A plain RTP packet (RFC 3550 5.1): version 2, payload type 111, {@code seq}, {@code ssrc}, a payload that depends on both. */
+    static byte[] rtp(int ssrc, int seq, int payloadLen) {
+        byte[] b = new byte[12 + payloadLen];
+        b[0] = (byte) 0x80;
+        b[1] = 111;
+        b[2] = (byte) (seq >>> 8);
+        b[3] = (byte) seq;
+        b[8] = (byte) (ssrc >>> 24);
+        b[9] = (byte) (ssrc >>> 16);
+        b[10] = (byte) (ssrc >>> 8);
+        b[11] = (byte) ssrc;
+        for (int i = 12; i < b.length; i++) b[i] = (byte) (seq * 7 + i);
+        return b;
+    }
 }
