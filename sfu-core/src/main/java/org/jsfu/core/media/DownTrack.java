@@ -6,6 +6,7 @@ import org.jsfu.core.rtcp.Nack;
 import org.jsfu.core.rtcp.Ntp;
 import org.jsfu.core.rtcp.ReportBlock;
 import org.jsfu.core.rtcp.SenderReport;
+import org.jsfu.core.rtp.AudioLevel;
 import org.jsfu.core.rtp.RtpPacket;
 import org.jsfu.core.rtp.PacketRing;
 import org.jsfu.core.rtp.RtpRewriter;
@@ -328,10 +329,10 @@ final class DownTrack {
             scratch[0] = (byte) 0x90;
             System.arraycopy(extTemplate, 0, scratch, 12, extLen);
             if (levelAt > 0) {
-                long ref = p.findExtension(up.audioLevelExtId);
-                if (ref >= 0 && RtpPacket.extLength(ref) >= 1) {
+                int level = AudioLevel.read(p, up.audioLevelExtId);
+                if (level >= 0) {
                     scratch[levelAt - 1] = extLevelHeader;
-                    scratch[levelAt] = src[RtpPacket.extOffset(ref)];
+                    scratch[levelAt] = (byte) level;
                 }
             }
             h += extLen;
