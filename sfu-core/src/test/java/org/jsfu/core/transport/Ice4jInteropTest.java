@@ -95,13 +95,19 @@ class Ice4jInteropTest {
     void tearDown() throws Exception {
         try {
             if (client != null) client.close();
-            if (agent != null) agent.free(); // closes its sockets, which ends the reader
-            if (transport != null) loop.submit(transport::close).get(5, TimeUnit.SECONDS);
         } finally {
-            reader.shutdownNow();
-            loop.shutdownNow();
-            handshakes.shutdownNow();
-            if (mux != null) mux.close();
+            try {
+                if (agent != null) agent.free(); // closes its sockets, which ends the reader
+            } finally {
+                try {
+                    if (transport != null) loop.submit(transport::close).get(5, TimeUnit.SECONDS);
+                } finally {
+                    reader.shutdownNow();
+                    loop.shutdownNow();
+                    handshakes.shutdownNow();
+                    if (mux != null) mux.close();
+                }
+            }
         }
     }
 
