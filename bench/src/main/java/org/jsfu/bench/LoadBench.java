@@ -217,9 +217,19 @@ public final class LoadBench {
         long[] loop = w.groups().get("media-loop");
         row("server CPU in window: media-loop user time (us per forwarded packet)", "%.2f", loop[0] * perPkt);
         row("server CPU in window: media-loop system time (us per forwarded packet)", "%.2f", loop[1] * perPkt);
+        row("media-loop per second: context switches voluntary (parked) / involuntary (preempted), CPU migrations;"
+                + " forwarded packets per voluntary switch", "%s", String.format("%.0f / %.0f, %.1f; %.1f",
+                loop[2] / r.wallSec, loop[3] / r.wallSec, loop[4] / r.wallSec,
+                r.received / (double) Math.max(1, loop[2])));
         row("server CPU in window: threads that exited in the window (" + w.exitedThreads() + " exited, "
                 + w.bornThreads() + " born; unattributed us per forwarded packet, share)", "%s",
                 String.format("%.2f (%.1f%%)", w.unattributed() * perPkt, 100 * w.unattributed() / all));
+        long[] m = r.machineTicks;
+        double machineBusy = m[0] / r.hz / r.wallSec;
+        row("machine in window, cores busy: all / server / bench client / everything else; steal", "%s",
+                String.format("%.3f / %.3f / %.3f / %.3f; %.3f", machineBusy, r.serverCpuSec / r.wallSec,
+                        r.clientCpuSec / r.wallSec, machineBusy - (r.serverCpuSec + r.clientCpuSec) / r.wallSec,
+                        m[1] / r.hz / r.wallSec));
         StringBuilder other = new StringBuilder();
         w.otherByName().entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
@@ -235,7 +245,8 @@ public final class LoadBench {
 
     record Result(long sent, long received, long expected, double wallSec, double serverCpuSec, double clientCpuSec,
                   double latMeanMs, double latMaxMs, long gaps, SrtpProfile profile, double idleCpuSec,
-                  double idleWallSec, WindowCpu byThread, double hz, QuietCompiler.Outcome quiet) {}
+                  double idleWallSec, WindowCpu byThread, double hz, QuietCompiler.Outcome quiet,
+                  long[] machineTicks) {}
 
     /** The compiler's bound for {@code --warmup-until-quiet}: 1% of one core. */
     static final double QUIET_SHARE = 0.01;
@@ -301,6 +312,7 @@ public final class LoadBench {
                 }
             }
             ThreadCpu.Snapshot threads0 = ThreadCpu.read(t.pid);
+            long[] machine0 = ThreadCpu.machine();
             long srv0 = cpuTicks(t.pid);
             long cli0 = cpuTicks(ProcessHandle.current().pid());
             long w0 = System.nanoTime();
@@ -309,6 +321,10 @@ public final class LoadBench {
             long recv = received(subs) - recv0;
             long srv = cpuTicks(t.pid) - srv0;
             WindowCpu byThread = WindowCpu.between(threads0, ThreadCpu.read(t.pid));
+            long[] machine = ThreadCpu.machine();
+            for (int i = 0; i < machine.length; i++) {
+                machine[i] -= machine0[i];
+            }
             long cli = cpuTicks(ProcessHandle.current().pid()) - cli0;
             double wall = (System.nanoTime() - w0) / 1e9;
             long latSum = -latSum0, latN = -latN0;
@@ -334,7 +350,7 @@ public final class LoadBench {
             }
             return new Result(sent, recv, sent * o.subscribers, wall, srv / hz, cli / hz, latSum / 1e6 / Math.max(1, latN),
                     latMax, gapsEnd - gaps0, subs.get(0).subscriberPeer().connected().getNow(null), idleCpu, idleWall,
-                    byThread, hz, quiet);
+                    byThread, hz, quiet, machine);
         } finally {
             for (SimClient c : all) {
                 c.leave();

@@ -23,8 +23,16 @@ final class ThreadCpu {
             "C1 CompilerThre", "GC");
     static final String OTHER = "other";
 
-    /** One thread's name and cumulative user and system ticks. */
-    record Ticks(String name, long user, long system) {
+    /**
+     * One thread's name, cumulative user and system ticks, and context switches (voluntary: it blocked or
+     * parked; involuntary: it was preempted), from {@code status}, and moves between CPUs
+     * ({@code se.nr_migrations} in {@code sched}); -1 where that could not be read.
+     */
+    record Ticks(String name, long user, long system, long voluntary, long involuntary, long migrations) {
+        Ticks(String name, long user, long system) {
+            this(name, user, system, -1, -1, -1);
+        }
+
         long total() {
             return user + system;
         }
@@ -53,7 +61,20 @@ final class ThreadCpu {
                     name = statName(stat);
                 }
                 long[] us = userSystem(stat);
-                threads.put(Long.parseLong(task.getFileName().toString()), new Ticks(name, us[0], us[1]));
+                long[] cs;
+                try {
+                    cs = contextSwitches(Files.readString(task.resolve("status")));
+                } catch (NoSuchFileException e) {
+                    cs = new long[] {-1, -1};
+                }
+                long migrations;
+                try {
+                    migrations = migrations(Files.readString(task.resolve("sched")));
+                } catch (NoSuchFileException e) {
+                    migrations = -1; // exited, or a kernel without CONFIG_SCHED_DEBUG
+                }
+                threads.put(Long.parseLong(task.getFileName().toString()),
+                        new Ticks(name, us[0], us[1], cs[0], cs[1], migrations));
             }
         }
         return new Snapshot(threads, process[0], process[1]);
@@ -73,6 +94,56 @@ final class ThreadCpu {
             throw new IllegalArgumentException("stat line with " + f.length + " fields after the name: " + stat);
         }
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    /** {voluntary, involuntary} context switches from a status file ({@code -1} for a missing line). */
+    static long[] contextSwitches(String status) {
+        long[] r = {-1, -1};
+        for (String line : status.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon);
+            if (key.equals("voluntary_ctxt_switches")) {
+                r[0] = Long.parseLong(line.substring(colon + 1).trim());
+            } else if (key.equals("nonvoluntary_ctxt_switches")) {
+                r[1] = Long.parseLong(line.substring(colon + 1).trim());
+            }
+        }
+        return r;
+    }
+
+    /** {@code se.nr_migrations} from a sched file, -1 without that line. */
+    static long migrations(String sched) {
+        for (String line : sched.split("\n")) {
+            if (line.startsWith("se.nr_migrations")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The whole machine's CPU from {@code /proc/stat}'s "cpu" line, in ticks: {busy (user, nice,
+     * system, irq, softirq; guest time is inside user), steal, all (busy + idle + iowait + steal)}.
+     */
+    static long[] machine(String procStat) {
+        String first = procStat.substring(0, procStat.indexOf('\n') < 0 ? procStat.length() : procStat.indexOf('\n'));
+        String[] f = first.trim().split(" +");
+        if (!f[0].equals("cpu") || f.length < 9) {
+            throw new IllegalArgumentException("not /proc/stat: " + first);
+        }
+        long user = Long.parseLong(f[1]), nice = Long.parseLong(f[2]), system = Long.parseLong(f[3]);
+        long idle = Long.parseLong(f[4]), iowait = Long.parseLong(f[5]), irq = Long.parseLong(f[6]);
+        long softirq = Long.parseLong(f[7]), steal = Long.parseLong(f[8]);
+        long busy = user + nice + system + irq + softirq;
+        return new long[] {busy, steal, busy + idle + iowait + steal};
+    }
+
+    /** {@link #machine} of this machine now. */
+    static long[] machine() throws IOException {
+        return machine(Files.readString(Path.of("/proc/stat")));
     }
 
     /** The name in a stat line: between the first '(' and the last ')'. */

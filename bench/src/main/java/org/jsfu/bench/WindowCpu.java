@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * attributed ticks is {@link #unattributed} (those threads' time, plus rounding of the kernel's
  * per-thread user/system split; it can be a few ticks below zero).
  *
- * @param groups {user, system} ticks per group, in {@link ThreadCpu#GROUPS} order, then "other"
+ * @param groups {user, system, voluntary, involuntary context switches, CPU migrations} per group (the
+ *     last three only of threads
+ *     alive at both snapshots), in {@link ThreadCpu#GROUPS} order, then "other"
  * @param otherByName ticks of the "other" threads by base name ({@link ThreadCpu#baseName})
  * @param exitedThreads threads alive at the first snapshot and gone at the second
  * @param bornThreads threads alive at the second snapshot only
@@ -22,16 +24,17 @@ record WindowCpu(Map<String, long[]> groups, Map<String, Long> otherByName, long
     static WindowCpu between(ThreadCpu.Snapshot a, ThreadCpu.Snapshot b) {
         Map<String, long[]> groups = new LinkedHashMap<>();
         for (String g : ThreadCpu.GROUPS) {
-            groups.put(g, new long[2]);
+            groups.put(g, new long[5]);
         }
-        groups.put(ThreadCpu.OTHER, new long[2]);
+        groups.put(ThreadCpu.OTHER, new long[5]);
         Map<String, Long> other = new TreeMap<>();
         long attributed = 0;
         int born = 0;
         for (Map.Entry<Long, ThreadCpu.Ticks> e : b.threads().entrySet()) {
             ThreadCpu.Ticks end = e.getValue();
             ThreadCpu.Ticks start = a.threads().get(e.getKey());
-            if (start == null || !start.name().equals(end.name())) {
+            boolean bornHere = start == null || !start.name().equals(end.name());
+            if (bornHere) {
                 start = new ThreadCpu.Ticks(end.name(), 0, 0); // born in the window (or a reused tid)
                 born++;
             }
@@ -40,6 +43,13 @@ record WindowCpu(Map<String, long[]> groups, Map<String, Long> otherByName, long
             long[] g = groups.get(ThreadCpu.group(end.name()));
             g[0] += user;
             g[1] += system;
+            if (!bornHere && start.voluntary() >= 0 && end.voluntary() >= 0) {
+                g[2] += end.voluntary() - start.voluntary();
+                g[3] += end.involuntary() - start.involuntary();
+            }
+            if (!bornHere && start.migrations() >= 0 && end.migrations() >= 0) {
+                g[4] += end.migrations() - start.migrations();
+            }
             if (ThreadCpu.group(end.name()).equals(ThreadCpu.OTHER)) {
                 other.merge(ThreadCpu.baseName(end.name()), user + system, Long::sum);
             }

@@ -56,18 +56,18 @@ class ThreadCpuTest {
     @Test
     void windowAttributesLiveAndBornThreadsAndLeavesExitedOnesUnattributed() {
         ThreadCpu.Snapshot a = new ThreadCpu.Snapshot(Map.of(
-                1L, new ThreadCpu.Ticks("media-loop-0", 100, 50),
+                1L, new ThreadCpu.Ticks("media-loop-0", 100, 50, 1000, 20, 7),
                 2L, new ThreadCpu.Ticks("C2 CompilerThre", 400, 10),
                 3L, new ThreadCpu.Ticks("C2 CompilerThre", 30, 0),
                 4L, new ThreadCpu.Ticks("dtls-1", 5, 5)), 1000, 200);
         ThreadCpu.Snapshot b = new ThreadCpu.Snapshot(Map.of(
-                1L, new ThreadCpu.Ticks("media-loop-0", 160, 90),
+                1L, new ThreadCpu.Ticks("media-loop-0", 160, 90, 1500, 23, 9),
                 2L, new ThreadCpu.Ticks("C2 CompilerThre", 420, 11),
                 5L, new ThreadCpu.Ticks("C1 CompilerThre", 7, 1),
                 4L, new ThreadCpu.Ticks("dtls-1", 8, 5)), 1100, 250);
         // tid 3 exited after 6 more ticks, which only the process total holds
         WindowCpu w = WindowCpu.between(a, b);
-        assertArrayEquals(new long[] {60, 40}, w.groups().get("media-loop"));
+        assertArrayEquals(new long[] {60, 40, 500, 3, 2}, w.groups().get("media-loop"));
         assertEquals(21, w.total("C2 CompilerThre"));
         assertEquals(8, w.total("C1 CompilerThre"));
         assertEquals(3, w.total(ThreadCpu.OTHER));
@@ -76,6 +76,31 @@ class ThreadCpuTest {
         assertEquals(150 - 100 - 21 - 8 - 3, w.unattributed());
         assertEquals(1, w.exitedThreads());
         assertEquals(1, w.bornThreads());
+    }
+
+    @Test
+    void statusGivesContextSwitches() {
+        String status = "Name:\tmedia-loop-0\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t81234\n"
+                + "nonvoluntary_ctxt_switches:\t17\n";
+        assertArrayEquals(new long[] {81234, 17}, ThreadCpu.contextSwitches(status));
+        assertArrayEquals(new long[] {-1, -1}, ThreadCpu.contextSwitches("Name:\tx\n"));
+    }
+
+    @Test
+    void schedGivesMigrations() {
+        String sched = "media-loop-0 (812, #threads: 40)\n---\nse.exec_start   :  41711883.226578\n"
+                + "se.nr_migrations                             :                 4242\nnr_switches : 9\n";
+        assertEquals(4242, ThreadCpu.migrations(sched));
+        assertEquals(-1, ThreadCpu.migrations("nr_switches : 9\n"));
+    }
+
+    @Test
+    void procStatGivesBusyStealAndAll() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        String stat = "cpu  3539051 55637 1226262 3315496 4915 0 99799 2621 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n";
+        long busy = 3539051L + 55637 + 1226262 + 0 + 99799;
+        assertArrayEquals(new long[] {busy, 2621, busy + 3315496 + 4915 + 2621}, ThreadCpu.machine(stat));
+        assertThrows(IllegalArgumentException.class, () -> ThreadCpu.machine("cpu0 1 2 3 4 5 6 7 8\n"));
     }
 
     @Test
