@@ -179,6 +179,90 @@ public final class Floor {
         }
     }
 
+    /**
+     * The shape of the load's sends: {@code batch} 120-byte datagrams per flush of a Netty epoll
+     * {@code DatagramChannel} (one {@code sendmmsg}) to {@code dests} rotating loopback sockets, one per
+     * subscriber, which a separate thread drains by polling them in turn without ever blocking (as
+     * {@code scripts/udp-send-floor.c} and the bench client's {@code --client-receive spin} do), so the
+     * sockets stay near-empty and no send pays a wake-up. Measured as the sending thread's own CPU time
+     * (which includes the loopback delivery), not wall time.
+     *
+     * @return {CPU ns, system-time ns} per datagram ({@code ThreadMXBean} thread CPU and user time; the
+     *     system part has the kernel's tick resolution); NaNs where epoll is unavailable
+     */
+    public static double[] sendmmsgSpinDrainNanos(int count, int batch, int dests) throws Exception {
+        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.epoll.EpollIoHandler.newFactory());
+        DatagramChannel[] sinks = new DatagramChannel[dests];
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread drainer = null;
+        try {
+            InetSocketAddress[] to = new InetSocketAddress[dests];
+            for (int i = 0; i < dests; i++) {
+                sinks[i] = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
+                sinks[i].setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                sinks[i].configureBlocking(false);
+                to[i] = (InetSocketAddress) sinks[i].getLocalAddress();
+            }
+            drainer = new Thread(() -> {
+                ByteBuffer drain = ByteBuffer.allocateDirect(1500);
+                try {
+                    while (!stop.get()) {
+                        for (DatagramChannel s : sinks) {
+                            while (s.receive(drain.clear()) != null) { /* spin: never parks */ }
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "floor-spin-drain");
+            drainer.setDaemon(true);
+            drainer.start();
+            io.netty.channel.Channel ch = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(io.netty.channel.epoll.EpollDatagramChannel.class)
+                    .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(lo, 0)).sync().channel();
+            io.netty.buffer.ByteBuf payload = io.netty.buffer.Unpooled.directBuffer(120).writeZero(120);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            return ch.eventLoop().submit(() -> {
+                double[] r = new double[2];
+                for (int round = 0; round < 2; round++) { // warm-up, then measured
+                    int d = 0;
+                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    long user0 = mx.getCurrentThreadUserTime();
+                    for (int i = 0; i < count; i += batch) {
+                        for (int j = 0; j < batch; j++) {
+                            ch.write(new io.netty.channel.socket.DatagramPacket(payload.retainedDuplicate(), to[d]),
+                                    ch.voidPromise());
+                            d = d + 1 == dests ? 0 : d + 1;
+                        }
+                        ch.flush();
+                    }
+                    long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+                    long user = mx.getCurrentThreadUserTime() - user0;
+                    int sent = (count + batch - 1) / batch * batch;
+                    r[0] = cpu / (double) sent;
+                    r[1] = (cpu - user) / (double) sent;
+                }
+                return r;
+            }).get();
+        } finally {
+            stop.set(true);
+            if (drainer != null) {
+                drainer.join(2000);
+            }
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            for (DatagramChannel s : sinks) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     /** Nanoseconds per SRTP protect of a 120-byte RTP packet (12-byte header + 108 payload). */
     public static double protectNanos(SrtpProfile profile, int count) {
         Random r = new Random(1);
