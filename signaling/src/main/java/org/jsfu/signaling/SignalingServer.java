@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +67,6 @@ public final class SignalingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                // replies written while a read is handled (pong and pong_resp to the
-                                // client's ping + ping_req, ...) leave with one flush, one write(2), when
-                                // the read completes; writes from other threads flush at once as before
-                                .addLast("flush", new FlushConsolidationHandler(
-                                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false))
                                 .addLast("http", new HttpServerCodec())
                                 // API bodies over the limit are refused with 413, chunked or not
                                 .addLast("aggregator", new HttpObjectAggregator(settings.maxApiRequestBodySize(), true))
