@@ -161,6 +161,10 @@ public final class IceAgent {
 
     /** As {@link #expire(long)}, also keeping {@code keep} (a full agent's selected pair). */
     public void expire(long nowMs, InetSocketAddress keep) {
+        if (lastReceived.isEmpty() || lastReceived.size() == 1
+                && (selected != null && lastReceived.containsKey(selected) || keep != null && lastReceived.containsKey(keep))) {
+            return; // nothing but the kept pair (the usual state): no iterator per tick
+        }
         Iterator<Map.Entry<InetSocketAddress, Long>> it = lastReceived.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<InetSocketAddress, Long> e = it.next();

@@ -101,6 +101,8 @@ public final class IceChecklist<L> {
     private int selectionChanges;
     private long nextCheckMs = Long.MIN_VALUE;
     private long nextConsentMs;
+    /** How late a consent check may leave after it is due (the owner polls for it on a tick of that period). */
+    private long consentSlackMs;
     /** When the current pair was selected: consent's 30 s run from here at the earliest. */
     private long selectedAtMs;
     private L outLocal;
@@ -324,20 +326,52 @@ public final class IceChecklist<L> {
         return ((long) TYPE_PREF_PRFLX << 24) | (localPriority & 0xFFFFFF);
     }
 
+    /**
+     * The owner polls for consent checks on a periodic tick of {@code slackMs} instead of a timer at
+     * {@link #nextPollMs}: the drawn consent interval is shortened by that much, so a check that leaves up
+     * to one tick late still keeps RFC 7675 5.1's spacing of 0.8-1.2 of 5 s (4-6 s).
+     */
+    public void setConsentSlackMs(long slackMs) {
+        if (slackMs < 0 || slackMs > CONSENT_INTERVAL_MS * 2 / 5) {
+            throw new IllegalArgumentException("consent slack must be 0-" + CONSENT_INTERVAL_MS * 2 / 5 + " ms: " + slackMs);
+        }
+        consentSlackMs = slackMs;
+    }
+
+    /**
+     * As {@link #nextPollMs} without consent work (the next consent check and the expiry of an unanswered
+     * one, which is never retransmitted): what needs a timer of its own when consent runs on a tick.
+     */
+    public long nextUrgentPollMs(long nowMs) {
+        long next = Long.MAX_VALUE;
+        for (int i = 0, n = txs.size(); i < n; i++) {
+            Tx<L> t = txs.get(i);
+            if (!t.consent) next = Math.min(next, t.nextMs);
+        }
+        if (remoteMac == null || txs.size() >= MAX_TRANSACTIONS) return next;
+        if (hasCheckWork()) next = Math.min(next, Math.max(nowMs, nextCheckMs));
+        return next;
+    }
+
+    private boolean hasCheckWork() {
+        return !triggered.isEmpty() || best(State.WAITING) != null
+                || role.isControlling() && selected == null && nominating == null && best(State.SUCCEEDED) != null;
+    }
+
     /** Earliest time {@link #poll} has something to do, or Long.MAX_VALUE. */
     public long nextPollMs(long nowMs) {
         long next = Long.MAX_VALUE;
         for (Tx<L> t : txs) next = Math.min(next, t.nextMs);
         if (remoteMac == null || txs.size() >= MAX_TRANSACTIONS) return next; // poll starts nothing new when full
-        boolean work = !triggered.isEmpty() || best(State.WAITING) != null
-                || role.isControlling() && selected == null && nominating == null && best(State.SUCCEEDED) != null;
-        if (work) next = Math.min(next, Math.max(nowMs, nextCheckMs));
+        if (hasCheckWork()) next = Math.min(next, Math.max(nowMs, nextCheckMs));
         if (selected != null) next = Math.min(next, Math.max(nextConsentMs, nextCheckMs));
         return next;
     }
 
+    /** RFC 7675 5.1: 0.8-1.2 of 5 s, less the slack a tick-driven owner may add ({@link #setConsentSlackMs}). */
     private long consentInterval() {
-        return (long) (CONSENT_INTERVAL_MS * (0.8 + 0.4 * random.nextDouble()));
+        long min = CONSENT_INTERVAL_MS * 4 / 5;
+        return min + (long) ((CONSENT_INTERVAL_MS * 2 / 5 - consentSlackMs) * random.nextDouble());
     }
 
     /** RFC 8445 6.1.2.3: 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0), G the controlling side's priority. */

@@ -85,6 +85,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private final Map<String, DownTrack> downs = new HashMap<>();
     /** The same DownTracks, for allocation-free iteration on RTCP. */
     private final List<DownTrack> downList = new ArrayList<>();
+    /** Video DownTracks in {@link #downList}: the only ones that wait for key frames. */
+    private int videoDowns;
     private int nextMid = 1;
     private int offerId;
     private long offerVersion;
@@ -122,21 +124,26 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (ensureSubscriber() && offerId == 0) {
             negotiate();
         }
-        // one shared timer per loop and period for every session (not one timer task per session)
+        // one shared timer per loop and period for every session (not one timer task per session); the
+        // 50 ms publisher feedback timer only for sessions with a publisher PC (onPublisherOffer)
         room.loop().every(TICK_MS).add(this::tick);
-        room.loop().every(PublisherFeedback.TICK_MS).add(this::rtcpTick);
     }
 
     /** Creates the subscriber PC on first need; false when this participant may not subscribe. */
     private boolean ensureSubscriber() {
         if (sub == null && !closed && participant.permission().canSubscribe()) {
             sub = plane.newTransport("sub:" + participant.identity(), room, this, true);
+            sub.driveConsentFromTick(TICK_MS);
             outMedia.add(OutgoingMedia.dataChannels("0"));
         }
         return sub != null;
     }
 
-    /** Every {@link #TICK_MS} on the loop; false (leave the timer) once closed. */
+    /**
+     * Every {@link #TICK_MS} on the loop: consent, data channels, keyframe waits, the answer timeout, and
+     * the subscriber PC's sender reports (due once a second: every other tick); false (leave the timer)
+     * once closed.
+     */
     private boolean tick(long now) {
         if (closed) {
             return false;
@@ -146,12 +153,17 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         if (sub != null) {
             sub.tick(now);
+            if (sub.isConnected()) {
+                subRtcp.tick(subRtcpOut, downList, now, System.currentTimeMillis());
+            }
         }
         data.tick();
-        for (int i = 0, n = downList.size(); i < n; i++) { // indexed: no iterator per tick
-            DownTrack d = downList.get(i);
-            if (d.waitingForKeyframe()) {
-                d.requestKeyframe(now);
+        if (videoDowns > 0) { // only video DownTracks wait for key frames
+            for (int i = 0, n = downList.size(); i < n; i++) { // indexed: no iterator per tick
+                DownTrack d = downList.get(i);
+                if (d.waitingForKeyframe()) {
+                    d.requestKeyframe(now);
+                }
             }
         }
         if (offerInFlight && now - offerSentNanos > ANSWER_TIMEOUT_NANOS) {
@@ -173,6 +185,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         try {
             if (pub == null) {
                 pub = plane.newTransport("pub:" + participant.identity(), room, this, false);
+                pub.driveConsentFromTick(TICK_MS);
+                room.loop().every(PublisherFeedback.TICK_MS).add(this::publisherRtcpTick);
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
@@ -531,6 +545,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 RANDOM.nextInt() & 0x7fffffffL);
         downs.put(track.sid(), d);
         downList.add(d);
+        if (up.video) {
+            videoDowns++;
+        }
         up.downs.add(d);
         long s = ssrc & 0xffffffffL;
         outMedia.add(up.video
@@ -558,6 +575,9 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             return;
         }
         downList.remove(d);
+        if (d.up.video) {
+            videoDowns--;
+        }
         d.up.downs.remove(d);
         for (int i = 0; i < outMedia.size(); i++) {
             OutgoingMedia m = outMedia.get(i);
@@ -707,16 +727,16 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
     }
 
-    /** RTCP timers: publisher feedback every 50 ms, reports once a second; false once closed. */
-    private boolean rtcpTick(long now) {
+    /**
+     * Publisher feedback every {@link PublisherFeedback#TICK_MS} (TWCC, NACK; the receiver report once a
+     * second), from the publisher PC's creation on; false (leave the timer) once closed.
+     */
+    private boolean publisherRtcpTick(long now) {
         if (closed) {
             return false;
         }
-        if (pub != null && pub.isConnected()) {
+        if (pub.isConnected()) {
             pubFeedback.tick(pubRtcpOut, ssrcTracks, ssrcLayers, ssrcCount, now, subscriberRttMs());
-        }
-        if (sub != null && sub.isConnected()) {
-            subRtcp.tick(subRtcpOut, downList, now, System.currentTimeMillis());
         }
         return true;
     }
@@ -838,6 +858,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         downs.clear();
         data.close();
         downList.clear();
+        videoDowns = 0;
         if (pub != null) {
             pub.close();
         }

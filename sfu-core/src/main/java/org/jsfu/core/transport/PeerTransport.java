@@ -78,6 +78,10 @@ public final class PeerTransport {
     private final IceChecklist<Object> checks;
     private final Timer timer;
     private long iceTimerAtMs = Long.MAX_VALUE;
+    /** Full ICE: consent checks are polled from {@link #tick} (see {@link #driveConsentFromTick}). */
+    private boolean consentByTick;
+    /** Full ICE with {@link #consentByTick}: when the checklist has something due ({@link IceChecklist#nextPollMs}). */
+    private long iceDueMs = Long.MAX_VALUE;
     private int loggedSelections;
     private final Listener listener;
     private final byte[] stunOut = new byte[512];
@@ -489,7 +493,13 @@ public final class PeerTransport {
         if (checks == null || closed) {
             return;
         }
-        long next = checks.nextPollMs(nowMs);
+        long next;
+        if (consentByTick) {
+            iceDueMs = checks.nextPollMs(nowMs);
+            next = checks.nextUrgentPollMs(nowMs); // consent waits for the tick
+        } else {
+            next = checks.nextPollMs(nowMs);
+        }
         if (next == Long.MAX_VALUE || next >= iceTimerAtMs) {
             return;
         }
@@ -578,12 +588,36 @@ public final class PeerTransport {
         }
     }
 
-    /** On the loop, periodically: ICE consent (RFC 7675): no checks for 30 s means the peer is gone. */
+    /**
+     * Full ICE: our consent checks (RFC 7675 5.1, every 4-6 s on the selected pair) are sent from
+     * {@link #tick}, called every {@code tickMs} on the loop, instead of from a timer task of this
+     * transport's own: with hundreds of PCs on a loop those were a timer and a loop wake-up each per check
+     * (and one more for the check's expiry). Connectivity checks and their retransmissions keep their
+     * timer (RFC 8445 14 pacing). The consent interval is drawn 1.1 {@code tickMs} shorter so a check sent up
+     * to one (late) tick after it was due keeps the RFC's spacing. Call once, before the remote description; no-op in lite mode.
+     */
+    public void driveConsentFromTick(long tickMs) {
+        if (checks != null) {
+            checks.setConsentSlackMs(tickMs + tickMs / 10); // a tick, and a shared timer's lateness
+            consentByTick = true;
+        }
+    }
+
+    /**
+     * On the loop, periodically: full ICE consent checks when {@link #driveConsentFromTick} and one is due;
+     * ICE consent (RFC 7675): no checks for 30 s means the peer is gone.
+     */
     public void tick(long nowNanos) {
-        if (closed || !connected) {
+        if (closed) {
             return;
         }
         long nowMs = nowNanos / 1_000_000;
+        if (consentByTick && iceDueMs <= nowMs) {
+            runChecks(nowMs);
+        }
+        if (!connected) {
+            return;
+        }
         ice.expire(nowMs, checks == null ? null : checks.selectedRemote());
         prunePaths();
         // Before a pair is selected (DTLS may complete first), consent is judged on the latest check
@@ -603,6 +637,9 @@ public final class PeerTransport {
 
     /** Forgets paths whose pair ICE dropped (closing their TCP connections), keeping the current one. */
     void prunePaths() {
+        if (paths.size() == 1 && path != null && paths.get(path.remote()) == path) {
+            return; // the usual state: only the current path, which is kept (no iterator per tick)
+        }
         for (var it = paths.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getValue() != path && !ice.isValid(e.getKey())

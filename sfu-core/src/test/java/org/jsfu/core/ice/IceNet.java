@@ -40,6 +40,13 @@ final class IceNet {
         final IceChecklist<String> checks;
         final byte[] out = new byte[1500];
         int requestsSent;
+        /** A tick-driven owner polls every this many ms (from the time it is set); 0: every step of {@link #run}. */
+        long pollPeriodMs;
+        private long nextPollAtMs;
+        /** Polls right after answering a check too, as PeerTransport does (off the tick). */
+        boolean pollOnRequest;
+        /** When each request left (checks, retransmissions, consent). */
+        final List<Long> sentAtMs = new ArrayList<>();
 
         Node(InetSocketAddress addr, IceCredentials cred, IceRole role, long seed, boolean checking) {
             this.addr = addr;
@@ -72,12 +79,23 @@ final class IceNet {
                 checks.onRequest(BASE, from, HOST_PRIORITY, agent.lastCheckPriority(), agent.lastCheckNominated(), nowMs);
             }
             send(addr, from, resp);
+            if (success && pollOnRequest) pollNow();
         }
 
         void poll() {
+            if (pollPeriodMs == 0) {
+                pollNow();
+            } else if (nowMs >= nextPollAtMs) {
+                nextPollAtMs = nowMs + pollPeriodMs;
+                pollNow();
+            }
+        }
+
+        void pollNow() {
             if (checks == null) return;
             for (int n; (n = checks.poll(nowMs, out)) > 0; ) {
                 requestsSent++;
+                sentAtMs.add(nowMs);
                 send(addr, checks.polledRemote(), Arrays.copyOf(out, n));
             }
         }

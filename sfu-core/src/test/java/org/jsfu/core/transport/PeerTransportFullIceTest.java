@@ -3,6 +3,7 @@ package org.jsfu.core.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -127,6 +128,40 @@ class PeerTransportFullIceTest {
         InetSocketAddress me = (InetSocketAddress) browser.getLocalSocketAddress();
         assertTrue(waitFor(() -> me.equals(transport.checklist().selectedRemote())));
         assertEquals(server(), browserAgent.selectedAddress(), "the controlled side saw the nomination");
+    }
+
+    /**
+     * {@link PeerTransport#driveConsentFromTick}: once the pair is selected, our consent check (RFC 7675 5.1)
+     * leaves from {@link PeerTransport#tick} when one is due (time is the tick's parameter here), not from a
+     * timer of the transport's own.
+     */
+    @Test
+    void consentCheckLeavesFromTheTickOnceDue() throws Exception {
+        open(true);
+        onLoop(() -> { transport.driveConsentFromTick(500); return null; });
+        onLoop(() -> { transport.setRemote(browserIce.ufrag(), browserIce.pwd(), DtlsIdentity.generate().fingerprintSha256()); return null; });
+        sendCheck(false, 1);
+        boolean nominated = false;
+        for (int i = 0; i < 20 && !nominated; i++) {
+            StunMessage req = receiveRequest();
+            nominated = req.useCandidate();
+            answer(req);
+        }
+        assertTrue(nominated);
+        InetSocketAddress me = (InetSocketAddress) browser.getLocalSocketAddress();
+        assertTrue(waitFor(() -> me.equals(transport.checklist().selectedRemote())));
+        long answered = onLoop(() -> transport.checklist().selectedLastResponseMs());
+        long now = System.nanoTime();
+        onLoop(() -> { transport.tick(now); return null; }); // nothing due yet: the first consent check is 4-6 s away
+        browser.setSoTimeout(300);
+        assertThrows(AssertionError.class, this::receiveRequest, "no check before consent is due");
+        browser.setSoTimeout(3000);
+        onLoop(() -> { transport.tick(now + 6_000_000_000L); return null; });
+        StunMessage consent = receiveRequest();
+        assertTrue(consent.hasIceControlling());
+        assertFalse(consent.useCandidate(), "a consent check nominates nothing");
+        answer(consent);
+        assertTrue(waitFor(() -> transport.checklist().selectedLastResponseMs() > answered), "its response counts");
     }
 
     /** Controlled: the browser's nomination moves media at once; our own check on the pair confirms it later. */
