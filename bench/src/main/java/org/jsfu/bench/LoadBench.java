@@ -461,9 +461,8 @@ public final class LoadBench {
 
     /** utime + stime of {@code pid} in clock ticks (proc(5): fields 14 and 15 of /proc/pid/stat). */
     static long cpuTicks(long pid) throws IOException {
-        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long[] us = ThreadCpu.userSystem(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        return us[0] + us[1];
     }
 
     static double clockTicksPerSecond() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsWarmUp;
 import org.jsfu.core.ice.IceCandidates;
@@ -122,7 +123,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     public static final int MAX_MAPPED_SSRCS = WebRtcSession.MAX_SSRCS;
 
     /** Forwarded packets that subscribers' transport-wide feedback reported received (all sessions). */
-    final java.util.concurrent.atomic.LongAdder downlinkAcked = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder downlinkAcked = new LongAdder();
 
     /** Forwarded packets that subscribers' transport-wide feedback (RTPFB FMT 15) reported received, so far. */
     public long downlinkPacketsAcked() {

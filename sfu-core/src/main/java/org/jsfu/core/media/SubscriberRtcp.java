@@ -1,6 +1,7 @@
 package org.jsfu.core.media;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.jsfu.core.rtcp.Fir;
 import org.jsfu.core.rtcp.Nack;
 import org.jsfu.core.rtcp.Pli;
@@ -46,7 +47,7 @@ final class SubscriberRtcp {
     }
 
     /** @param ackedTotal counts the packets transport-wide feedback acknowledged (may be null) */
-    SubscriberRtcp(byte[] cnameUtf8, java.util.concurrent.atomic.LongAdder ackedTotal) {
+    SubscriberRtcp(byte[] cnameUtf8, LongAdder ackedTotal) {
         this.cname = cnameUtf8;
         this.bwe = new DownlinkBwe(ackedTotal);
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,25 +229,7 @@ public final class Participant {
      * track-updated path). Returns the track's info, or null when unknown.
      */
     public TrackInfo setLayerSsrc(String trackSid, String mime, String rid, int quality, long ssrc) {
-        room.checkLoop();
-        TrackInfo t = published.get(trackSid);
-        if (t != null) {
-            TrackInfo nt = t.withLayerSsrc(mime, rid, quality, ssrc);
-            if (nt != t) {
-                published.put(trackSid, nt);
-                version++;
-                room.broadcast(this);
-            }
-            return nt;
-        }
-        for (TrackInfo p : pending.values()) {
-            if (p.sid().equals(trackSid)) {
-                TrackInfo np = p.withLayerSsrc(mime, rid, quality, ssrc);
-                pending.put(p.cid(), np);
-                return np;
-            }
-        }
-        return null;
+        return updateTrack(trackSid, t -> t.withLayerSsrc(mime, rid, quality, ssrc), true);
     }
 
     /**
@@ -255,16 +238,31 @@ public final class Participant {
      * out with the next participant update. Returns the track's info, or null when unknown.
      */
     public TrackInfo setLayerRepairSsrc(String trackSid, long ssrc, long repairSsrc) {
+        return updateTrack(trackSid, t -> t.withLayerRepairSsrc(ssrc, repairSsrc), false);
+    }
+
+    /**
+     * Applies {@code change} to the published or pending track {@code trackSid}; a changed published track
+     * bumps the version and, with {@code broadcast}, goes to everybody. Returns the new info, or null when
+     * no such track.
+     */
+    private TrackInfo updateTrack(String trackSid, UnaryOperator<TrackInfo> change, boolean broadcast) {
         room.checkLoop();
         TrackInfo t = published.get(trackSid);
         if (t != null) {
-            TrackInfo nt = t.withLayerRepairSsrc(ssrc, repairSsrc);
-            published.put(trackSid, nt);
+            TrackInfo nt = change.apply(t);
+            if (nt != t) {
+                published.put(trackSid, nt);
+                if (broadcast) {
+                    version++;
+                    room.broadcast(this);
+                }
+            }
             return nt;
         }
         for (TrackInfo p : pending.values()) {
             if (p.sid().equals(trackSid)) {
-                TrackInfo np = p.withLayerRepairSsrc(ssrc, repairSsrc);
+                TrackInfo np = change.apply(p);
                 pending.put(p.cid(), np);
                 return np;
             }
