@@ -4,6 +4,15 @@ import { AudioStream, Room, RoomEvent, TrackKind, VideoStream } from '@livekit/r
 import { SampleRing } from './tone.mjs';
 
 const SAMPLE_RATE = 48000;
+/**
+ * Audio frame length asked of rtc-node. Its default, 10 ms, is 100 FFI events a second per track, and
+ * rtc-node hands every FFI event to every Room and stream listener of the process (each Room takes an
+ * async lock per event; under node:test's async hook every promise costs a destroy hook). With 20
+ * subscribers the JS thread fell behind on 2 loaded cores and the one FFI event queue, which room events
+ * share with the frames, grew by seconds a minute (25 s measured), so ParticipantDisconnected and even
+ * connect callbacks arrived late. 100 ms frames cut that traffic tenfold; the meters keep 500 ms anyway.
+ */
+const AUDIO_FRAME_MS = 100;
 
 /** Reads a ReadableStream until cancelled, handing each chunk to onChunk. */
 function drain(stream, onChunk) {
@@ -25,7 +34,7 @@ function drain(stream, onChunk) {
 /** Measures audio frames (RMS, tone frequency) from any rtc-node audio track, local or remote. */
 export function measureAudioTrack(track) {
   const ring = new SampleRing(SAMPLE_RATE / 2); // last 500 ms
-  const d = drain(new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 }), (f) => ring.push(f.data));
+  const d = drain(new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1, frameSizeMs: AUDIO_FRAME_MS }), (f) => ring.push(f.data));
   return { stats: () => ring.measure(SAMPLE_RATE), cancel: d.cancel };
 }
 
@@ -48,7 +57,7 @@ export class NodeSubscriber {
     this.meters = new Map(); // track sid -> { identity, kind, meter }
     const r = this.room;
     r.on(RoomEvent.ParticipantConnected, (p) => this.events.push({ type: 'participantConnected', identity: p.identity }));
-    r.on(RoomEvent.ParticipantDisconnected, (p) => this.events.push({ type: 'participantDisconnected', identity: p.identity }));
+    r.on(RoomEvent.ParticipantDisconnected, (p) => this.events.push({ type: 'participantDisconnected', identity: p.identity, at: Date.now() }));
     r.on(RoomEvent.TrackMuted, (pub, p) => this.events.push({ type: 'trackMuted', identity: p?.identity, trackSid: pub?.sid }));
     r.on(RoomEvent.TrackUnmuted, (pub, p) => this.events.push({ type: 'trackUnmuted', identity: p?.identity, trackSid: pub?.sid }));
     r.on(RoomEvent.TrackSubscribed, (track, pub, p) => {
@@ -57,7 +66,8 @@ export class NodeSubscriber {
       this.meters.set(pub.sid, { identity: p.identity, kind, meter });
       this.events.push({ type: 'trackSubscribed', identity: p.identity, trackSid: pub.sid, kind });
     });
-    r.on(RoomEvent.TrackUnsubscribed, (track, pub) => {
+    r.on(RoomEvent.TrackUnsubscribed, (track, pub, p) => {
+      this.events.push({ type: 'trackUnsubscribed', identity: p?.identity, trackSid: pub.sid, at: Date.now() });
       this.meters.get(pub.sid)?.meter.cancel();
       this.meters.delete(pub.sid);
     });
@@ -83,6 +93,16 @@ export class NodeSubscriber {
       video,
       events: this.events,
     };
+  }
+
+  /**
+   * Round trip of an async FFI request (session stats): how far this process's FFI event queue, which
+   * room events share with every stream's frames, is behind. Tells a slow server from a slow test client.
+   */
+  async eventLagMs() {
+    const t = Date.now();
+    await this.room.getRtcStats();
+    return Date.now() - t;
   }
 
   async leave() {

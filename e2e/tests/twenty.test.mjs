@@ -37,13 +37,16 @@ describe(`one publisher, ${SUBSCRIBERS} rtc-node subscribers`, () => {
     await dispose();
   });
 
-  /** Waits until every subscriber satisfies check; the error lists the ones that do not. */
-  async function allUntil(check, what, timeoutMs) {
+  const media = (st) => `${st.label}: audio=${JSON.stringify(st.audio)} video=${JSON.stringify(st.video)}`;
+
+  /** Waits until every subscriber satisfies check; the error lists (with describe) the ones that do not. */
+  async function allUntil(check, what, timeoutMs, describe = media) {
     await pollUntil(() => subs.map((s) => s.stats()), (all) => all.every(check), { what, timeoutMs })
-      .catch((e) => {
-        const bad = subs.map((s) => s.stats()).filter((st) => !check(st))
-          .map((st) => `${st.label}: audio=${JSON.stringify(st.audio)} video=${JSON.stringify(st.video)}`);
-        e.message = `${what}: ${bad.length}/${subs.length} subscribers fail\n${bad.slice(0, 5).join('\n')}`;
+      .catch(async (e) => {
+        const bad = subs.map((s) => s.stats()).filter((st) => !check(st)).map(describe);
+        const lag = await subs[0].eventLagMs().catch((err) => `unknown (${err.message})`);
+        e.message = `${what}: ${bad.length}/${subs.length} subscribers fail (rtc-node event queue lag ${lag} ms)\n`
+          + bad.slice(0, 5).join('\n');
         throw e;
       });
   }
@@ -72,11 +75,17 @@ describe(`one publisher, ${SUBSCRIBERS} rtc-node subscribers`, () => {
     }
   });
 
-  test('the publisher leaves: every subscriber sees ParticipantDisconnected', async () => {
+  test('the publisher leaves: every subscriber sees ParticipantDisconnected', async (t) => {
     assert.equal(subs.length, SUBSCRIBERS, 'not every subscriber joined');
     assert.ok(subs.every((s) => s.stats().connected), 'not every subscriber is connected');
+    // A late event means a slow server or a test process behind on its own FFI events; this tells which.
+    t.diagnostic(`rtc-node event queue lag before the leave: ${await subs[0].eventLagMs()} ms`);
+    const left = Date.now();
     await pageLk.leave(pub);
-    await allUntil((s) => s.events.some((e) => e.type === 'participantDisconnected' && e.identity === 'pub'),
-      'ParticipantDisconnected at every subscriber', 20000);
+    const sawLeave = (e) => e.type === 'participantDisconnected' && e.identity === 'pub';
+    await allUntil((s) => s.events.some(sawLeave), 'ParticipantDisconnected at every subscriber', 20000,
+      (st) => `${st.label}: connected=${st.connected} remote=${st.remote} events=${JSON.stringify(st.events.slice(-4))}`);
+    const after = subs.map((s) => s.events.find(sawLeave).at - left).sort((a, b) => a - b);
+    t.diagnostic(`ParticipantDisconnected after the leave began: min ${after[0]} ms, max ${after[after.length - 1]} ms`);
   });
 });
