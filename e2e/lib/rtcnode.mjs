@@ -105,9 +105,14 @@ export class NodeSubscriber {
     return Date.now() - t;
   }
 
-  async leave() {
+  /** Stops reading frames (the tracks stay subscribed); tracks subscribed later are measured again. */
+  async stopMeters() {
     for (const m of this.meters.values()) await m.meter.cancel();
     this.meters.clear();
+  }
+
+  async leave() {
+    await this.stopMeters();
     await this.room.disconnect();
   }
 }
