@@ -98,10 +98,13 @@ export class NodeSubscriber {
   /**
    * Round trip of an async FFI request (session stats): how far this process's FFI event queue, which
    * room events share with every stream's frames, is behind. Tells a slow server from a slow test client.
+   * Gives up after limitMs (the result is then at least limitMs).
    */
-  async eventLagMs() {
+  async eventLagMs(limitMs = 30000) {
     const t = Date.now();
-    await this.room.getRtcStats();
+    let timer;
+    const limit = new Promise((resolve) => { timer = setTimeout(resolve, limitMs); });
+    await Promise.race([this.room.getRtcStats(), limit]).finally(() => clearTimeout(timer));
     return Date.now() - t;
   }
 
