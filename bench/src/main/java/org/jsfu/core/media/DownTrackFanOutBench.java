@@ -22,12 +22,11 @@ import org.jsfu.core.transport.PeerTransport;
  * only calls that the server's own loop makes.
  *
  * <p>Run: {@code java -cp sfu-core/target/classes:bench/target/classes:<deps> org.jsfu.core.media.DownTrackFanOutBench
- * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15]}
+ * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15] [fanOuts 2000]} ({@code fanOuts} per round; the JIT
+ * warm-up evicts at most 1 MB, so a cold run, e.g. {@code 65536 15 200}, takes seconds, not minutes).
  */
 public final class DownTrackFanOutBench {
     static volatile long sink;
-
-    private DownTrackFanOutBench() {}
 
     /** One subscriber PC: protects in place and queues the datagram, as WebRtcSession/PeerTransport do. */
     private static final class Sub implements TrackSubscriber {
@@ -58,14 +57,21 @@ public final class DownTrackFanOutBench {
         public void removeDownTrack(String trackSid) {}
     }
 
-    public static void main(String[] args) {
-        int subs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        int pubs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int evictKb = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+    private final UpTrack[] ups;
+    private final byte[][] pkts;
+    private final RtpPacket[] in;
+    private final byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
+    private final byte[] evict;
+    private final byte[] warmEvict;
+    private final int subs;
+    private final long[] clock = {1_000_000_000L};
+
+    /** Builds the room: {@code subs} subscribers of {@code pubs} tracks; {@code evictKb} written between fan-outs. */
+    public DownTrackFanOutBench(int subs, int pubs, int evictKb) {
+        this.subs = subs;
         SrtpProfile prof = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
         byte[][] batch = new byte[64][1500];
-        UpTrack[] ups = new UpTrack[pubs];
+        ups = new UpTrack[pubs];
         for (int k = 0; k < pubs; k++) {
             ups[k] = new UpTrack("TR_" + k, "PA_" + k, false, Codec.opus(111, false), ssrc -> { }, 1);
             ups[k].addLayer(0, 0x1000 + k);
@@ -84,22 +90,39 @@ public final class DownTrackFanOutBench {
                 ups[k].downs.add(d);
             }
         }
-        byte[][] pkts = new byte[pubs][];
-        RtpPacket[] in = new RtpPacket[pubs];
+        pkts = new byte[pubs][];
+        in = new RtpPacket[pubs];
         for (int k = 0; k < pubs; k++) {
             pkts[k] = publisherPacket(0x1000 + k);
             in[k] = new RtpPacket();
         }
-        byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
-        byte[] evict = new byte[evictKb * 1024];
-        int fanOuts = 2000;
-        long[] clock = {1_000_000_000L};
-        for (int w = 0; w < 10; w++) round(ups, pkts, in, scratch, evict, fanOuts, clock, null);
+        evict = new byte[evictKb * 1024];
+        warmEvict = evictKb > 1024 ? new byte[1024 * 1024] : evict; // the JIT warm-up need not be cold
+    }
+
+    /** Untimed fan-outs for the JIT, evicting at most 1 MB between them. */
+    public void warmUp(int fanOuts) {
+        round(ups, pkts, in, scratch, warmEvict, fanOuts, clock, null);
+    }
+
+    /** {@code fanOuts} fan-outs with the full eviction between them; returns ns per forwarded packet. */
+    public double timedRound(int fanOuts) {
+        long[] timed = new long[1];
+        round(ups, pkts, in, scratch, evict, fanOuts, clock, timed);
+        return timed[0] / (double) ((long) fanOuts * subs);
+    }
+
+    public static void main(String[] args) {
+        int subs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int pubs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int evictKb = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+        int fanOuts = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
+        DownTrackFanOutBench b = new DownTrackFanOutBench(subs, pubs, evictKb);
+        b.warmUp(22_000);
         double[] ns = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            long[] timed = new long[1];
-            round(ups, pkts, in, scratch, evict, fanOuts, clock, timed);
-            ns[r] = timed[0] / (double) ((long) fanOuts * subs);
+            ns[r] = b.timedRound(fanOuts);
         }
         Arrays.sort(ns);
         System.out.printf("java %s, %d subscribers x %d publishers, %d KB evicted between fan-outs%n",
