@@ -49,6 +49,11 @@ public final class DownTrackFanOutBench {
         }
 
         @Override
+        public int touch() {
+            return srtp.touch() + batch.length;
+        }
+
+        @Override
         public long sendClockNanos(long fallback) {
             return System.nanoTime();
         }

@@ -234,6 +234,15 @@ final class DownTrack {
      * it only when it is of the chosen layer; a switch happens on a key frame of the new layer, and a key
      * frame is asked for while one is wanted.
      */
+    /**
+     * Reads (only) the state {@link #forward} will read for a packet of {@code extSeq}, so that a first pass
+     * over all DownTracks has the cache misses of many subscribers in flight at once instead of one
+     * subscriber's chain at a time. Returns a value derived from the reads so the JIT keeps them.
+     */
+    int touch(long extSeq) {
+        return rewriter.touch(extSeq) + session.touch();
+    }
+
     void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, long nowNanos, byte[] scratch) {
         if (!negotiated || disabled) {
             return;

@@ -14,6 +14,11 @@ interface TrackSubscriber {
         return fallback;
     }
 
+    /** Reads the state {@link #sendRtp} will use (see {@link DownTrack#touch}); returns a value to keep the reads. */
+    default int touch() {
+        return 0;
+    }
+
     /** The track went away: drop the subscription and renegotiate. */
     void removeDownTrack(String trackSid);
 }

@@ -212,6 +212,9 @@ public final class UpTrack {
     }
 
     /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
+    /** Keeps {@link DownTrack#touch}'s reads from being optimised away. */
+    int touched;
+
     void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
         onRtp(p, layer, nowNanos, scratch, false);
     }
@@ -242,6 +245,11 @@ public final class UpTrack {
                 speaker.observe(AudioLevel.level(packed));
             }
         }
+        int warm = 0;
+        for (int i = 0, n = downs.size(); i < n; i++) {
+            warm += downs.get(i).touch(extSeq);
+        }
+        touched = warm;
         for (int i = 0, n = downs.size(); i < n; i++) {
             downs.get(i).forward(p, layer, extSeq, key, flowing, nowNanos, scratch);
         }

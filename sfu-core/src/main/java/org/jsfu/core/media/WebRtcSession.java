@@ -696,6 +696,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     @Override
+    public int touch() {
+        return sub == null ? 0 : sub.touchSend();
+    }
+
+    @Override
     public long sendClockNanos(long fallback) {
         return System.nanoTime();
     }

@@ -153,6 +153,13 @@ public final class RtpRewriter {
     }
 
     /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
+    /** Reads the slots {@link #decide} and {@link #apply} use for {@code srcExtSeq} (cache warming). */
+    public int touch(long srcExtSeq) {
+        int i = (int) srcExtSeq & mask;
+        int o = (int) (outHighest + 1) & mask;
+        return (int) srcKey[i] + srcState[i] + (int) outKey[o] + (int) outTsOffset[o];
+    }
+
     public long decide(RtpPacket p, long srcExtSeq, long nowMs) {
         if (paused) {
             return pack(DROP_PAUSED, 0, 0, 0);

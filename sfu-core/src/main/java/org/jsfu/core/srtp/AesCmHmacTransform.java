@@ -68,6 +68,11 @@ final class AesCmHmacTransform extends SrtpTransform {
     int tagLength() { return TAG; }
 
     @Override
+    int touch() {
+        return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + rtpEcb.getBlockSize() + rtpMac.touch();
+    }
+
+    @Override
     int protectRtp(byte[] b, int off, int hdrLen, int len, int ssrc, long index) {
         xorKeystream(rtpEcb, rtpSalt, ssrc, index, b, off + hdrLen, len - hdrLen);
         // Section 4.2: authenticated portion || ROC.

@@ -31,6 +31,10 @@ final class HmacSha1 {
         md.update(ipad); // ready for the first message
     }
 
+    int touch() {
+        return ipad[0] + opad[0] + inner[0] + md.getDigestLength();
+    }
+
     void update(byte[] b, int off, int len) {
         md.update(b, off, len);
     }

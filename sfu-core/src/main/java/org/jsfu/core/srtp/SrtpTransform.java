@@ -6,6 +6,11 @@ package org.jsfu.core.srtp;
  * All methods work in place and allocate nothing on the packet path.
  */
 abstract class SrtpTransform {
+    /** Reads the key state protectRtp uses (cache warming). */
+    int touch() {
+        return 0;
+    }
+
     /** Bytes of authentication tag appended to SRTP and SRTCP packets. */
     abstract int tagLength();
 

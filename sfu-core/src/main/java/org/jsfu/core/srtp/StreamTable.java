@@ -52,4 +52,10 @@ final class StreamTable {
     }
 
     int size() { return size; }
+
+    int touch() {
+        int h = size;
+        for (int i = 0; i < size; i++) h += slots[i].ssrc;
+        return h;
+    }
 }
