@@ -211,10 +211,10 @@ public final class UpTrack {
         activity.setScreenShare(screenShare);
     }
 
-    /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
     /** Keeps {@link DownTrack#touch}'s reads from being optimised away. */
     int touched;
 
+    /** A decrypted packet of layer {@code layer}; offers it to every subscriber and the taps. */
     void onRtp(RtpPacket p, int layer, long nowNanos, byte[] scratch) {
         onRtp(p, layer, nowNanos, scratch, false);
     }
