@@ -230,11 +230,6 @@ final class DownTrack {
     }
 
     /**
-     * A packet of layer {@code layer} ({@code flowing}: the layers sending lately, as bits). Video forwards
-     * it only when it is of the chosen layer; a switch happens on a key frame of the new layer, and a key
-     * frame is asked for while one is wanted.
-     */
-    /**
      * Reads (only) the state {@link #forward} will read for a packet of {@code extSeq}, so that a first pass
      * over all DownTracks has the cache misses of many subscribers in flight at once instead of one
      * subscriber's chain at a time. Returns a value derived from the reads so the JIT keeps them.
@@ -243,6 +238,11 @@ final class DownTrack {
         return rewriter.touch(extSeq) + session.touch();
     }
 
+    /**
+     * A packet of layer {@code layer} ({@code flowing}: the layers sending lately, as bits). Video forwards
+     * it only when it is of the chosen layer; a switch happens on a key frame of the new layer, and a key
+     * frame is asked for while one is wanted.
+     */
     void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, long nowNanos, byte[] scratch) {
         if (!negotiated || disabled) {
             return;

@@ -152,7 +152,6 @@ public final class RtpRewriter {
         pendingTsMap = tsMap;
     }
 
-    /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
     /** Reads the slots {@link #decide} and {@link #apply} use for {@code srcExtSeq} (cache warming). */
     public int touch(long srcExtSeq) {
         int i = (int) srcExtSeq & mask;
@@ -160,6 +159,7 @@ public final class RtpRewriter {
         return (int) srcKey[i] + srcState[i] + (int) outKey[o] + (int) outTsOffset[o];
     }
 
+    /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
     public long decide(RtpPacket p, long srcExtSeq, long nowMs) {
         if (paused) {
             return pack(DROP_PAUSED, 0, 0, 0);
