@@ -49,8 +49,8 @@ public final class DownTrackFanOutBench {
         }
 
         @Override
-        public int touch() {
-            return srtp.touch() + batch.length;
+        public int touch(int ssrc) {
+            return srtp.touch(ssrc) + batch.length;
         }
 
         @Override

@@ -235,7 +235,7 @@ final class DownTrack {
      * subscriber's chain at a time. Returns a value derived from the reads so the JIT keeps them.
      */
     int touch(long extSeq) {
-        return rewriter.touch(extSeq) + session.touch();
+        return rewriter.touch(extSeq) + session.touch(outSsrc);
     }
 
     /**

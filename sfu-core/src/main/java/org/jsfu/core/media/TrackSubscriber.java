@@ -14,8 +14,11 @@ interface TrackSubscriber {
         return fallback;
     }
 
-    /** Reads the state {@link #sendRtp} will use (see {@link DownTrack#touch}); returns a value to keep the reads. */
-    default int touch() {
+    /**
+     * Reads the state {@link #sendRtp} will use for a packet of {@code ssrc} (see {@link DownTrack#touch});
+     * returns a value to keep the reads.
+     */
+    default int touch(int ssrc) {
         return 0;
     }
 

@@ -696,8 +696,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     @Override
-    public int touch() {
-        return sub == null ? 0 : sub.touchSend();
+    public int touch(int ssrc) {
+        return sub == null ? 0 : sub.touchSend(ssrc);
     }
 
     @Override

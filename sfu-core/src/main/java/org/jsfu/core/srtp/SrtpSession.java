@@ -74,9 +74,12 @@ public final class SrtpSession {
     /** Bytes protect may add to a packet: the tag plus, for SRTCP, the 4-byte E|index word. */
     public int maxOverhead() { return tag + 4; }
 
-    /** Reads the stream and key state {@link #protectRtp} uses (cache warming); returns a value to keep the reads. */
-    public int touch() {
-        return rtpStreams.touch() + transform.touch();
+    /**
+     * Reads the stream and key state {@link #protectRtp} uses for a packet of {@code ssrc} (cache warming);
+     * returns a value to keep the reads.
+     */
+    public int touch(int ssrc) {
+        return rtpStreams.touch(ssrc) + transform.touch();
     }
 
     /** Protects an RTP packet in place (RFC 3711 section 3.3); returns the SRTP length or -1. */

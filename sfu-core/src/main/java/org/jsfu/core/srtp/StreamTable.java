@@ -53,9 +53,17 @@ final class StreamTable {
 
     int size() { return size; }
 
-    int touch() {
-        int h = size;
-        for (int i = 0; i < size; i++) h += slots[i].ssrc;
-        return h;
+    /** Reads what {@link #find} reads for {@code ssrc}, changing nothing (cache warming). */
+    int touch(int ssrc) {
+        int h = lastHit;
+        if (h >= 0 && slots[h].ssrc == ssrc) {
+            return (int) slots[h].top;
+        }
+        for (int i = 0; i < size; i++) {
+            if (slots[i].ssrc == ssrc) {
+                return (int) slots[i].top;
+            }
+        }
+        return size;
     }
 }

@@ -552,10 +552,10 @@ public final class PeerTransport {
      * On the loop: reads (only) the state {@link #sendRtp} will read, for a fan-out's first pass
      * ({@code DownTrack.touch}); returns a value derived from the reads so the JIT keeps them.
      */
-    public int touchSend() {
+    public int touchSend(int ssrc) {
         SrtpSession s = srtpSend;
         PacketPath to = path;
-        return (s == null ? 0 : s.touch()) + (to instanceof UdpMux.UdpPath u ? u.port : 0);
+        return (s == null ? 0 : s.touch(ssrc)) + (to instanceof UdpMux.UdpPath u ? u.port : 0);
     }
 
     /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */

@@ -39,8 +39,8 @@ class FanOutFirstPassTest {
         }
 
         @Override
-        public int touch() {
-            return srtp.touch();
+        public int touch(int ssrc) {
+            return srtp.touch(ssrc);
         }
     }
 
