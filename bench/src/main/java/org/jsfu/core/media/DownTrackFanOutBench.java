@@ -41,16 +41,16 @@ public final class DownTrackFanOutBench {
         }
 
         @Override
-        public void sendRtp(byte[] b, int off, int len) {
-            int n = srtp.protectRtp(b, off, len);
+        public void sendRtp(byte[] b, int off, int len, long index) {
+            int n = srtp.protectRtp(b, off, len, index);
             byte[] dst = batch[slot++ & 63];
             System.arraycopy(b, off, dst, 0, n);
             sink += n;
         }
 
         @Override
-        public int touch(int ssrc) {
-            return srtp.touch(ssrc) + batch.length;
+        public int touch() {
+            return srtp.touch() + batch.length;
         }
 
         @Override

@@ -235,7 +235,7 @@ final class DownTrack {
      * subscriber's chain at a time. Returns a value derived from the reads so the JIT keeps them.
      */
     int touch(long extSeq) {
-        return rewriter.touch(extSeq) + session.touch(outSsrc);
+        return rewriter.touch(extSeq) + session.touch();
     }
 
     /**
@@ -291,15 +291,17 @@ final class DownTrack {
         }
         sent++;
         octets += len - h;
-        send(scratch, len, nowNanos);
+        // the SRTP index: extended next to the output's newest, now that apply counted this packet
+        send(scratch, len, nowNanos, rewriter.extendOut(RtpRewriter.outSeq(decision)));
     }
 
     /**
      * Fills the send-time extensions (transport-wide number, abs-send-time) with the time the packet
      * leaves ({@link TrackSubscriber#sendClockNanos}; {@code nowNanos}, when the publisher's packet was
-     * received, would count the loop's own delay as queuing on the subscriber's link) and sends.
+     * received, would count the loop's own delay as queuing on the subscriber's link) and sends with
+     * {@code index}, the packet's extended output sequence number, as its SRTP index (RFC 3711 3.3.1).
      */
-    private void send(byte[] scratch, int len, long nowNanos) {
+    private void send(byte[] scratch, int len, long nowNanos, long index) {
         long sendNanos = tccAt > 0 || astAt > 0 ? session.sendClockNanos(nowNanos) : nowNanos;
         if (tccAt > 0) {
             int seq = transportSeq.onSend(len, sendNanos);
@@ -312,7 +314,7 @@ final class DownTrack {
             scratch[astAt + 1] = (byte) (t >> 8);
             scratch[astAt + 2] = (byte) t;
         }
-        session.sendRtp(scratch, 0, len);
+        session.sendRtp(scratch, 0, len, index);
     }
 
     /** abs-send-time: seconds in 6.18 fixed point, the low 24 bits (webrtc.org abs-send-time extension). */
@@ -411,7 +413,7 @@ final class DownTrack {
         sent++;
         retransmitted++;
         octets += len - hl;
-        send(scratch, len, nowNanos);
+        send(scratch, len, nowNanos, rewriter.extendOut(outSeq));
         return true;
     }
 

@@ -2,8 +2,11 @@ package org.jsfu.core.media;
 
 /** The subscriber end of a {@link DownTrack}: where its packets go. On the room's loop. */
 interface TrackSubscriber {
-    /** Encrypts in place (the buffer has room for the tag) and sends one RTP packet. */
-    void sendRtp(byte[] b, int off, int len);
+    /**
+     * Encrypts in place (the buffer has room for the tag) and sends one RTP packet; {@code index} is its
+     * SRTP packet index (RFC 3711 3.3.1), the DownTrack's extended output sequence number.
+     */
+    void sendRtp(byte[] b, int off, int len, long index);
 
     /**
      * Our clock now (the {@link System#nanoTime} base), read just before a packet is sent: the send time
@@ -15,10 +18,10 @@ interface TrackSubscriber {
     }
 
     /**
-     * Reads the state {@link #sendRtp} will use for a packet of {@code ssrc} (see {@link DownTrack#touch});
-     * returns a value to keep the reads.
+     * Reads the state {@link #sendRtp} will use (see {@link DownTrack#touch}); returns a value to keep the
+     * reads.
      */
-    default int touch(int ssrc) {
+    default int touch() {
         return 0;
     }
 

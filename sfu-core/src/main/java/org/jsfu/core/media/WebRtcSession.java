@@ -691,13 +691,13 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     @Override
-    public void sendRtp(byte[] b, int off, int len) {
-        sub.sendRtp(b, off, len);
+    public void sendRtp(byte[] b, int off, int len, long index) {
+        sub.sendRtp(b, off, len, index);
     }
 
     @Override
-    public int touch(int ssrc) {
-        return sub == null ? 0 : sub.touchSend(ssrc);
+    public int touch() {
+        return sub == null ? 0 : sub.touchSend();
     }
 
     @Override

@@ -10,10 +10,15 @@ package org.jsfu.core.srtp;
  * or the buffer is too small. unprotect methods return the plain length or -1 (malformed, replayed,
  * or failed authentication); per-SSRC state is created only after a packet authenticates.
  *
- * <p>Sender ROC: estimated from the sequence numbers we write, exactly as the receiver will (RFC 3711
- * section 3.3.1), so retransmissions of older sequence numbers keep their ROC. A forward jump of
- * 2^15 or more between consecutive packets of one SSRC cannot be followed by any receiver; writers of
- * outgoing sequence numbers must keep jumps smaller.
+ * <p>Sender ROC: a writer that knows each packet's index (ROC * 2^16 + SEQ, RFC 3711 section 3.3.1),
+ * as a forwarder extending its own output sequence does, passes it to
+ * {@link #protectRtp(byte[], int, int, long)}, which keeps no per-SSRC state, so any number of outgoing
+ * SSRCs works. {@link #protectRtp(byte[], int, int)} estimates the index from the sequence numbers
+ * written before, exactly as the receiver will, so retransmissions of older sequence numbers keep their
+ * ROC; a sender's table of those estimates grows instead of evicting, since an evicted SSRC would
+ * restart at ROC 0 while its receiver is past it. Either way, a forward jump of 2^15 or more between
+ * consecutive packets of one SSRC cannot be followed by any receiver; writers of outgoing sequence
+ * numbers must keep jumps smaller.
  */
 public final class SrtpSession {
     /** Default bound on SSRCs tracked per session (RTP and RTCP each). */
@@ -32,8 +37,9 @@ public final class SrtpSession {
         this.sender = sender;
         this.transform = transform;
         this.tag = transform.tagLength();
-        this.rtpStreams = new StreamTable(maxStreams);
-        this.rtcpStreams = new StreamTable(maxStreams);
+        // a receiver's SSRCs come from the peer: bounded, least recently used evicted; a sender's are ours
+        this.rtpStreams = new StreamTable(maxStreams, sender);
+        this.rtcpStreams = new StreamTable(maxStreams, sender);
     }
 
     /** A session that protects outgoing SRTP/SRTCP with the given master key and salt. */
@@ -68,21 +74,42 @@ public final class SrtpSession {
 
     public SrtpProfile profile() { return profile; }
 
-    /** SSRCs with SRTP state (at most the session's bound; the least recently used is evicted). For tests and metrics. */
+    /**
+     * SSRCs with SRTP state: a receiver's at most the session's bound (the least recently used is evicted);
+     * a sender's, those protected by index estimation. For tests and metrics.
+     */
     public int rtpStreamCount() { return rtpStreams.size(); }
 
     /** Bytes protect may add to a packet: the tag plus, for SRTCP, the 4-byte E|index word. */
     public int maxOverhead() { return tag + 4; }
 
     /**
-     * Reads the stream and key state {@link #protectRtp} uses for a packet of {@code ssrc} (cache warming);
-     * returns a value to keep the reads.
+     * Reads the key state {@link #protectRtp(byte[], int, int, long)} uses (cache warming); returns a value
+     * to keep the reads.
      */
-    public int touch(int ssrc) {
-        return rtpStreams.touch(ssrc) + transform.touch();
+    public int touch() {
+        return transform.touch();
     }
 
-    /** Protects an RTP packet in place (RFC 3711 section 3.3); returns the SRTP length or -1. */
+    /**
+     * Protects an RTP packet in place (RFC 3711 section 3.3) whose packet index the caller knows (section
+     * 3.3.1: ROC * 2^16 + SEQ, the ROC counted from 0 at the SSRC's first packet); keeps no per-SSRC state.
+     * Returns the SRTP length, or -1 when the packet is malformed, the buffer too small, or the index
+     * negative, above 2^48 - 1, or not ending in the header's sequence number.
+     */
+    public int protectRtp(byte[] b, int off, int len, long index) {
+        requireSender(true);
+        int hdr = rtpHeaderLength(b, off, len);
+        if (hdr < 0 || off + len + tag > b.length || index < 0 || index >= 1L << 48) return -1;
+        int seq = (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+        if ((int) (index & 0xffff) != seq) return -1;
+        return transform.protectRtp(b, off, hdr, len, SrtpTransform.getInt(b, off + 8), index);
+    }
+
+    /**
+     * Protects an RTP packet in place (RFC 3711 section 3.3), estimating its index from the packets of its
+     * SSRC protected before; returns the SRTP length or -1.
+     */
     public int protectRtp(byte[] b, int off, int len) {
         requireSender(true);
         int hdr = rtpHeaderLength(b, off, len);

@@ -1,18 +1,24 @@
 package org.jsfu.core.srtp;
 
+import java.util.Arrays;
+
 /**
- * A bounded set of per-SSRC states. Lookups are a last-hit check then a linear scan (the bound is
- * small); when full, the least recently used stream is evicted and its object reused.
+ * A set of per-SSRC states. Lookups are a last-hit check then a linear scan (the set is small). A bounded
+ * table, when full, evicts the least recently used stream and reuses its object; a growing one doubles
+ * instead (for a sender, whose SSRCs are its own and whose ROC must never restart).
  */
 final class StreamTable {
-    private final StreamState[] slots;
+    private StreamState[] slots;
+    private final boolean grows;
     private int size;
     private int lastHit = -1;
     private long clock;
 
-    StreamTable(int capacity) {
+    /** @param grows true: never evict, double when full; false: hold at most {@code capacity} */
+    StreamTable(int capacity, boolean grows) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1");
         slots = new StreamState[capacity];
+        this.grows = grows;
     }
 
     /** The state for ssrc, or null; never creates anything. */
@@ -35,6 +41,9 @@ final class StreamTable {
     /** A fresh state for ssrc (which must not be present), evicting the least recently used when full. */
     StreamState claim(int ssrc) {
         int idx;
+        if (size == slots.length && grows) {
+            slots = Arrays.copyOf(slots, 2 * slots.length); // once per doubling, never per packet
+        }
         if (size < slots.length) {
             idx = size++;
             slots[idx] = new StreamState(); // once per new SSRC, never per packet
@@ -52,18 +61,4 @@ final class StreamTable {
     }
 
     int size() { return size; }
-
-    /** Reads what {@link #find} reads for {@code ssrc}, changing nothing (cache warming). */
-    int touch(int ssrc) {
-        int h = lastHit;
-        if (h >= 0 && slots[h].ssrc == ssrc) {
-            return (int) slots[h].top;
-        }
-        for (int i = 0; i < size; i++) {
-            if (slots[i].ssrc == ssrc) {
-                return (int) slots[i].top;
-            }
-        }
-        return size;
-    }
 }

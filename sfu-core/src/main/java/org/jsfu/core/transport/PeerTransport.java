@@ -552,13 +552,31 @@ public final class PeerTransport {
      * On the loop: reads (only) the state {@link #sendRtp} will read, for a fan-out's first pass
      * ({@code DownTrack.touch}); returns a value derived from the reads so the JIT keeps them.
      */
-    public int touchSend(int ssrc) {
+    public int touchSend() {
         SrtpSession s = srtpSend;
         PacketPath to = path;
-        return (s == null ? 0 : s.touch(ssrc)) + (to instanceof UdpMux.UdpPath u ? u.port : 0);
+        return (s == null ? 0 : s.touch()) + (to instanceof UdpMux.UdpPath u ? u.port : 0);
     }
 
-    /** On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) and sends. */
+    /**
+     * On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes) with the packet's SRTP
+     * index (RFC 3711 3.3.1, known to a forwarder: its extended output sequence number) and sends.
+     */
+    public void sendRtp(byte[] b, int off, int len, long index) {
+        PacketPath to = path;
+        if (srtpSend == null || to == null) {
+            return;
+        }
+        int n = srtpSend.protectRtp(b, off, len, index);
+        if (n > 0) {
+            sendOnLoop(to, b, off, n);
+        }
+    }
+
+    /**
+     * On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes), the SRTP index
+     * estimated from this SSRC's earlier packets, and sends.
+     */
     public void sendRtp(byte[] b, int off, int len) {
         PacketPath to = path;
         if (srtpSend == null || to == null) {

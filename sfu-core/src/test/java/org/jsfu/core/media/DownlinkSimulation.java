@@ -63,7 +63,7 @@ final class DownlinkSimulation {
         audio.addLayer(0, 42);
         TrackSubscriber link = new TrackSubscriber() {
             @Override
-            public void sendRtp(byte[] b, int off, int len) {
+            public void sendRtp(byte[] b, int off, int len, long index) {
                 onSend(b, off, len);
             }
 

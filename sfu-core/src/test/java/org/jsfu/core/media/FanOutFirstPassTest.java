@@ -33,14 +33,14 @@ class FanOutFirstPassTest {
         }
 
         @Override
-        public void sendRtp(byte[] b, int off, int len) {
-            int n = srtp.protectRtp(b, off, len);
-            super.sendRtp(b, off, n);
+        public void sendRtp(byte[] b, int off, int len, long index) {
+            int n = srtp.protectRtp(b, off, len, index);
+            super.sendRtp(b, off, n, index);
         }
 
         @Override
-        public int touch(int ssrc) {
-            return srtp.touch(ssrc);
+        public int touch() {
+            return srtp.touch();
         }
     }
 

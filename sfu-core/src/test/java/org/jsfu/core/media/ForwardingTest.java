@@ -20,11 +20,13 @@ class ForwardingTest {
 
     static class Sent implements TrackSubscriber {
         final List<byte[]> packets = new ArrayList<>();
+        final List<Long> indices = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
 
         @Override
-        public void sendRtp(byte[] b, int off, int len) {
+        public void sendRtp(byte[] b, int off, int len, long index) {
             packets.add(Arrays.copyOfRange(b, off, off + len));
+            indices.add(index);
         }
 
         @Override

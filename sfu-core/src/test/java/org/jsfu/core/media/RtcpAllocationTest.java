@@ -35,7 +35,7 @@ class RtcpAllocationTest {
 
     private final TrackSubscriber subscriber = new TrackSubscriber() {
         @Override
-        public void sendRtp(byte[] b, int off, int len) {
+        public void sendRtp(byte[] b, int off, int len, long index) {
             lastOutSeq = RtpHeader.sequence(b, off);
             sink += len;
             if (outView.wrap(b, off, len)) { // the subscriber's side: record the transport-wide number

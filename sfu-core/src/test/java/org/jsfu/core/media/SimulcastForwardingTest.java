@@ -369,7 +369,7 @@ class SimulcastForwardingTest {
         long[] count = new long[2];
         TrackSubscriber counting = new TrackSubscriber() {
             @Override
-            public void sendRtp(byte[] b, int off, int len) {
+            public void sendRtp(byte[] b, int off, int len, long index) {
                 count[0]++;
             }
 

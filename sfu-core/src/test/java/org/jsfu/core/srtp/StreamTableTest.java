@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link StreamTable}: lookups by SSRC (last hit and scan), LRU eviction that reuses the state and its slot. */
+/**
+ * {@link StreamTable}: lookups by SSRC (last hit and scan), LRU eviction that reuses the state and its slot,
+ * and a growing (sender's) table that keeps every state.
+ */
 class StreamTableTest {
     @Test
     void findsEveryClaimedSsrcInAnyOrder() {
-        StreamTable t = new StreamTable(8);
+        StreamTable t = new StreamTable(8, false);
         StreamState[] s = new StreamState[5];
         for (int i = 0; i < 5; i++) s[i] = t.claim(0x1000 + i);
         for (int round = 0; round < 3; round++) {
@@ -24,7 +27,7 @@ class StreamTableTest {
 
     @Test
     void aFullTableEvictsTheLeastRecentlyUsedAndForgetsItsSsrc() {
-        StreamTable t = new StreamTable(3);
+        StreamTable t = new StreamTable(3, false);
         StreamState a = t.claim(1);
         StreamState b = t.claim(2);
         StreamState c = t.claim(3);
@@ -41,5 +44,20 @@ class StreamTableTest {
         assertSame(d, e);
         assertNull(t.find(4));
         assertSame(e, t.find(5));
+    }
+
+    @Test
+    void aGrowingTableKeepsEveryStateBeyondItsFirstCapacity() {
+        StreamTable t = new StreamTable(3, true);
+        StreamState[] s = new StreamState[10];
+        for (int i = 0; i < 10; i++) {
+            s[i] = t.claim(100 + i);
+            s[i].advance(1L << 16 | i); // as a sender past its first wrap
+        }
+        assertEquals(10, t.size());
+        for (int i = 9; i >= 0; i--) {
+            assertSame(s[i], t.find(100 + i), "no state was evicted or reused");
+            assertEquals(1L << 16 | i, s[i].top, "and each kept its index");
+        }
     }
 }
