@@ -3,7 +3,8 @@
 // (UpdateSubscription) brings the tone and no video; the camera follows on request and survives
 // quality / dimension changes (UpdateTrackSettings); setSubscribed(false) on the microphone removes
 // the track and its packets stop while the camera keeps flowing; setSubscribed(true) again brings the
-// tone back on the microphone's old (inactive) transceiver: B's subscriber PC gains no transceiver.
+// tone back on the microphone's old (inactive) transceiver: B's subscriber PC gains no transceiver;
+// A leaves and C joins: B subscribes to C's microphone and camera and gets them on A's old transceivers.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
@@ -20,6 +21,7 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
   let h;
   let A;
   let B;
+  let C;
 
   before(async () => {
     h = await Harness.start({ toneHz: TONE_HZ });
@@ -27,7 +29,7 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
   });
 
   after(async () => {
-    for (const p of [A, B]) if (p) await pageLk.leave(p).catch(() => {});
+    for (const p of [A, B, C]) if (p) await pageLk.leave(p).catch(() => {});
     if (h) await h.close();
   });
 
@@ -153,5 +155,28 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
     const s = await pageLk.stats(B);
     assert.equal(pubOf(s, 'microphone').subscribed, true);
     assert.ok(seesVideo(trackBySource(s, 'A', 'camera')), 'camera still decoding');
+  }));
+
+  // Churn: A's tracks leave B's subscriber PC (both m-lines inactive, answered), C's tracks of the same
+  // kinds and codecs (the same Chromium: the same payload types) take them back with C's msid and ssrc.
+  test('A leaves, C joins: B gets C\'s microphone and camera on A\'s old transceivers', () => step(async () => {
+    await pageLk.leave(A);
+    const before = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.length === 2 && t.every((x) => x.currentDirection === 'inactive'),
+      { what: "B's subscriber PC with A's two transceivers answered inactive" });
+    C = await h.openPage();
+    await pageLk.join(C, server.url, await joinToken(server, room, 'C'), { mic: true, camera: true });
+    const pubsOfC = (v) => v.remote.find((p) => p.identity === 'C')?.tracks ?? [];
+    await pollUntil(() => pageLk.stats(B), (v) => pubsOfC(v).length === 2, { what: "C's publications at B" });
+    await pageLk.setSubscribed(B, 'C', 'microphone', true);
+    await pageLk.setSubscribed(B, 'C', 'camera', true);
+    await pollUntil(() => pageLk.stats(B),
+      (v) => hearsTone(trackBySource(v, 'C', 'microphone')) && seesVideo(trackBySource(v, 'C', 'camera'), 15),
+      { what: "B hearing C's tone and decoding C's camera", timeoutMs: 20000 });
+    const after = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.filter((x) => x.currentDirection === 'recvonly').length === 2,
+      { what: "two receiving transceivers on B's subscriber PC" });
+    console.log('subscriber transceivers at B before / after C', JSON.stringify(before), JSON.stringify(after));
+    assert.equal(after.length, 2, `no new transceiver: ${JSON.stringify(after)}`);
   }));
 });
