@@ -30,6 +30,7 @@ export const pageLk = {
   publisherStats: (page) => page.evaluate(() => window.lk.publisherStats()),
   micAnswerFmtp: (page) => page.evaluate(() => window.lk.micAnswerFmtp()),
   transportPackets: (page, trackSid) => page.evaluate((t) => window.lk.transportPackets(t), trackSid),
+  subscriberTransceivers: (page) => page.evaluate(() => window.lk.subscriberTransceivers()),
   setSubscribed: (page, identity, source, on) => page.evaluate(([i, s, o]) => window.lk.setSubscribed(i, s, o), [identity, source, on]),
   setVideoView: (page, identity, source, view) => page.evaluate(([i, s, v]) => window.lk.setVideoView(i, s, v), [identity, source, view]),
   publishScreenShare: (page, opts = {}) => page.evaluate((o) => window.lk.publishScreenShare(o), opts),

@@ -295,6 +295,16 @@ async function transportPackets(trackSid) {
   return { transport, track };
 }
 
+/**
+ * The subscriber PC's transceivers (mid, direction, currentDirection), read through livekit-client's
+ * engine (room.engine.pcManager.subscriber.pc); null before there is one.
+ */
+function subscriberTransceivers() {
+  const pc = room?.engine?.pcManager?.subscriber?.pc;
+  if (!pc) return null;
+  return pc.getTransceivers().map((t) => ({ mid: t.mid, direction: t.direction, currentDirection: t.currentDirection }));
+}
+
 function remotePublication(identity, source) {
   const p = [...room.remoteParticipants.values()].find((x) => x.identity === identity);
   const pub = p && [...p.trackPublications.values()].find((t) => t.source === source);
@@ -435,4 +445,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };
+window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, subscriberTransceivers, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };

@@ -2,7 +2,9 @@
 // autoSubscribe false and sees A's tracks unsubscribed; setSubscribed(true) on the microphone
 // (UpdateSubscription) brings the tone and no video; the camera follows on request and survives
 // quality / dimension changes (UpdateTrackSettings); setSubscribed(false) on the microphone removes
-// the track and its packets stop while the camera keeps flowing.
+// the track and its packets stop while the camera keeps flowing; setSubscribed(true) again brings the
+// tone back on the microphone's old (inactive) transceiver: B's subscriber PC gains no transceiver;
+// A leaves and C joins: B subscribes to C's microphone and camera and gets them on A's old transceivers.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
@@ -19,6 +21,7 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
   let h;
   let A;
   let B;
+  let C;
 
   before(async () => {
     h = await Harness.start({ toneHz: TONE_HZ });
@@ -26,7 +29,7 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
   });
 
   after(async () => {
-    for (const p of [A, B]) if (p) await pageLk.leave(p).catch(() => {});
+    for (const p of [A, B, C]) if (p) await pageLk.leave(p).catch(() => {});
     if (h) await h.close();
   });
 
@@ -133,5 +136,47 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
     assert.ok(after < 25, `audio stopped after: ${after}/s`);
     const v2 = trackBySource(await pageLk.stats(B), 'A', 'camera').framesDecoded;
     assert.ok(v2 > v1 + 15, `video still decoding (${v1} -> ${v2})`);
+  }));
+
+  // The server takes back the microphone's inactive m-line (answered inactive by B) for the new
+  // subscription: inactive -> sendonly makes Chrome fire a track event on the same transceiver.
+  test('setSubscribed(true) on the microphone again: the tone is back, no new transceiver', () => step(async () => {
+    const before = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.length === 2 && t.filter((x) => x.currentDirection === 'inactive').length === 1,
+      { what: "B's subscriber PC with the microphone's transceiver answered inactive" });
+    await pageLk.setSubscribed(B, 'A', 'microphone', true);
+    await pollUntil(() => pageLk.stats(B), (v) => hearsTone(trackBySource(v, 'A', 'microphone')),
+      { what: "B hearing A's tone again after subscribing again", timeoutMs: 15000 });
+    const after = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.filter((x) => x.currentDirection === 'recvonly').length === 2,
+      { what: "two receiving transceivers on B's subscriber PC" });
+    console.log('subscriber transceivers at B before / after subscribing again', JSON.stringify(before), JSON.stringify(after));
+    assert.equal(after.length, before.length, `no new transceiver: ${JSON.stringify(after)}`);
+    const s = await pageLk.stats(B);
+    assert.equal(pubOf(s, 'microphone').subscribed, true);
+    assert.ok(seesVideo(trackBySource(s, 'A', 'camera')), 'camera still decoding');
+  }));
+
+  // Churn: A's tracks leave B's subscriber PC (both m-lines inactive, answered), C's tracks of the same
+  // kinds and codecs (the same Chromium: the same payload types) take them back with C's msid and ssrc.
+  test('A leaves, C joins: B gets C\'s microphone and camera on A\'s old transceivers', () => step(async () => {
+    await pageLk.leave(A);
+    const before = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.length === 2 && t.every((x) => x.currentDirection === 'inactive'),
+      { what: "B's subscriber PC with A's two transceivers answered inactive" });
+    C = await h.openPage();
+    await pageLk.join(C, server.url, await joinToken(server, room, 'C'), { mic: true, camera: true });
+    const pubsOfC = (v) => v.remote.find((p) => p.identity === 'C')?.tracks ?? [];
+    await pollUntil(() => pageLk.stats(B), (v) => pubsOfC(v).length === 2, { what: "C's publications at B" });
+    await pageLk.setSubscribed(B, 'C', 'microphone', true);
+    await pageLk.setSubscribed(B, 'C', 'camera', true);
+    await pollUntil(() => pageLk.stats(B),
+      (v) => hearsTone(trackBySource(v, 'C', 'microphone')) && seesVideo(trackBySource(v, 'C', 'camera'), 15),
+      { what: "B hearing C's tone and decoding C's camera", timeoutMs: 20000 });
+    const after = await pollUntil(() => pageLk.subscriberTransceivers(B),
+      (t) => t && t.filter((x) => x.currentDirection === 'recvonly').length === 2,
+      { what: "two receiving transceivers on B's subscriber PC" });
+    console.log('subscriber transceivers at B before / after C', JSON.stringify(before), JSON.stringify(after));
+    assert.equal(after.length, 2, `no new transceiver: ${JSON.stringify(after)}`);
   }));
 });

@@ -26,7 +26,6 @@ import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.HeaderExtensionIds;
 import org.jsfu.core.sdp.MediaKind;
 import org.jsfu.core.sdp.NegotiatedMedia;
-import org.jsfu.core.sdp.OutgoingMedia;
 import org.jsfu.core.sdp.PublisherAnswer;
 import org.jsfu.core.sdp.RemoteTransport;
 import org.jsfu.core.sdp.Sdp;
@@ -81,13 +80,12 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private final RtcpOut subRtcpOut = this::sendSubscriberRtcp;
 
     // subscriber side
-    private final List<OutgoingMedia> outMedia = new ArrayList<>();
+    private final SubscriberMediaLines mlines = new SubscriberMediaLines();
     private final Map<String, DownTrack> downs = new HashMap<>();
     /** The same DownTracks, for allocation-free iteration on RTCP. */
     private final List<DownTrack> downList = new ArrayList<>();
     /** Video DownTracks in {@link #downList}: the only ones that wait for key frames. */
     private int videoDowns;
-    private int nextMid = 1;
     private int offerId;
     private long offerVersion;
     private boolean offerInFlight;
@@ -134,7 +132,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (sub == null && !closed && participant.permission().canSubscribe()) {
             sub = plane.newTransport("sub:" + participant.identity(), room, this, true);
             sub.driveConsentFromTick(TICK_MS);
-            outMedia.add(OutgoingMedia.dataChannels("0"));
         }
         return sub != null;
     }
@@ -538,9 +535,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                     participant.identity(), track.sid());
             return;
         }
-        String mid = Integer.toString(nextMid++);
         int ssrc = RANDOM.nextInt() | 1;
         Codec c = subscriberCodec(up.codec);
+        // a new mid, or an inactive m-line of the same kind and codec the client has answered
+        String mid = mlines.add(up.video ? MediaKind.VIDEO : MediaKind.AUDIO, c, -1, ssrc & 0xffffffffL, -1,
+                cname, publisher.sid(), track.sid());
         DownTrack d = new DownTrack(track.sid(), mid, up, this, c.pt(), ssrc, RANDOM.nextInt(0x8000),
                 RANDOM.nextInt() & 0x7fffffffL);
         downs.put(track.sid(), d);
@@ -549,10 +548,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             videoDowns++;
         }
         up.downs.add(d);
-        long s = ssrc & 0xffffffffL;
-        outMedia.add(up.video
-                ? OutgoingMedia.video(mid, c, -1, s, -1, cname, publisher.sid(), track.sid())
-                : OutgoingMedia.audio(mid, c, s, cname, publisher.sid(), track.sid()));
         negotiate();
     }
 
@@ -579,12 +574,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             videoDowns--;
         }
         d.up.downs.remove(d);
-        for (int i = 0; i < outMedia.size(); i++) {
-            OutgoingMedia m = outMedia.get(i);
-            if (m.mid().equals(d.mid)) {
-                outMedia.set(i, m.deactivated());
-            }
-        }
+        mlines.deactivate(d.mid);
         if (!closed) {
             negotiate();
         }
@@ -618,7 +608,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             return;
         }
         renegotiate = false;
-        lastOffer = SdpNegotiator.buildSubscriberOffer(plane.localTransport(sub), ++offerVersion, outMedia);
+        lastOffer = SdpNegotiator.buildSubscriberOffer(plane.localTransport(sub), ++offerVersion, mlines.media());
+        mlines.offerSent();
         offerId++;
         offerInFlight = true;
         offerSentNanos = System.nanoTime();
@@ -637,6 +628,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
         try {
             SubscriberAnswerInfo info = SdpNegotiator.parseSubscriberAnswer(sdp, lastOffer);
+            mlines.answered(info);
             RemoteTransport r = info.remote();
             if (subRemoteUfrag == null || !subRemoteUfrag.equals(r.iceUfrag())) {
                 sub.setRemote(r.iceUfrag(), r.icePwd(), r.fingerprint(), r.iceLite());
