@@ -36,7 +36,13 @@ final class DownlinkBwe {
      * well inside the 16-bit number's half range that {@link SendHistory#slot} extends over.
      */
     static final int HISTORY = 8192;
-    static final int MAX_FEEDBACK_ENTRIES = 1024;
+    /**
+     * Entries (packet status count) of a feedback packet that can be read; a larger one is ignored whole.
+     * As many as the history holds: a receiver describes every packet since its last feedback, so after an
+     * outage one feedback carries a long run of lost packets (section 3.1 allows 65535; at 5000 packets/s
+     * 1024 was 205 ms), exactly the loss the estimate must see.
+     */
+    static final int MAX_FEEDBACK_ENTRIES = HISTORY;
     private static final int TOP = UpTrack.MAX_LAYERS - 1;
 
     private final LongAdder ackedTotal;

@@ -103,4 +103,28 @@ class BigRoomDownlinkFeedbackTest {
                 + " packets whose feedback came back");
         assertTrue(est.lossRatio() < 0.01, "a lossless link reads as lossless: " + est.lossRatio());
     }
+
+    @Test
+    void feedbackAfterAnOutageDescribingThousandsOfPacketsIsUsed() {
+        // 5000 packets/s and a 400 ms outage: the receiver's next feedback describes 2000 packets not
+        // received in a row, then the 1000 that came after (a status count of 3000, section 3.1 allows 65535)
+        SubscriberRtcp rtcp = new SubscriberRtcp("sub".getBytes(StandardCharsets.UTF_8));
+        org.jsfu.core.bwe.SendHistory h = rtcp.bwe.history();
+        long t = 1_000_000_000L;
+        int base = -1;
+        long[] arrivals = new long[3000];
+        for (int i = 0; i < 3000; i++) {
+            int seq = h.onSend(200, t);
+            base = base < 0 ? seq : base;
+            arrivals[i] = i < 2000 ? org.jsfu.core.rtcp.TwccFeedback.LOST : 7_000_000 + t / 1000;
+            t += 200_000;
+        }
+        byte[] fb = new byte[20 + 2 * ((3000 + 6) / 7) + 2 * 3000 + 3];
+        int len = org.jsfu.core.rtcp.TwccFeedback.write(fb, 0, 77, 0x10000, base, 0, arrivals, 3000);
+        assertTrue(len > 0);
+        rtcp.onRtcp(fb, 0, len, new ArrayList<>(), t + 50 * MS, t / MS, new byte[1500 + PeerTransport.TAG_ROOM]);
+        SendSideEstimator est = rtcp.bwe.estimator();
+        assertTrue(est.packetsAcked == 1000, "the 1000 received packets acknowledged: " + est.packetsAcked);
+        assertTrue(est.lossRatio() > 0.3, "the outage reads as loss: " + est.lossRatio());
+    }
 }
