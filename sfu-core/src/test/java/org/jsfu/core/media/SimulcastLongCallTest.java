@@ -39,11 +39,14 @@ class SimulcastLongCallTest {
     private static final class Out implements TrackSubscriber {
         final List<byte[]> packets = new ArrayList<>();
         final List<Long> indices = new ArrayList<>();
+        final List<Long> times = new ArrayList<>();
+        long clock;
 
         @Override
         public void sendRtp(byte[] b, int off, int len, long index) {
             packets.add(java.util.Arrays.copyOfRange(b, off, off + len));
             indices.add(index);
+            times.add(clock);
         }
 
         @Override
@@ -89,6 +92,46 @@ class SimulcastLongCallTest {
 
     @Test
     void oneContinuousStreamThroughWrapsSwitchesPausesAndMutes() {
+        run(false);
+    }
+
+    /**
+     * With the publisher's sender reports (RFC 3550 6.4.1) every layer switch is timed by media time
+     * ({@link LayerClocks}), across each layer's timestamp wrap: the output timestamp moves by exactly the
+     * capture time between the two frames, to a tick (or 1 tick when the new frame is not newer).
+     */
+    @Test
+    void withSenderReportsEverySwitchIsTimedByMediaTimeAcrossTheWraps() {
+        run(true);
+        int switches = 0;
+        for (int i = 1; i < out.packets.size(); i++) {
+            byte[] a = out.packets.get(i - 1);
+            byte[] b = out.packets.get(i);
+            if (a[19] == b[19] || out.times.get(i) - out.times.get(i - 1) > 100_000_000L || frame(a) < 30) {
+                continue; // same layer, a pause or mute between them, or before the first SRs: the wall clock times it
+            }
+            long dts = (RtpHeader.timestamp(b, 0) - RtpHeader.timestamp(a, 0)) & 0xffffffffL;
+            long want = frameTs(frame(b)) - frameTs(frame(a));
+            // within one tick: the SRs' NTP times come from whole milliseconds, which 32.32 fixed point
+            // holds only to 2^-32 s, and the clock mapping rounds down
+            String what = "switch at " + i + " from layer " + a[19] + " frame " + frame(a) + " to layer " + b[19]
+                    + " frame " + frame(b) + ": " + dts + " ticks, capture " + want;
+            assertTrue(want > 0 ? Math.abs(dts - want) <= 1 : dts == 1, what);
+            switches++;
+        }
+        assertTrue(switches >= 30, "switches timed: " + switches);
+    }
+
+    private static int frame(byte[] p) {
+        return (p[20] & 0xff) | (p[21] & 0xff) << 8 | (p[22] & 0xff) << 16;
+    }
+
+    /** Capture time of frame k (with mutes: the capture clock runs on) in 90 kHz ticks. */
+    private static long frameTs(int k) {
+        return (k + 1L) * FRAME_NANOS * 90 / 1_000_000;
+    }
+
+    private void run(boolean senderReports) {
         for (int l = 0; l < 3; l++) {
             up.addLayer(l, SSRC[l]);
         }
@@ -121,6 +164,13 @@ class SimulcastLongCallTest {
             if (k % 11_000 >= 10_700) { // the publisher muted 10 s: nothing sent, the capture clock runs on
                 continue;
             }
+            for (int l = 0; senderReports && l < 3; l++) {
+                if (k % 30 == 10 + 7 * l) { // each layer's SR at its own instant
+                    long ntp = org.jsfu.core.rtcp.Ntp.fromUnixMillis(1_600_000_000_000L + mediaNanos / 1_000_000);
+                    long ts = TS0[l] + (mediaNanos / 1_000_000) * 90; // the SR's instant: a whole millisecond
+                    up.onSenderReport(l, ntp, ts & 0xffffffffL, now / 1_000_000);
+                }
+            }
             for (int l = 0; l < 3; l++) {
                 boolean key = pli[l] || k == 0;
                 pli[l] = false;
@@ -130,6 +180,7 @@ class SimulcastLongCallTest {
                     continue; // lost on the way to the SFU
                 }
                 assertTrue(view.wrap(b, 0, b.length));
+                out.clock = now + l * 1_000_000L;
                 up.onRtp(view, l, now + l * 1_000_000L, scratch);
             }
             if (k % 30 == 29) { // once a second: the subscriber NACKs two recent packets, an SR goes out
@@ -144,6 +195,7 @@ class SimulcastLongCallTest {
                     if (out.packets.size() > before) {
                         byte[] again = out.packets.remove(before);
                         long idx = out.indices.remove(before);
+                        out.times.remove(before);
                         assertEquals(out.indices.get(pick), idx, "a retransmission keeps its SRTP index");
                         assertArrayEquals(first, again, "retransmission of output packet " + pick);
                         nacksAnswered++;
