@@ -29,8 +29,20 @@ final class DownlinkBwe {
     static final long MAX_HOLD_NANOS = 48_000_000_000L;
     static final long FAILED_RAISE_NANOS = 15_000_000_000L;
     static final double UP_HEADROOM = 1.15;
-    static final int HISTORY = 1024;
-    static final int MAX_FEEDBACK_ENTRIES = 1024;
+    /**
+     * Packets of the PC's transport-wide counter that feedback can still be matched to: feedback describes
+     * packets sent up to a round trip plus the receiver's feedback interval (50-250 ms) ago, so the history
+     * must hold packet rate x that; 8192 covers 5000 packets/s (a hundred microphones) for 1.6 s, and stays
+     * well inside the 16-bit number's half range that {@link SendHistory#slot} extends over.
+     */
+    static final int HISTORY = 8192;
+    /**
+     * Entries (packet status count) of a feedback packet that can be read; a larger one is ignored whole.
+     * As many as the history holds: a receiver describes every packet since its last feedback, so after an
+     * outage one feedback carries a long run of lost packets (section 3.1 allows 65535; at 5000 packets/s
+     * 1024 was 205 ms), exactly the loss the estimate must see.
+     */
+    static final int MAX_FEEDBACK_ENTRIES = HISTORY;
     private static final int TOP = UpTrack.MAX_LAYERS - 1;
 
     private final LongAdder ackedTotal;

@@ -76,6 +76,16 @@ class SendSideEstimatorTest {
     }
 
     @Test
+    void aGrowingQueueOnAFastLinkDropsTheEstimateToo() {
+        // 12.5k packets/s on the saturated link: the delivered-rate window (500 ms of arrivals) holds 6250
+        run(1, 40_000_000, 100_000_000, 0);
+        run(2, 200_000_000, 100_000_000, 0);
+        long e = est.estimateBps();
+        assertTrue(est.decreases > 0, "the queue grows 1 s per second: the estimate must come down");
+        assertTrue(e >= 70_000_000 && e <= 95_000_000, "0.85 x the delivered rate: " + e);
+    }
+
+    @Test
     void lossBacksOffAndAClearLinkGrowsTheEstimateBackSlowly() {
         run(2, 1_000_000, 10_000_000, 0);
         run(2, 1_000_000, 10_000_000, 0.3);

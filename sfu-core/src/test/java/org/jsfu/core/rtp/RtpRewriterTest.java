@@ -91,6 +91,36 @@ class RtpRewriterTest {
         assertEquals(last + 20 * 48 + 30 * 48, RtpRewriter.outTimestamp(d));
     }
 
+    /**
+     * A mapped switch whose output timestamps straddle the 32-bit wrap (RFC 3550 5.1: timestamps wrap; the
+     * distance is taken as signed 32 bits): still timed by media time, ahead or one tick on.
+     */
+    @Test
+    void aMappedSwitchAcrossTheOutputTimestampWrap() {
+        RtpRewriter r = new RtpRewriter(OUT, 48000, 1000, 0x1_0000_0000L - 1000, 64);
+        long map = (3_000_000_000L - 4_294_000_000L) & 0xffffffffL;
+        long d = send(r, 111, 70_000, 3_000_000_000L, 0);
+        assertEquals(0x1_0000_0000L - 1000, RtpRewriter.outTimestamp(d));
+        d = send(r, 111, 70_001, 3_000_000_960L, 20);
+        assertEquals(0x1_0000_0000L - 40, RtpRewriter.outTimestamp(d), "40 ticks before the wrap");
+        r.switchSource(222, map);
+        // the next frame 70 ms late: media time says +960 (past the wrap), the wall clock would say +4320
+        d = send(r, 222, 9, (4_294_000_000L + 1920) & 0xffffffffL, 110);
+        assertEquals(920, RtpRewriter.outTimestamp(d));
+        // back at a frame already sent: one tick on, across the wrap again from the other side
+        r.switchSource(111, (4_294_000_000L - 3_000_000_000L) & 0xffffffffL);
+        d = send(r, 111, 70_002, 3_000_000_000L + 1920, 120);
+        assertEquals(921, RtpRewriter.outTimestamp(d));
+    }
+
+    private long send(RtpRewriter r, int ssrc, long extSeq, long ts, long nowMs) {
+        byte[] src = RtpTestPackets.simple((int) extSeq & 0xffff, ts & 0xffffffffL, ssrc, 40);
+        assertTrue(view.wrap(src, 0, src.length));
+        long d = r.decide(view, extSeq, nowMs);
+        assertTrue(r.apply(d, view, extSeq, nowMs));
+        return d;
+    }
+
     /** NACKed output sequences map to their own source across a switch, with that segment's timestamp. */
     @Test
     void nacksMapAcrossASwitchToTheOldSource() {
