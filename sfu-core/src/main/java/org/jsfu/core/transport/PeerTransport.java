@@ -573,21 +573,6 @@ public final class PeerTransport {
         }
     }
 
-    /**
-     * On the loop: encrypts in place ({@code b} needs {@link #TAG_ROOM} spare bytes), the SRTP index
-     * estimated from this SSRC's earlier packets, and sends.
-     */
-    public void sendRtp(byte[] b, int off, int len) {
-        PacketPath to = path;
-        if (srtpSend == null || to == null) {
-            return;
-        }
-        int n = srtpSend.protectRtp(b, off, len);
-        if (n > 0) {
-            sendOnLoop(to, b, off, n);
-        }
-    }
-
     /** On the loop: encrypts in place and sends an RTCP compound packet. */
     public void sendRtcp(byte[] b, int off, int len) {
         PacketPath to = path;

@@ -228,7 +228,7 @@ class Ice4jInteropTest {
 
         byte[] media = TransportRig.rtp(0x0005_f00d, 7, 200);
         byte[] buf = Arrays.copyOf(media, media.length + PeerTransport.TAG_ROOM);
-        onLoop(() -> { transport.sendRtp(buf, 0, media.length); return null; });
+        onLoop(() -> { transport.sendRtp(buf, 0, media.length, 7); return null; });
         Datagram got = awaitRtp();
         assertEquals(oursAddr, got.from(), "our SRTP left from the selected pair's port");
         int m = down.unprotectRtp(got.data(), 0, got.data().length);

@@ -118,7 +118,7 @@ class PeerTransportFingerprintTest {
         // without keys nothing is sent: an RTP packet handed to the transport does not leave it
         byte[] rtp = UdpMuxPortRangeTest.rtp(0x1234, 1);
         byte[] buf = Arrays.copyOf(rtp, rtp.length + PeerTransport.TAG_ROOM);
-        loop.submit(() -> transport.sendRtp(buf, 0, rtp.length)).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> transport.sendRtp(buf, 0, rtp.length, 1)).get(5, TimeUnit.SECONDS);
         assertNull(receiveRtp(), "no media on the path of a failed PC");
         // and nothing is accepted: RTP from the validated address is not delivered
         browser.send(new DatagramPacket(rtp, rtp.length, server));

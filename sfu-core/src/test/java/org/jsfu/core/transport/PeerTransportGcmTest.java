@@ -105,7 +105,7 @@ class PeerTransportGcmTest {
         // server -> client: what the transport protects must open with the client's GCM receive keys.
         byte[] media = TransportRig.rtp(0x3333_4444, 7, 300);
         byte[] buf = Arrays.copyOf(media, media.length + PeerTransport.TAG_ROOM);
-        loop.submit(() -> transport.sendRtp(buf, 0, media.length)).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> transport.sendRtp(buf, 0, media.length, 7)).get(5, TimeUnit.SECONDS);
         byte[] got = awaitMedia(PacketClass.RTP);
         assertEquals(media.length + 16, got.length, "GCM tag on the server's SRTP");
         int m = down.unprotectRtp(got, 0, got.length);

@@ -48,7 +48,7 @@ class PeerTransportSendmmsgTest {
             int base = ((b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff)) * FAN_OUT;
             for (int k = 0; k < FAN_OUT; k++) {
                 byte[] out = TransportRig.rtp(SSRC, base + k, 100);
-                t.sendRtp(Arrays.copyOf(out, out.length + PeerTransport.TAG_ROOM), 0, out.length);
+                t.sendRtp(Arrays.copyOf(out, out.length + PeerTransport.TAG_ROOM), 0, out.length, base + k);
             }
             recording.onRtp(t, b, off, len, nowNanos);
         }

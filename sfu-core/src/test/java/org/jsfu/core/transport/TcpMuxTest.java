@@ -221,7 +221,7 @@ class TcpMuxTest {
             SrtpSession recv = SrtpSession.receiver(keying.profile.get(), keys.remoteKey(), keys.remoteSalt());
             byte[] down = rtp(9, 0x0BAD_CAFE, 300);
             byte[] buf = Arrays.copyOf(down, down.length + PeerTransport.TAG_ROOM);
-            loop.submit(() -> transport.sendRtp(buf, 0, down.length)).get();
+            loop.submit(() -> transport.sendRtp(buf, 0, down.length, 9)).get();
             byte[] frame = null;
             end = System.currentTimeMillis() + 5000;
             while (frame == null && System.currentTimeMillis() < end && c.pump()) {

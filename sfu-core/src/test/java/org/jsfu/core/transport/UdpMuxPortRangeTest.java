@@ -149,7 +149,7 @@ class UdpMuxPortRangeTest {
         for (Peer p : peers) {
             byte[] rtp = rtp(p.ssrc + 0x100, 77);
             byte[] buf = Arrays.copyOf(rtp, rtp.length + PeerTransport.TAG_ROOM);
-            loop.submit(() -> p.transport.sendRtp(buf, 0, rtp.length)).get(5, TimeUnit.SECONDS);
+            loop.submit(() -> p.transport.sendRtp(buf, 0, rtp.length, 77)).get(5, TimeUnit.SECONDS);
             byte[] got = p.rtp.poll(5, TimeUnit.SECONDS);
             assertNotNull(got, p.transport.name() + " SRTP reached its peer");
             int n = p.recv.unprotectRtp(got, 0, got.length);
