@@ -20,7 +20,9 @@ final class PublisherFeedback {
     static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     /** NACK retry spacing when no round trip is known yet. */
     static final long DEFAULT_RTT_MS = 100;
-    private static final int MAX_BLOCKS = 31;
+    /** RFC 3550 6.4.2: an RR's report count is 5 bits; more sources take further RRs in the compound. */
+    private static final int BLOCKS_PER_RR = 31;
+    private static final int MAX_BLOCKS = MediaPlane.MAX_MAPPED_SSRCS;
     private static final int MAX_TWCC_PER_TICK = 4;
 
     private final int senderSsrc;
@@ -99,9 +101,10 @@ final class PublisherFeedback {
     }
 
     /**
-     * A compound RR (a block per SSRC that has received something, at most 31) + SDES CNAME (RFC 3550
-     * 6.1: a compound packet starts with a report and carries the CNAME); 0 when there is nothing to
-     * report.
+     * A compound packet of RRs (a block per SSRC that has received something; 31 blocks per RR, the
+     * rest in further RRs, RFC 3550 6.4.2) + SDES CNAME (RFC 3550 6.1: a compound packet starts with a
+     * report and carries the CNAME); 0 when there is nothing to report. At {@link #MAX_BLOCKS} blocks
+     * the compound is 2 x 8 + 32 x 24 bytes plus the CNAME, well inside one datagram.
      */
     int writeReport(byte[] b, int off, UpTrack[] tracks, int[] layers, int count, long nowMs) {
         int n = 0;
@@ -113,7 +116,10 @@ final class PublisherFeedback {
         if (n == 0) {
             return 0;
         }
-        int len = ReceiverReport.write(b, off, senderSsrc, blocks, n);
+        int len = 0;
+        for (int first = 0; first < n; first += BLOCKS_PER_RR) {
+            len += ReceiverReport.write(b, off + len, senderSsrc, blocks, first, Math.min(BLOCKS_PER_RR, n - first));
+        }
         return len + Sdes.writeCname(b, off + len, senderSsrc, cname);
     }
 }

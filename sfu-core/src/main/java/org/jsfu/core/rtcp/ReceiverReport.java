@@ -26,11 +26,19 @@ public final class ReceiverReport {
 
     /** Writes an RR with {@code n} blocks (n <= 31); returns its length. */
     public static int write(byte[] b, int off, int ssrc, ReportBlock[] blocks, int n) {
+        return write(b, off, ssrc, blocks, 0, n);
+    }
+
+    /** Writes an RR with the {@code n} blocks from {@code blocks[first]} (n <= 31); returns its length. */
+    public static int write(byte[] b, int off, int ssrc, ReportBlock[] blocks, int first, int n) {
+        if (n > 31) {
+            throw new IllegalArgumentException("an RR holds at most 31 report blocks: " + n);
+        }
         int len = BASE + n * ReportBlock.SIZE;
         Rtcp.writeHeader(b, off, n, Rtcp.RR, len);
         Rtcp.writeInt(b, off + 4, ssrc);
         for (int i = 0; i < n; i++) {
-            blocks[i].write(b, off + BASE + i * ReportBlock.SIZE);
+            blocks[first + i].write(b, off + BASE + i * ReportBlock.SIZE);
         }
         return len;
     }

@@ -256,6 +256,55 @@ class RtcpFeedbackTest {
     }
 
     @Test
+    void aPublisherOfMoreThan31StreamsGetsEveryOneReportedInOneCompound() {
+        int streams = MediaPlane.MAX_MAPPED_SSRCS;
+        UpTrack[] tracks = new UpTrack[streams];
+        int[] layers = new int[streams];
+        for (int t = 0; t < streams; t++) {
+            tracks[t] = new UpTrack("TR_" + t, "PA_p", false, Codec.opus(111, false), plis, 1);
+            tracks[t].addLayer(0, 1000 + t);
+            for (int i = 0; i < 3; i++) {
+                tracks[t].onRtp(wrap(rtp(111, 10 + i, 960L * i, 1000 + t, payload(i), 0)), 0, T0 + i * 20_000_000L,
+                        scratch);
+            }
+        }
+        PublisherFeedback fb = new PublisherFeedback(0x77, CNAME);
+        Rtcps out = new Rtcps();
+        fb.tick(out, tracks, layers, streams, T0 + 100_000_000L, -1);
+        List<Integer> reported = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        int sdes = 0;
+        RtcpIterator it = new RtcpIterator();
+        for (byte[] p : out.packets) {
+            it.reset(p, 0, p.length);
+            while (it.next()) {
+                if (it.type() == Rtcp.RR) {
+                    assertTrue(ReceiverReport.isValid(p, it.offset(), it.length()));
+                    assertEquals(0x77, ReceiverReport.ssrc(p, it.offset()));
+                    int n = ReceiverReport.reportCount(p, it.offset());
+                    counts.add(n);
+                    for (int i = 0; i < n; i++) {
+                        ReportBlock rb = new ReportBlock();
+                        ReceiverReport.readBlock(p, it.offset(), i, rb);
+                        assertEquals(12, rb.extHighestSeq);
+                        reported.add((int) rb.ssrc);
+                    }
+                } else if (it.type() == Rtcp.SDES) {
+                    sdes++;
+                }
+            }
+            assertTrue(!it.malformed());
+        }
+        assertEquals(List.of(31, 1), counts, "31 blocks in the first RR, the rest in a second (RFC 3550 6.4.2)");
+        List<Integer> expected = new ArrayList<>();
+        for (int t = 0; t < streams; t++) {
+            expected.add(1000 + t);
+        }
+        assertEquals(expected, reported, "every stream once");
+        assertEquals(1, sdes, "one CNAME for the compound");
+    }
+
+    @Test
     void transportWideFeedbackDescribesTheArrivals() {
         PublisherFeedback fb = new PublisherFeedback(0x77, CNAME);
         fb.setTransportCcExtension(3);
