@@ -658,6 +658,28 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         }
     }
 
+    /**
+     * A resume (livekit-protocol.md 2.8): an offer still awaiting its answer went into the dead socket or
+     * was held back while no socket was attached, so it is superseded by a fresh offer with a new id (the
+     * answer to the old one, should it still come, fails the id check in {@link #onSubscriberAnswer}).
+     * The subscriber PC keeps its ICE credentials: no ICE restart from our side (README, "Resume").
+     */
+    @Override
+    public void onSignalResumed(int reason) {
+        if (closed || sub == null || !offerInFlight) {
+            return;
+        }
+        log.info("subscriber offer re-sent after resume room={} identity={} unanswered={} reason={}", room.name(),
+                participant.identity(), offerId, reason);
+        offerInFlight = false;
+        negotiate();
+    }
+
+    @Override
+    public boolean mediaConnected() {
+        return active && !closed;
+    }
+
     @Override
     public void onTrickle(String candidateInit, int target) {
         // ICE-lite: the browser's addresses are learnt from its authenticated connectivity checks
