@@ -106,6 +106,29 @@ class MediaPlaneE2ETest {
         assertEquals(List.of(), rejected);
     }
 
+    /**
+     * livekit-client's resume: A's signalling WebSocket closes twice (simulateScenario signal-reconnect), A
+     * keeps its sid and tracks, B keeps hearing A, and A gets C's track published during the outage. A's
+     * only participant_left is its final leave (a SIGNAL_CLOSE departure would have been webhooked first:
+     * one room's webhooks are delivered in order).
+     */
+    @Test
+    void browserSignalResume() throws Exception {
+        String room = "resume-" + Long.toHexString(System.nanoTime());
+        e2e.runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/resume.test.mjs");
+        long end = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < end && inRoom(room).noneMatch(
+                e -> e.getEvent().equals("participant_left") && e.getParticipant().getIdentity().equals("A"))) {
+            Thread.sleep(100);
+        }
+        List<LivekitWebhook.WebhookEvent> leftA = inRoom(room).filter(e -> e.getEvent().equals("participant_left")
+                && e.getParticipant().getIdentity().equals("A")).toList();
+        assertEquals(1, leftA.size(), "participant_left for A: " + leftA);
+        assertEquals(livekit.LivekitModels.DisconnectReason.CLIENT_INITIATED,
+                leftA.get(0).getParticipant().getDisconnectReason());
+        assertEquals(List.of(), rejected);
+    }
+
     /** autoSubscribe=false, UpdateSubscription and UpdateTrackSettings from livekit-client. */
     @Test
     void browserSelectiveSubscription() throws Exception {
