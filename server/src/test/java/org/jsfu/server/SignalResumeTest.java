@@ -165,6 +165,53 @@ class SignalResumeTest {
         }
     }
 
+    /**
+     * More queued messages than SignalLink holds: nothing may be silently lost, so the resume is refused
+     * (leave STATE_MISMATCH / RECONNECT) and the client rejoins with the full state; one under the bound resumes.
+     */
+    @Test
+    void queueOverflowRefusesTheResume() throws Exception {
+        PublishOnOfferMedia media = new PublishOnOfferMedia(true);
+        try (TestServer s = TestServer.start("", media)) {
+            for (int n : new int[] {org.jsfu.signaling.ws.SignalLink.MAX_QUEUED, org.jsfu.signaling.ws.SignalLink.MAX_QUEUED + 1}) {
+                String room = "overflow-" + n;
+                WsClient a = WsClient.join(s, token("a", room));
+                String sid = a.await(JOIN).getJoin().getParticipant().getSid();
+                a.send(LivekitRtc.SignalRequest.newBuilder().setAddTrack(LivekitRtc.AddTrackRequest.newBuilder()
+                        .setCid("mic").setType(LivekitModels.TrackType.AUDIO)
+                        .setSource(LivekitModels.TrackSource.MICROPHONE)).build());
+                String trackSid = a.await(TRACK_PUBLISHED).getTrackPublished().getTrack().getSid();
+                a.close();
+                awaitDetached(s, room, "a");
+                // the server asks the publisher to mute n times (each one a queued mute request)
+                s.server.rooms().withRoom(room, r -> {
+                    for (int i = 0; i < n; i++) {
+                        r.participant("a").setTrackMuted(trackSid, i % 2 == 0, true);
+                    }
+                    return null;
+                }).get(5, TimeUnit.SECONDS);
+                try (WsClient a2 = resume(s, token("a", room), sid, 1)) {
+                    LivekitRtc.SignalResponse f = first(a2);
+                    if (n > org.jsfu.signaling.ws.SignalLink.MAX_QUEUED) {
+                        assertEquals(LEAVE, f.getMessageCase(), f.toString());
+                        assertEquals(LivekitRtc.LeaveRequest.Action.RECONNECT, f.getLeave().getAction());
+                    } else {
+                        assertEquals(RECONNECT, f.getMessageCase(), f.toString());
+                        int mutes = 0;
+                        for (int i = 0; i < n + 2; i++) { // update, room_update, then the n mutes in order
+                            LivekitRtc.SignalResponse m = first(a2);
+                            if (m.hasMute()) {
+                                assertEquals(mutes % 2 == 0, m.getMute().getMuted(), "mute " + mutes);
+                                mutes++;
+                            }
+                        }
+                        assertEquals(n, mutes);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void resumeOfUnknownSidOrOtherIdentityIsRefusedWithLeaveFirst() throws Exception {
         try (TestServer s = TestServer.start("", new SignalingOnlyMedia(true));

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class SignalLink implements SignalSink {
     private static final Logger log = LoggerFactory.getLogger(SignalLink.class);
     /** Queued messages at most while detached (updates, speakers and room updates are coalesced apart). */
-    static final int MAX_QUEUED = 256;
+    public static final int MAX_QUEUED = 256;
 
     private final JoinValidator.Result join;
     private final SignalingSettings settings;
