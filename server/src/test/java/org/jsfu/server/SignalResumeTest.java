@@ -149,9 +149,30 @@ class SignalResumeTest {
              TestServer s = TestServer.start(hookYaml(hook, 60), new SignalingOnlyMedia(true));
              WsClient a = WsClient.join(s, token("a", "open"))) {
             String sid = a.await(JOIN).getJoin().getParticipant().getSid();
+            // while a's socket looks open (as a dead one the server has not noticed would): c joins and
+            // leaves for good; d joins, then joins again (its old session replaced, DUPLICATE_IDENTITY)
+            WsClient c = WsClient.join(s, token("c", "open"));
+            String cSid = c.await(JOIN).getJoin().getParticipant().getSid();
+            c.send(LivekitRtc.SignalRequest.newBuilder().setLeave(LivekitRtc.LeaveRequest.getDefaultInstance()).build());
+            a.await(r -> r.hasUpdate() && r.getUpdate().getParticipants(0).getSid().equals(cSid)
+                    && r.getUpdate().getParticipants(0).getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED, 5000);
+            c.close();
+            WsClient d = WsClient.join(s, token("d", "open"));
+            String dOld = d.await(JOIN).getJoin().getParticipant().getSid();
+            WsClient d2 = WsClient.join(s, token("d", "open"));
+            String dNew = d2.await(JOIN).getJoin().getParticipant().getSid();
+            a.await(r -> r.hasUpdate() && r.getUpdate().getParticipants(0).getSid().equals(dNew), 5000);
             try (WsClient a2 = resume(s, token("a", "open"), sid, 1)) {
                 assertEquals(RECONNECT, first(a2).getMessageCase());
-                assertEquals(UPDATE, first(a2).getMessageCase());
+                LivekitRtc.SignalResponse u = first(a2);
+                assertEquals(UPDATE, u.getMessageCase());
+                List<LivekitModels.ParticipantInfo> ps = u.getUpdate().getParticipantsList();
+                // the departure the old socket may have swallowed is repeated; d's old session is not (the
+                // client keys by identity: it would remove d's live session), d's new one is there
+                assertTrue(ps.stream().anyMatch(p -> p.getSid().equals(cSid)
+                        && p.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED), ps.toString());
+                assertTrue(ps.stream().noneMatch(p -> p.getSid().equals(dOld)), ps.toString());
+                assertTrue(ps.stream().anyMatch(p -> p.getSid().equals(dNew)), ps.toString());
                 a.closeCode.get(5, TimeUnit.SECONDS); // the server closed the replaced socket
                 assertEquals(sid, sidOf(s, "open", "a"));
                 // the new socket is live: ping is answered
@@ -159,9 +180,12 @@ class SignalResumeTest {
                 a2.await(PONG);
                 a2.send(LivekitRtc.SignalRequest.newBuilder().setLeave(LivekitRtc.LeaveRequest.getDefaultInstance())
                         .build());
-                LivekitWebhook.WebhookEvent left = awaitEvent(hook, e -> e.getEvent().equals("participant_left"));
+                LivekitWebhook.WebhookEvent left = awaitEvent(hook, e -> e.getEvent().equals("participant_left")
+                        && e.getParticipant().getIdentity().equals("a"));
                 assertEquals(LivekitModels.DisconnectReason.CLIENT_INITIATED, left.getParticipant().getDisconnectReason());
             }
+            d.close();
+            d2.close();
         }
     }
 

@@ -50,6 +50,8 @@ public final class SignalLink implements SignalSink {
     private static final Logger log = LoggerFactory.getLogger(SignalLink.class);
     /** Queued messages at most while detached (updates, speakers and room updates are coalesced apart). */
     public static final int MAX_QUEUED = 256;
+    /** Departures (DISCONNECTED updates) remembered for a resume, at most. */
+    static final int MAX_DEPARTURES = 64;
 
     private final JoinValidator.Result join;
     private final SignalingSettings settings;
@@ -58,6 +60,12 @@ public final class SignalLink implements SignalSink {
     private final ArrayDeque<LivekitRtc.SignalResponse> queue = new ArrayDeque<>();
     private final Map<String, ParticipantInfo> heldUpdates = new LinkedHashMap<>();
     private final Map<String, SpeakerInfo> heldSpeakers = new LinkedHashMap<>();
+    /**
+     * The latest departures of other participants, sent or not: a socket that died unnoticed (no FIN, the
+     * client resumes after its ping timeout) swallowed what was written to it, and a participant that
+     * left meanwhile would stay on the client for good. The resume's update repeats them.
+     */
+    private final ArrayDeque<ParticipantInfo> departures = new ArrayDeque<>();
     private boolean overflowed;
     private boolean closed;
     private ScheduledFuture<?> resumeTimer;
@@ -140,9 +148,21 @@ public final class SignalLink implements SignalSink {
         s.send(LivekitRtc.SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder()
                 .setServerInfo(serverInfo())
                 .setLastMessageSeq((int) p.lastReliableSequence())).build());
-        Map<String, ParticipantInfo> infos = new LinkedHashMap<>(heldUpdates);
+        // departures of identities not in the room now first (one that rejoined must not be removed after its
+        // new session is announced: the client keys participants by identity), then what changed while
+        // detached, in order, then everybody as they are now
+        List<Participant> present = p.room().participants();
+        java.util.Set<String> presentIdentities = new java.util.HashSet<>();
+        present.forEach(q -> presentIdentities.add(q.identity()));
+        Map<String, ParticipantInfo> infos = new LinkedHashMap<>();
+        for (ParticipantInfo d : departures) {
+            if (!presentIdentities.contains(d.identity())) {
+                infos.put(d.sid(), d);
+            }
+        }
+        infos.putAll(heldUpdates);
         heldUpdates.clear();
-        for (Participant q : p.room().participants()) {
+        for (Participant q : present) {
             if (q == p || !q.hidden()) {
                 infos.put(q.sid(), q.info());
             }
@@ -163,9 +183,17 @@ public final class SignalLink implements SignalSink {
         p.media().onSignalResumed(reason);
     }
 
+    /**
+     * Whether messages go out now: a session is attached and its socket is open. A socket that closed but
+     * whose close has not reached {@link #detach} yet already holds messages, so they are not lost.
+     */
+    private boolean sending() {
+        return session != null && session.isOpen();
+    }
+
     private void deliver(LivekitRtc.SignalResponse msg) {
         SignalSession s = session;
-        if (s != null) {
+        if (s != null && s.isOpen()) {
             s.send(msg);
             return;
         }
@@ -223,7 +251,15 @@ public final class SignalLink implements SignalSink {
 
     @Override
     public void sendParticipantUpdate(List<ParticipantInfo> participants) {
-        if (session == null && !closed) {
+        for (ParticipantInfo i : participants) {
+            if (i.state() == ParticipantState.DISCONNECTED && (participant == null || !i.sid().equals(participant.sid()))) {
+                if (departures.size() >= MAX_DEPARTURES) {
+                    departures.poll();
+                }
+                departures.add(i);
+            }
+        }
+        if (!sending() && !closed) {
             for (ParticipantInfo i : participants) {
                 heldUpdates.remove(i.sid()); // re-inserted last: the resume's update keeps the order of change
                 heldUpdates.put(i.sid(), i);
@@ -271,7 +307,7 @@ public final class SignalLink implements SignalSink {
 
     @Override
     public void sendRoomUpdate(RoomInfo room) {
-        if (session == null && !closed) {
+        if (!sending() && !closed) {
             return; // the resume sends the room as it is then
         }
         deliver(resp().setRoomUpdate(LivekitRtc.RoomUpdate.newBuilder().setRoom(ProtoMapper.room(room))).build());
@@ -279,7 +315,7 @@ public final class SignalLink implements SignalSink {
 
     @Override
     public void sendSpeakersChanged(List<SpeakerInfo> speakers) {
-        if (session == null && !closed) {
+        if (!sending() && !closed) {
             for (SpeakerInfo s : speakers) {
                 heldSpeakers.put(s.sid(), s);
             }
@@ -295,7 +331,7 @@ public final class SignalLink implements SignalSink {
 
     @Override
     public void sendOffer(String sdp, int id, Map<String, String> midToTrackId) {
-        if (session == null) {
+        if (!sending()) {
             return; // superseded by the offer the media sends on resume (ParticipantMedia.onSignalResumed)
         }
         deliver(resp().setOffer(LivekitRtc.SessionDescription.newBuilder().setType("offer").setSdp(sdp).setId(id)
@@ -335,6 +371,7 @@ public final class SignalLink implements SignalSink {
     public void close() {
         closed = true;
         queue.clear();
+        departures.clear();
         heldUpdates.clear();
         heldSpeakers.clear();
         if (resumeTimer != null) {

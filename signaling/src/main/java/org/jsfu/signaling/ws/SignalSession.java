@@ -400,6 +400,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         }
     }
 
+    /** Whether this socket still carries messages (open, not closed by the server). Any thread. */
+    boolean isOpen() {
+        return channel.isActive() && !closedByServer;
+    }
+
     /**
      * A resume on another socket took over (the client gave up on this one after its ping timeout, but it
      * is still open here): close it without touching the participant.
