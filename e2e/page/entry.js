@@ -444,6 +444,14 @@ function simulate(scenario, arg) {
   room.simulateScenario(scenario, arg).catch((e) => record('simulateFailed', { error: String(e) }));
 }
 
+/**
+ * What livekit-client does when its subscriber PC fails (RR_SUBSCRIBER_FAILED = 3): a resume with that
+ * reason while the signalling WebSocket is still open, through the engine's own reconnect path.
+ */
+function simulateSubscriberFailure() {
+  room.engine.handleDisconnect('simulated subscriber failure', 3);
+}
+
 function iceUfrag(desc) {
   return desc?.sdp?.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
 }
@@ -482,4 +490,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, subscriberTransceivers, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates, simulate, iceInfo };
+window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, subscriberTransceivers, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates, simulate, simulateSubscriberFailure, iceInfo };

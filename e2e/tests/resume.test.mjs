@@ -72,6 +72,8 @@ describe('signal resume', () => {
       { what: "A's publisher PC on its restarted ICE generation", timeoutMs: 10000 });
     console.log(`E2E_REPORT ice before=${JSON.stringify(iceBefore)} after=${JSON.stringify(iceAfter)}`);
     assert.equal(iceAfter.publisher.conn, 'connected');
+    assert.notEqual(iceAfter.publisher.remoteUfrag, iceBefore.publisher.remoteUfrag,
+      "the server's answer to the restart offer carries new credentials (RFC 8839)");
     return after;
   }
 
@@ -105,5 +107,26 @@ describe('signal resume', () => {
     const b = await pageLk.stats(B);
     assert.ok(!sawEvent(b, 'participantDisconnected', { identity: 'A' }), 'B saw A leave');
     assert.ok(hearsTone(tracksFrom(b, 'A').audio), 'B still hears A');
+  }));
+
+  test("A resumes after its subscriber PC 'failed': the server ICE-restarts the subscriber PC", () => withConsole(async () => {
+    const before = await pageLk.stats(A);
+    const iceBefore = await pageLk.iceInfo(A);
+    await pageLk.simulateSubscriberFailure(A);
+    const after = await pollUntil(() => pageLk.stats(A), (s) => count(s, 'reconnected') > count(before, 'reconnected'),
+      { what: 'A reconnected', timeoutMs: 20000 });
+    assert.equal(after.local.sid, sidA, 'A resumed with its sid (no full rejoin)');
+    // our offer carried new credentials, A's answer too, and the new generation carries the media
+    const ice = await pollUntil(() => pageLk.iceInfo(A),
+      (i) => i.subscriber?.remoteUfrag !== iceBefore.subscriber.remoteUfrag
+        && i.subscriber?.localUfrag !== iceBefore.subscriber.localUfrag
+        && i.subscriber?.selectedUfrag === i.subscriber?.localUfrag,
+      { what: "A's subscriber PC on a restarted ICE generation", timeoutMs: 10000 });
+    console.log(`E2E_REPORT subscriber ice before=${JSON.stringify(iceBefore)} after=${JSON.stringify(ice)}`);
+    const c0 = packets(await pageLk.stats(A), 'C');
+    await pollUntil(() => pageLk.stats(A), (s) => packets(s, 'C') > c0 + 50 && hearsTone(tracksFrom(s, 'C').audio),
+      { what: 'A hearing C after the subscriber restart', timeoutMs: 10000 });
+    const b = await pageLk.stats(B);
+    assert.ok(!sawEvent(b, 'participantDisconnected', { identity: 'A' }), 'B saw A leave');
   }));
 });
