@@ -108,9 +108,10 @@ class MediaPlaneE2ETest {
 
     /**
      * livekit-client's resume: A's signalling WebSocket closes twice (simulateScenario signal-reconnect), A
-     * keeps its sid and tracks, B keeps hearing A, and A gets C's track published during the outage. A's
-     * only participant_left is its final leave (a SIGNAL_CLOSE departure would have been webhooked first:
-     * one room's webhooks are delivered in order).
+     * keeps its sid and tracks, B keeps hearing A, and A gets C's track published during the outage; then a
+     * resume after RR_SUBSCRIBER_FAILED ICE-restarts A's subscriber PC. A's only participant_left is its
+     * final leave (a SIGNAL_CLOSE departure would have been webhooked first: one room's webhooks are
+     * delivered in order), and its microphone was unpublished only then.
      */
     @Test
     void browserSignalResume() throws Exception {
@@ -126,6 +127,12 @@ class MediaPlaneE2ETest {
         assertEquals(1, leftA.size(), "participant_left for A: " + leftA);
         assertEquals(livekit.LivekitModels.DisconnectReason.CLIENT_INITIATED,
                 leftA.get(0).getParticipant().getDisconnectReason());
+        // A's microphone was published once and unpublished once, when A left: the resumes did not end it
+        // (nor, with track egress, its recording)
+        for (String event : List.of("track_published", "track_unpublished")) {
+            assertEquals(1, inRoom(room).filter(e -> e.getEvent().equals(event)
+                    && e.getParticipant().getIdentity().equals("A")).count(), event + " for A");
+        }
         assertEquals(List.of(), rejected);
     }
 
