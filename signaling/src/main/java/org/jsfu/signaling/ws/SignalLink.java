@@ -65,7 +65,7 @@ public final class SignalLink implements SignalSink {
      * client resumes after its ping timeout) swallowed what was written to it, and a participant that
      * left meanwhile would stay on the client for good. The resume's update repeats them.
      */
-    private final ArrayDeque<ParticipantInfo> departures = new ArrayDeque<>();
+    private final Map<String, ParticipantInfo> departures = new LinkedHashMap<>(); // by sid, oldest first
     private boolean overflowed;
     private boolean closed;
     private ScheduledFuture<?> resumeTimer;
@@ -155,7 +155,7 @@ public final class SignalLink implements SignalSink {
         java.util.Set<String> presentIdentities = new java.util.HashSet<>();
         present.forEach(q -> presentIdentities.add(q.identity()));
         Map<String, ParticipantInfo> infos = new LinkedHashMap<>();
-        for (ParticipantInfo d : departures) {
+        for (ParticipantInfo d : departures.values()) {
             if (!presentIdentities.contains(d.identity())) {
                 infos.put(d.sid(), d);
             }
@@ -174,10 +174,12 @@ public final class SignalLink implements SignalSink {
             heldSpeakers.clear();
             sendSpeakersChanged(speakers);
         }
-        int queued = queue.size();
-        for (LivekitRtc.SignalResponse m; (m = queue.poll()) != null; ) {
-            s.send(m);
+        List<LivekitRtc.SignalResponse> held = new ArrayList<>(queue);
+        queue.clear();
+        for (LivekitRtc.SignalResponse m : held) {
+            deliver(m); // held again if the new socket is already gone
         }
+        int queued = held.size();
         log.info("participant resumed room={} identity={} sid={} reason={} queued={} replacedOpenSocket={}",
                 p.room().name(), p.identity(), p.sid(), reason, queued, old != null);
         p.media().onSignalResumed(reason);
@@ -252,11 +254,9 @@ public final class SignalLink implements SignalSink {
     @Override
     public void sendParticipantUpdate(List<ParticipantInfo> participants) {
         for (ParticipantInfo i : participants) {
-            if (i.state() == ParticipantState.DISCONNECTED && (participant == null || !i.sid().equals(participant.sid()))) {
-                if (departures.size() >= MAX_DEPARTURES) {
-                    departures.poll();
-                }
-                departures.add(i);
+            if (i.state() == ParticipantState.DISCONNECTED && (participant == null || !i.sid().equals(participant.sid()))
+                    && departures.put(i.sid(), i) == null && departures.size() > MAX_DEPARTURES) {
+                departures.remove(departures.keySet().iterator().next());
             }
         }
         if (!sending() && !closed) {
