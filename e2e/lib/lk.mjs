@@ -43,6 +43,9 @@ export const pageLk = {
   trackInfos: (page) => page.evaluate(() => window.lk.trackInfos()),
   sendAudioFeatures: (page, source, features) => page.evaluate(([s, f]) => window.lk.sendAudioFeatures(s, f), [source, features]),
   leave: (page) => page.evaluate(() => window.lk.leave()),
+  simulate: (page, scenario, arg) => page.evaluate(([s, a]) => window.lk.simulate(s, a), [scenario, arg]),
+  simulateSubscriberFailure: (page) => page.evaluate(() => window.lk.simulateSubscriberFailure()),
+  iceInfo: (page) => page.evaluate(() => window.lk.iceInfo()),
 };
 
 /** The audio / video entries a subscriber's stats() holds for one remote identity. */

@@ -13,7 +13,7 @@ const EVENTS = [
   RoomEvent.TrackUnpublished, RoomEvent.TrackSubscribed, RoomEvent.TrackUnsubscribed,
   RoomEvent.TrackMuted, RoomEvent.TrackUnmuted, RoomEvent.ActiveSpeakersChanged,
   RoomEvent.DataReceived, RoomEvent.ConnectionStateChanged, RoomEvent.Disconnected,
-  RoomEvent.Reconnecting, RoomEvent.Reconnected,
+  RoomEvent.Reconnecting, RoomEvent.Reconnected, RoomEvent.SignalReconnecting,
 ];
 
 let room = null;
@@ -436,6 +436,51 @@ async function sendText(text, opts = {}) {
   await room.localParticipant.sendText(text, opts);
 }
 
+/**
+ * Starts livekit-client's simulateScenario (e.g. 'signal-reconnect' with a delay in ms: the WebSocket is
+ * closed, and the client resumes after the delay) without waiting for it; failures land in events.
+ */
+function simulate(scenario, arg) {
+  room.simulateScenario(scenario, arg).catch((e) => record('simulateFailed', { error: String(e) }));
+}
+
+/**
+ * What livekit-client does when its subscriber PC fails (RR_SUBSCRIBER_FAILED = 3): a resume with that
+ * reason while the signalling WebSocket is still open, through the engine's own reconnect path.
+ */
+function simulateSubscriberFailure() {
+  room.engine.handleDisconnect('simulated subscriber failure', 3);
+}
+
+function iceUfrag(desc) {
+  return desc?.sdp?.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
+}
+
+/**
+ * Each peer connection's ICE view (via room.engine.pcManager): connection and ICE states, the local and
+ * the remote ice-ufrag in the current descriptions. An ICE restart changes the local ufrag; the remote
+ * one shows whether the server's answer changed its credentials too.
+ */
+async function iceInfo() {
+  const out = {};
+  for (const name of ['publisher', 'subscriber']) {
+    const pc = room?.engine?.pcManager?.[name]?.pc;
+    if (!pc) continue;
+    // the ufrag of the selected pair's local candidate: which ICE generation carries the media now
+    const stats = await pc.getStats();
+    let selectedUfrag = null;
+    stats.forEach((t) => {
+      if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+      const pair = stats.get(t.selectedCandidatePairId);
+      selectedUfrag = stats.get(pair?.localCandidateId)?.usernameFragment ?? null;
+    });
+    out[name] = { conn: pc.connectionState, ice: pc.iceConnectionState, signaling: pc.signalingState,
+      localUfrag: iceUfrag(pc.currentLocalDescription), remoteUfrag: iceUfrag(pc.currentRemoteDescription),
+      selectedUfrag };
+  }
+  return out;
+}
+
 async function leave() {
   if (!room) return;
   const r = room;
@@ -445,4 +490,4 @@ async function leave() {
   sinks.clear();
 }
 
-window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, subscriberTransceivers, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates };
+window.lk = { sdkVersion, join, stats, trackInfos, sendAudioFeatures, publisherStats, micAnswerFmtp, transportPackets, subscriberTransceivers, setSubscribed, setVideoView, publishScreenShare, setMicMuted, sendData, registerEcho, performRpc, receiveTexts, sendText, leave, loopback, pcStates, simulate, simulateSubscriberFailure, iceInfo };

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { Harness } from '../lib/browser.mjs';
+import { Harness, pollUntil } from '../lib/browser.mjs';
 import { joinToken, pageLk, serverFromEnv } from '../lib/lk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -30,9 +30,33 @@ describe('track egress: two publishers, a shared mute', () => {
   });
 
   // EGRESS_SCENARIO=short: A alone publishes mic and camera for 2 s and leaves (failing upload; no video egress).
-  const short = process.env.EGRESS_SCENARIO === 'short';
+  // EGRESS_SCENARIO=resume: A publishes its mic; after 2 s its signalling WebSocket closes for 3 s and A
+  // resumes (same sid); A leaves 2 s later. The recording must be one file with the tone throughout.
+  const scenario = process.env.EGRESS_SCENARIO;
+  const short = scenario === 'short';
 
-  test(short ? 'A publishes 2 s and leaves' : 'publish, mute together, leave', () => (short ? shortRun() : fullRun()));
+  if (scenario === 'resume') {
+    test('A publishes, loses its signalling for 3 s, resumes and leaves', () => resumeRun());
+  } else {
+    test(short ? 'A publishes 2 s and leaves' : 'publish, mute together, leave', () => (short ? shortRun() : fullRun()));
+  }
+
+  async function resumeRun() {
+    const t = { aJoinStart: Date.now() };
+    const { sid } = await pageLk.join(A, server.url, await joinToken(server, room, 'alice'), { mic: true });
+    t.aPublished = Date.now();
+    await sleep(2000);
+    t.outageStart = Date.now();
+    await pageLk.simulate(A, 'signal-reconnect', 3000);
+    const s = await pollUntil(() => pageLk.stats(A), (x) => x.events.some((e) => e.type === 'reconnected'),
+      { what: 'alice resumed', timeoutMs: 20000 });
+    t.resumed = Date.now();
+    assert.equal(s.local.sid, sid, 'resumed with the same sid, not rejoined');
+    await sleep(2000);
+    t.leaveStart = Date.now();
+    await pageLk.leave(A);
+    await writeFile(out, JSON.stringify(t));
+  }
 
   async function shortRun() {
     const t = { aJoinStart: Date.now() };

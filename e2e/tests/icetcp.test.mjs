@@ -3,6 +3,8 @@
 // page/entry.js), so ICE can only use its passive TCP candidate (RFC 6544). A publishes mic and camera,
 // B hears the tone and decodes the video; every selected pair (A's publisher, B's subscriber) is TCP.
 // (Chromium's --force-webrtc-ip-handling-policy=disable_non_proxied_udp did not stop UDP here.)
+// Then resumes over TCP: A's signalling closes (its publisher ICE restart must land on a TCP pair of the new
+// generation) and B resumes as after a subscriber PC failure (the server ICE-restarts B's subscriber PC).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
@@ -48,6 +50,38 @@ describe('ICE over TCP: a browser without UDP', () => {
         const st = await p.evaluate(() => window.lk.pcStates()).catch((x) => x.message);
         console.error(`${name} peer connections: ${JSON.stringify(st)}`);
       }
+      console.error(`browser console (tail):\n${h.consoleTail(80)}`);
+      throw e;
+    }
+  });
+
+  const reconnects = (s) => s.events.filter((e) => e.type === 'reconnected').length;
+  const packetsFromA = (s) => tracksFrom(s, 'A').audio?.rtp?.packetsReceived ?? 0;
+
+  /** Resumes `page` (start() triggers it) and waits until `pc` runs on a new ICE generation over TCP. */
+  async function resumeOverTcp(page, pc, start) {
+    const before = await pageLk.stats(page);
+    const ice0 = await pageLk.iceInfo(page);
+    await start();
+    const after = await pollUntil(() => pageLk.stats(page), (s) => reconnects(s) > reconnects(before),
+      { what: 'reconnected', timeoutMs: 20000 });
+    assert.equal(after.local.sid, before.local.sid, 'resumed with the same sid');
+    await pollUntil(() => pageLk.iceInfo(page), (i) => i[pc]?.localUfrag !== ice0[pc].localUfrag
+      && i[pc]?.remoteUfrag !== ice0[pc].remoteUfrag && i[pc]?.selectedUfrag === i[pc]?.localUfrag,
+    { what: `the ${pc} PC on a restarted ICE generation`, timeoutMs: 10000 });
+    const p0 = packetsFromA(await pageLk.stats(B));
+    const s = await pollUntil(() => pageLk.stats(B), (v) => packetsFromA(v) > p0 + 50 && hearsTone(tracksFrom(v, 'A').audio),
+      { what: 'B hearing A after the resume', timeoutMs: 15000 });
+    assert.equal(tracksFrom(s, 'A').audio.pair?.protocol, 'tcp');
+    return after;
+  }
+
+  test('resumes over TCP: publisher and subscriber ICE restarts', async () => {
+    try {
+      const a = await resumeOverTcp(A, 'publisher', () => pageLk.simulate(A, 'signal-reconnect', 1000));
+      assert.equal(a.publisherPair?.protocol, 'tcp', `A's publisher pair ${JSON.stringify(a.publisherPair)}`);
+      await resumeOverTcp(B, 'subscriber', () => pageLk.simulateSubscriberFailure(B));
+    } catch (e) {
       console.error(`browser console (tail):\n${h.consoleTail(80)}`);
       throw e;
     }

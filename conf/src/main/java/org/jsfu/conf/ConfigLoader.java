@@ -30,7 +30,7 @@ public final class ConfigLoader {
             "redis.address", "redis.username", "redis.password", "redis.db", "redis.use_tls",
             "webhook.api_key",
             "room.auto_create", "room.empty_timeout", "room.departure_timeout", "room.max_participants",
-            "room.max_metadata_size",
+            "room.max_metadata_size", "room.resume_timeout",
             "logging.level", "logging.json", "log_level",
             "limit.num_tracks", "limit.bytes_per_sec", "limit.max_metadata_size", "limit.max_attributes_size",
             "limit.max_room_name_length", "limit.max_participant_identity_length",
@@ -279,7 +279,8 @@ public final class ConfigLoader {
                 t.intVal("room.empty_timeout", 300, 0, Integer.MAX_VALUE),
                 t.intVal("room.departure_timeout", 20, 0, Integer.MAX_VALUE),
                 t.intVal("room.max_participants", 0, 0, Integer.MAX_VALUE),
-                t.intVal("room.max_metadata_size", 0, 0, Integer.MAX_VALUE), codecs);
+                t.intVal("room.max_metadata_size", 0, 0, Integer.MAX_VALUE), codecs,
+                t.intVal("room.resume_timeout", 60, 1, Integer.MAX_VALUE));
 
         String level = t.str("logging.level", t.str("log_level", dev ? "debug" : "info")).toLowerCase(Locale.ROOT);
         if (!Set.of("trace", "debug", "info", "warn", "error", "fatal", "panic").contains(level)) {

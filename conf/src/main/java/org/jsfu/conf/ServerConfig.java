@@ -93,14 +93,19 @@ public record ServerConfig(
         }
     }
 
-    /** room section; timeouts in seconds. {@code maxParticipants} 0 means unlimited. */
+    /**
+     * room section; timeouts in seconds. {@code maxParticipants} 0 means unlimited. {@code resumeTimeout}
+     * (jsfu's {@code room.resume_timeout}, not a LiveKit key; default 60): how long a participant whose
+     * signalling WebSocket closed without leave, its media connected, waits for the client's resume.
+     */
     public record Room(
             boolean autoCreate,
             int emptyTimeout,
             int departureTimeout,
             int maxParticipants,
             int maxMetadataSize,
-            List<Codec> enabledCodecs) {
+            List<Codec> enabledCodecs,
+            int resumeTimeout) {
         public Room {
             enabledCodecs = List.copyOf(enabledCodecs);
         }

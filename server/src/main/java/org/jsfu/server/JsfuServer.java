@@ -195,7 +195,7 @@ public final class JsfuServer implements AutoCloseable {
         return new SignalingSettings(cfg.bindAddresses(), cfg.port(), cfg.room().autoCreate(), metadata,
                 l.maxAttributesSize(), l.maxRoomNameLength(), l.maxParticipantIdentityLength(),
                 sizeOr(l.signalMessageSizeLimit(), 2 * 1024 * 1024), sizeOr(l.maxApiRequestBodySize(), 10 * 1024 * 1024),
-                5, 15, 5 * 60_000L);
+                5, 15, 5 * 60_000L, cfg.room().resumeTimeout() * 1000L);
     }
 
     /** 0 (unset) falls back to LiveKit's default; a transport limit is never switched off. */

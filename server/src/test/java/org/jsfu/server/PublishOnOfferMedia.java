@@ -15,11 +15,23 @@ import org.jsfu.core.room.TrackInfo;
 final class PublishOnOfferMedia implements MediaSessionFactory {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final java.util.Map<String, List<byte[]>> data = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether sessions report connected media (a closed WebSocket then keeps them for a resume). */
+    private final boolean connected;
+
+    PublishOnOfferMedia() {
+        this(false);
+    }
+
+    PublishOnOfferMedia(boolean connected) {
+        this.connected = connected;
+    }
 
     @Override
     public ParticipantMedia create(Room room, Participant p) {
         return new ParticipantMedia() {
             @Override public void start() { p.setActive(); }
+            @Override public boolean mediaConnected() { return connected; }
+            @Override public void onSignalResumed(int reason) { calls.add(p.identity() + ":resumed:" + reason); }
 
             @Override public void onPublisherOffer(String sdp, int id) {
                 for (TrackInfo t : p.pendingTracks()) {

@@ -13,12 +13,29 @@ import org.jsfu.core.room.TrackInfo;
  * this factory in {@link JsfuServer}.
  */
 public final class SignalingOnlyMedia implements MediaSessionFactory {
+    private final boolean mediaConnected;
+
+    /** Sessions that report no connected media: a closed WebSocket removes the participant at once. */
+    public SignalingOnlyMedia() {
+        this(false);
+    }
+
+    /** {@code mediaConnected}: sessions report connected media, so a closed WebSocket keeps them for a resume. */
+    public SignalingOnlyMedia(boolean mediaConnected) {
+        this.mediaConnected = mediaConnected;
+    }
+
     @Override
     public ParticipantMedia create(Room room, Participant participant) {
         return new ParticipantMedia() {
             @Override
             public void start() {
                 participant.setActive();
+            }
+
+            @Override
+            public boolean mediaConnected() {
+                return mediaConnected;
             }
 
             @Override

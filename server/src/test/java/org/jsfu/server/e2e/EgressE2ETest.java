@@ -357,6 +357,60 @@ class EgressE2ETest {
                 "the camera was published");
     }
 
+    /**
+     * The first user's case: a publisher's signalling WebSocket closes for 3 s and livekit-client resumes.
+     * Its auto track egress goes on: one egress (started and ended once, COMPLETE), one file from publish
+     * to leave, with the tone all through the outage.
+     */
+    @Test
+    void recordingSurvivesASignalResume() throws Exception {
+        String bucket = "egress-resume";
+        minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        String room = "egress-resume-" + Long.toString(System.currentTimeMillis(), 36);
+        String create = "{\"name\":\"" + room + "\",\"empty_timeout\":20,\"departure_timeout\":1,\"egress\":{\"tracks\":{"
+                + "\"filepath\":\"livekit/{room_name}/{publisher_identity}-{time}\",\"s3\":{\"access_key\":\""
+                + s3.accessKey() + "\",\"secret\":\"" + s3.secretKey() + "\",\"region\":\"us-east-1\",\"endpoint\":\""
+                + s3.endpoint() + "\",\"bucket\":\"" + bucket + "\",\"force_path_style\":true}}}}";
+        HttpResponse<String> created = twirp("livekit.RoomService/CreateRoom", create, token(false, true));
+        assertEquals(200, created.statusCode(), created.body());
+        Path timeline = Files.createTempFile("egress-timeline", ".json");
+        NodeTestRunner.forE2e().env("LK_URL", "ws://127.0.0.1:" + server.port())
+                .env("LK_API_KEY", "devkey").env("LK_API_SECRET", "secret").env("EGRESS_SCENARIO", "resume")
+                .env("EGRESS_ROOM", room).env("EGRESS_TIMELINE", timeline.toString())
+                .timeout(Duration.ofSeconds(60)).runAndAssertPass("tests/egress.test.mjs");
+        JsonNode t = new ObjectMapper().readTree(Files.readString(timeline));
+        long until = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < until && indexOf("room_finished", room) < 0) {
+            Thread.sleep(100);
+        }
+        assertTrue(indexOf("room_finished", room) >= 0, "room_finished webhook");
+        assertEquals(1, events.stream().filter(e -> e.getEvent().equals("egress_started")
+                && e.getEgressInfo().getRoomName().equals(room)).count(), "one egress for the microphone");
+        List<LivekitEgress.EgressInfo> ended = events.stream().filter(e -> e.getEvent().equals("egress_ended")
+                && e.getEgressInfo().getRoomName().equals(room)).map(LivekitWebhook.WebhookEvent::getEgressInfo).toList();
+        assertEquals(1, ended.size(), "ended once: " + ended);
+        assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, ended.get(0).getStatus(), ended.get(0).getError());
+        LivekitEgress.FileInfo f = ended.get(0).getFileResults(0);
+        Path oggFile = Files.createTempFile("egress-resume", ".ogg");
+        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(f.getFilename()).build())) {
+            Files.copy(in, oggFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        AudioAnalysis a = AudioAnalysis.decode(oggFile);
+        double key0 = f.getStartedAt() / 1e9;
+        double publishedAt = t.get("aPublished").asLong() / 1000.0;
+        double outage = t.get("outageStart").asLong() / 1000.0;
+        double resumed = t.get("resumed").asLong() / 1000.0;
+        double leftAt = t.get("leaveStart").asLong() / 1000.0;
+        System.out.printf("egress resume: file %.3f s, published..left %.3f s, outage %.3f..%.3f s into the file%n",
+                a.seconds(), leftAt - publishedAt, outage - key0, resumed - key0);
+        assertTrue(Math.abs(f.getEndedAt() / 1e9 - leftAt) < 1.0, "the file ends when the publisher left");
+        assertTrue(key0 <= publishedAt && publishedAt - key0 < 3.0, "the file starts when the track was published");
+        assertEquals(440, a.frequency(publishedAt - key0 + 1.0, leftAt - key0 - 0.3), 15, "tone from publish to leave");
+        assertTrue(a.rms((int) ((outage - key0) * 48000), (int) ((resumed - outage) * 48000)) > 0.02,
+                "the tone goes on through the signalling outage");
+        assertEquals(440, a.frequency(outage - key0, resumed - key0), 15, "the tone during the outage");
+    }
+
     private static int indexOf(String event, String room) {
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).getEvent().equals(event) && events.get(i).getRoom().getName().equals(room)) {

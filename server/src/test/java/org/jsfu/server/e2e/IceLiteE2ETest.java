@@ -30,6 +30,15 @@ class IceLiteE2ETest {
         e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/two-tabs.test.mjs");
     }
 
+    /**
+     * Resumes with ICE-lite: our answer to the publisher's restart offer and our subscriber restart offer
+     * carry new credentials, and Chromium (controlling) checks and nominates the new generation.
+     */
+    @Test
+    void browserSignalResumeWithIceLite() throws Exception {
+        e2e.runner().timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/resume.test.mjs");
+    }
+
     @Test
     void browserOverIceTcpWithIceLite() throws Exception {
         e2e.runner().timeout(Duration.ofMinutes(2)).runAndAssertPass("tests/icetcp.test.mjs");

@@ -106,6 +106,36 @@ class MediaPlaneE2ETest {
         assertEquals(List.of(), rejected);
     }
 
+    /**
+     * livekit-client's resume: A's signalling WebSocket closes twice (simulateScenario signal-reconnect), A
+     * keeps its sid and tracks, B keeps hearing A, and A gets C's track published during the outage; then a
+     * resume after RR_SUBSCRIBER_FAILED ICE-restarts A's subscriber PC. A's only participant_left is its
+     * final leave (a SIGNAL_CLOSE departure would have been webhooked first: one room's webhooks are
+     * delivered in order), and its microphone was unpublished only then.
+     */
+    @Test
+    void browserSignalResume() throws Exception {
+        String room = "resume-" + Long.toHexString(System.nanoTime());
+        e2e.runner().env("E2E_ROOM", room).timeout(Duration.ofMinutes(3)).runAndAssertPass("tests/resume.test.mjs");
+        long end = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < end && inRoom(room).noneMatch(
+                e -> e.getEvent().equals("participant_left") && e.getParticipant().getIdentity().equals("A"))) {
+            Thread.sleep(100);
+        }
+        List<LivekitWebhook.WebhookEvent> leftA = inRoom(room).filter(e -> e.getEvent().equals("participant_left")
+                && e.getParticipant().getIdentity().equals("A")).toList();
+        assertEquals(1, leftA.size(), "participant_left for A: " + leftA);
+        assertEquals(livekit.LivekitModels.DisconnectReason.CLIENT_INITIATED,
+                leftA.get(0).getParticipant().getDisconnectReason());
+        // A's microphone was published once and unpublished once, when A left: the resumes did not end it
+        // (nor, with track egress, its recording)
+        for (String event : List.of("track_published", "track_unpublished")) {
+            assertEquals(1, inRoom(room).filter(e -> e.getEvent().equals(event)
+                    && e.getParticipant().getIdentity().equals("A")).count(), event + " for A");
+        }
+        assertEquals(List.of(), rejected);
+    }
+
     /** autoSubscribe=false, UpdateSubscription and UpdateTrackSettings from livekit-client. */
     @Test
     void browserSelectiveSubscription() throws Exception {

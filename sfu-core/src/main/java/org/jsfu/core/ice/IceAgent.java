@@ -26,9 +26,9 @@ public final class IceAgent {
     static final int MAX_VALID_PAIRS = 16;
     static final int ROLE_CONFLICT = 487;
 
-    private final IceCredentials local;
+    private IceCredentials local;
     private final IceRole role;
-    private final Mac localMac;
+    private Mac localMac;
     private final long consentTimeoutMs;
     private String remoteUfrag;
     private String remotePwd;
@@ -56,6 +56,17 @@ public final class IceAgent {
         this.consentTimeoutMs = consentTimeoutMs;
         this.remoteUfrag = emptyToNull(remoteUfrag);
         this.remotePwd = emptyToNull(remotePwd);
+    }
+
+    /**
+     * New local credentials for an ICE restart (RFC 8445 9: an agent restarting ICE changes its ufrag and
+     * pwd; RFC 8839 4.4: so does the answerer of a restart offer). Checks are accepted with the new ones
+     * only; validated pairs and the selected address stay until the peer's new checks replace them.
+     */
+    public void setLocalCredentials(IceCredentials fresh) {
+        if (fresh == null) throw new IllegalArgumentException("credentials required");
+        this.local = fresh;
+        this.localMac = StunMessage.hmacSha1(StunMessage.shortTermKey(fresh.pwd()));
     }
 
     /**

@@ -88,7 +88,7 @@ public final class IceChecklist<L> {
         }
     }
 
-    private final IceCredentials local;
+    private IceCredentials local;
     private final IceRole role;
     private final Random random;
     private String remoteUfrag;
@@ -117,6 +117,12 @@ public final class IceChecklist<L> {
         this.local = local;
         this.role = role;
         this.random = random;
+    }
+
+    /** Our new ufrag/pwd after an ICE restart (RFC 8445 9): the USERNAME of every later check names it. */
+    public void setLocalCredentials(IceCredentials fresh) {
+        if (fresh == null) throw new IllegalArgumentException("credentials required");
+        this.local = fresh;
     }
 
     /**

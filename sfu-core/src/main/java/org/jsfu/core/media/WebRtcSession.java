@@ -94,6 +94,10 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private boolean negotiateScheduled;
     private SubscriberOffer lastOffer;
     private String subRemoteUfrag;
+    /** The ufrag of the last publisher offer: a new one is an ICE restart (RFC 8839 4.4). */
+    private String pubRemoteUfrag;
+    /** livekit.ReconnectReason RR_SUBSCRIBER_FAILED: the client's subscriber PC failed. */
+    static final int RR_SUBSCRIBER_FAILED = 3;
 
     private static final class PubMedia {
         final NegotiatedMedia media;
@@ -186,6 +190,12 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
                 room.loop().every(PublisherFeedback.TICK_MS).add(this::publisherRtcpTick);
             }
             RemoteTransport remote = SdpNegotiator.remoteTransport(Sdp.parse(sdp));
+            if (pubRemoteUfrag != null && remote.iceUfrag() != null && !pubRemoteUfrag.equals(remote.iceUfrag())) {
+                // the client restarts ICE (livekit-client does on every resume): the answerer of a restart
+                // offer picks new credentials too (RFC 8839 4.4, JSEP RFC 8829 5.3.1)
+                pub.restartLocalIce();
+            }
+            pubRemoteUfrag = remote.iceUfrag();
             PublisherAnswer answer = SdpNegotiator.answerPublisherOffer(sdp, plane.localTransport(pub),
                     publisherPolicy());
             pub.setRemote(remote.iceUfrag(), remote.icePwd(), remote.fingerprint(), remote.iceLite());
@@ -656,6 +666,38 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         if (renegotiate) {
             negotiate();
         }
+    }
+
+    /**
+     * A resume (livekit-protocol.md 2.8): an offer still awaiting its answer went into the dead socket or
+     * was held back while no socket was attached, so it is superseded by a fresh offer with a new id (the
+     * answer to the old one, should it still come, fails the id check in {@link #onSubscriberAnswer}).
+     * When the client's subscriber PC failed (RR_SUBSCRIBER_FAILED) or ours is not connected, that offer
+     * also restarts ICE with new local credentials.
+     */
+    @Override
+    public void onSignalResumed(int reason) {
+        if (closed || sub == null) {
+            return;
+        }
+        // the client's subscriber PC failed (or ours is not connected): restart ICE from our side, as the
+        // offerer (RFC 8445 9): an offer with new credentials, which the client answers with new ones
+        boolean restart = reason == RR_SUBSCRIBER_FAILED || !sub.isConnected();
+        if (!restart && !offerInFlight) {
+            return;
+        }
+        if (restart) {
+            sub.restartLocalIce();
+        }
+        log.info("subscriber offer re-sent after resume room={} identity={} unanswered={} iceRestart={} reason={}",
+                room.name(), participant.identity(), offerInFlight ? offerId : 0, restart, reason);
+        offerInFlight = false;
+        negotiate();
+    }
+
+    @Override
+    public boolean mediaConnected() {
+        return active && !closed;
     }
 
     @Override

@@ -11,10 +11,15 @@ public interface DataPacketRouter {
     /** The re-encoded packet and its destinations (both empty = everybody else), or null to drop it. */
     Routed route(byte[] raw, int off, int len, String senderSid, String senderIdentity);
 
-    record Routed(byte[] packet, List<String> destSids, List<String> destIdentities) {
+    /** {@code sequence}: the packet's DataPacket.sequence (0 when unset), for a resume's last_message_seq. */
+    record Routed(byte[] packet, List<String> destSids, List<String> destIdentities, long sequence) {
         public Routed {
             destSids = List.copyOf(destSids);
             destIdentities = List.copyOf(destIdentities);
+        }
+
+        public Routed(byte[] packet, List<String> destSids, List<String> destIdentities) {
+            this(packet, destSids, destIdentities, 0);
         }
     }
 }

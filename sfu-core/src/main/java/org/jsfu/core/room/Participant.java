@@ -41,6 +41,8 @@ public final class Participant {
     private long version;
     private long trackVersion;
     private ParticipantMedia media;
+    /** The highest DataPacket.sequence received on the reliable channel (ReconnectResponse.last_message_seq). */
+    private long lastReliableSequence;
 
     Participant(Room room, String sid, JoinRequest req, SignalSink sink, long nowMs) {
         this.room = room;
@@ -435,7 +437,19 @@ public final class Participant {
         if (r == null) {
             return 0;
         }
+        if (reliable && r.sequence() > lastReliableSequence) {
+            lastReliableSequence = r.sequence();
+        }
         return room.sendData(r.packet(), reliable, r.destSids(), r.destIdentities(), sid);
+    }
+
+    /**
+     * The highest DataPacket.sequence this participant sent on the reliable channel that the server
+     * accepted, 0 when none: a resume's last_message_seq, after which livekit-client resends its buffer.
+     */
+    public long lastReliableSequence() {
+        room.checkLoop();
+        return lastReliableSequence;
     }
 
     /** Disconnects this participant: sends leave when {@code sendLeave}, then removes it from the room. */

@@ -44,6 +44,23 @@ public interface ParticipantMedia {
     default void onTrackResized(String trackSid, int width, int height) {
     }
 
+    /**
+     * Whether this participant's media is connected (its primary peer connection came up). A participant
+     * whose signalling WebSocket closes is kept for a resume only then; one without media is removed.
+     */
+    default boolean mediaConnected() {
+        return false;
+    }
+
+    /**
+     * The participant resumed its signalling on a new WebSocket (livekit-protocol.md 2.8) after the
+     * reconnect response went out. A subscriber offer sent into the dead socket, or held back while no
+     * socket was attached, was never answered: the media sends a fresh offer (a new id) so the
+     * subscriber PC converges. {@code reason}: livekit.ReconnectReason.
+     */
+    default void onSignalResumed(int reason) {
+    }
+
     /** Deliver an encoded livekit.DataPacket on the {@code _reliable} or {@code _lossy} channel. */
     void sendData(byte[] dataPacket, boolean reliable);
 

@@ -72,7 +72,8 @@ public final class PeerTransport {
     private final LoopInbox inbox;
     private final Executor handshakePool;
     private final DtlsIdentity identity;
-    private final IceCredentials localIce;
+    /** Our ICE credentials; replaced by {@link #restartLocalIce} (loop only). */
+    private IceCredentials localIce;
     private final IceAgent ice;
     /** Full ICE only (null in lite mode); local bases are UdpMux.Socket or TcpMux.Connection. */
     private final IceChecklist<Object> checks;
@@ -166,6 +167,33 @@ public final class PeerTransport {
 
     public IceCredentials localIce() {
         return localIce;
+    }
+
+    /**
+     * An ICE restart on our side (RFC 8445 9; RFC 8839 4.4): new local ufrag and pwd, which the next SDP
+     * we send carries (the answer to a restart offer, or our restart offer). The mux routes checks for the
+     * new ufrag here; the old ufrag's route goes (checks signed with the old pwd no longer authenticate).
+     * Addresses already bound keep their routes, DTLS and SRTP go on, and the selected pair carries media
+     * until the new generation's checks select another. Loop only.
+     */
+    public IceCredentials restartLocalIce() {
+        IceCredentials old = localIce;
+        IceCredentials fresh = IceCredentials.random();
+        localIce = fresh;
+        mux.registerUfrag(fresh.ufrag(), this);
+        if (tcp != null) {
+            tcp.registerUfrag(fresh.ufrag(), this);
+        }
+        ice.setLocalCredentials(fresh);
+        if (checks != null) {
+            checks.setLocalCredentials(fresh);
+        }
+        mux.forgetUfrag(old.ufrag(), this);
+        if (tcp != null) {
+            tcp.forgetUfrag(old.ufrag(), this);
+        }
+        log.info("ice local credentials restarted pc={}", name);
+        return fresh;
     }
 
     public int localPort() {

@@ -223,6 +223,11 @@ public final class TcpMux implements AutoCloseable {
         byUfrag.put(localUfrag, t);
     }
 
+    /** Drops only the ufrag route of {@code t} (an ICE restart replaced it); its other routes stay. */
+    public void forgetUfrag(String localUfrag, PeerTransport t) {
+        byUfrag.remove(localUfrag, t);
+    }
+
     /** Removes the ufrag and closes every connection bound to {@code t}. */
     public void unregister(String localUfrag, PeerTransport t) {
         byUfrag.remove(localUfrag, t);

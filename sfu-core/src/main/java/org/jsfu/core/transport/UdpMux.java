@@ -283,6 +283,11 @@ public final class UdpMux implements AutoCloseable {
         byUfrag.put(localUfrag, t);
     }
 
+    /** Drops only the ufrag route of {@code t} (an ICE restart replaced it); its other routes stay. */
+    public void forgetUfrag(String localUfrag, PeerTransport t) {
+        byUfrag.remove(localUfrag, t);
+    }
+
     /** Full ICE: a check of {@code t} left with transaction id {@code id}; route its response to {@code t}. */
     void expectResponse(byte[] id, PeerTransport t) {
         responses.put(id, t, System.nanoTime() / 1_000_000);

@@ -187,6 +187,66 @@ class PeerTransportFullIceTest {
         }
     }
 
+    /**
+     * {@link PeerTransport#restartLocalIce}: checks signed with the new credentials are answered, from the
+     * bound address and from a new one (routed by the new ufrag); the old credentials no longer authenticate,
+     * and a check naming the old ufrag from an unknown address has no route any more.
+     */
+    @Test
+    void restartedLocalCredentialsReplaceTheOldOnes() throws Exception {
+        open(false);
+        onLoop(() -> { transport.setRemote(browserIce.ufrag(), browserIce.pwd(), DtlsIdentity.generate().fingerprintSha256()); return null; });
+        IceCredentials old = onLoop(() -> transport.localIce());
+        send(browser, old, 1);
+        assertEquals(1, receiveSuccess(browser), "answered with the first credentials");
+
+        IceCredentials fresh = onLoop(() -> transport.restartLocalIce());
+        assertFalse(fresh.ufrag().equals(old.ufrag()) || fresh.pwd().equals(old.pwd()), "new ufrag and pwd");
+        assertEquals(fresh, onLoop(() -> transport.localIce()), "what the next SDP carries");
+        // from the bound address: the old-credential check gets no answer, the next (new) one does, in order
+        send(browser, old, 2);
+        send(browser, fresh, 3);
+        assertEquals(3, receiveSuccess(browser), "only the check with the new credentials is answered");
+
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            other.setSoTimeout(3000);
+            long dropped = mux.droppedDatagrams();
+            send(other, old, 4); // unknown address, old ufrag: no route
+            assertTrue(waitFor(() -> mux.droppedDatagrams() == dropped + 1), "old ufrag from a new address dropped");
+            send(other, fresh, 5);
+            assertEquals(5, receiveSuccess(other), "new ufrag from a new address routed and answered");
+        }
+    }
+
+    /** A Binding request (tid from {@code seed}) from {@code from}, signed with the server credentials {@code server}. */
+    private void send(DatagramSocket from, IceCredentials server, long seed) throws Exception {
+        byte[] tid = new byte[12];
+        tid[0] = (byte) seed;
+        StunMessage m = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                .username(server.ufrag() + ":" + browserIce.ufrag()).priority(2130706431L).iceControlling(7);
+        byte[] b = new byte[300];
+        int n = m.encode(b, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(server.pwd())), true);
+        from.send(new DatagramPacket(b, n, server()));
+    }
+
+    /** The seed of the first Binding success received on {@code s} (server checks are skipped). */
+    private int receiveSuccess(DatagramSocket s) throws Exception {
+        long deadline = System.currentTimeMillis() + 3000;
+        while (System.currentTimeMillis() < deadline) {
+            DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            try {
+                s.receive(in);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+            StunMessage m = StunMessage.parse(Arrays.copyOf(in.getData(), in.getLength()), 0, in.getLength());
+            if (m != null && m.type() == StunMessage.BINDING_SUCCESS) {
+                return m.transactionId()[0];
+            }
+        }
+        throw new AssertionError("no Binding success");
+    }
+
     private void sendCheck(boolean useCandidate, long seed) throws Exception {
         byte[] tid = new byte[12];
         new Random(seed).nextBytes(tid);

@@ -38,6 +38,6 @@ public final class DataPackets implements DataPacketRouter {
                 }
             }
         }
-        return new Routed(b.build().toByteArray(), sids, identities);
+        return new Routed(b.build().toByteArray(), sids, identities, p.getSequence() & 0xffffffffL);
     }
 }

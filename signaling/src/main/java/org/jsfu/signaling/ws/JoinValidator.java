@@ -19,13 +19,16 @@ import org.jsfu.signaling.SignalingSettings;
  * (livekit-protocol.md 1.4): token, roomJoin, identity, room name, limits, auto_create.
  */
 public final class JoinValidator {
-    /** Either a join to perform or the HTTP error to answer. */
+    /**
+     * Either a join to perform or the HTTP error to answer. A resume has {@code reconnect} with the
+     * participant's {@code reconnectSid} and {@code reconnectReason} (livekit.ReconnectReason).
+     */
     public record Result(HttpResponseStatus status, String error, Grants grants, JoinRequest join, String roomName,
-                         boolean reconnect, String reconnectSid) {
+                         boolean reconnect, String reconnectSid, int reconnectReason) {
         public boolean ok() { return error == null; }
 
         static Result fail(HttpResponseStatus s, String text) {
-            return new Result(s, text, null, null, null, false, null);
+            return new Result(s, text, null, null, null, false, null, 0);
         }
     }
 
@@ -106,7 +109,8 @@ public final class JoinValidator {
         JoinRequest join = new JoinRequest(g.identity(), g.name(), g.metadata(), Map.copyOf(g.attributes()), g.kind(),
                 g.permission(), client, g.roomConfig());
         boolean reconnect = bool(q, "reconnect", false);
-        return new Result(HttpResponseStatus.OK, null, g, join, room, reconnect, param(q, "sid"));
+        return new Result(HttpResponseStatus.OK, null, g, join, room, reconnect, param(q, "sid"),
+                integer(q, "reconnect_reason"));
     }
 
     private static String nz(String s) {

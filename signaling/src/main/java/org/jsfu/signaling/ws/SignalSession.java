@@ -27,29 +27,23 @@ import livekit.LivekitModels;
 import livekit.LivekitRtc;
 import org.jsfu.core.room.DisconnectReason;
 import org.jsfu.core.room.LeaveAction;
-import org.jsfu.core.room.LocalTrackUpdate;
 import org.jsfu.core.room.Participant;
-import org.jsfu.core.room.ParticipantInfo;
-import org.jsfu.core.room.PublishCodecs;
 import org.jsfu.core.room.ParticipantState;
 import org.jsfu.core.room.RequestResult;
-import org.jsfu.core.room.RoomInfo;
 import org.jsfu.core.room.RoomManager;
-import org.jsfu.core.room.SignalSink;
-import org.jsfu.core.room.SpeakerInfo;
-import org.jsfu.core.room.TrackInfo;
 import org.jsfu.signaling.Authenticator;
-import org.jsfu.signaling.Grants;
 import org.jsfu.signaling.SignalingSettings;
 import org.jsfu.signaling.proto.ProtoMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One participant's signalling WebSocket ({@code /rtc}, v0). Decodes SignalRequests and hands them to
- * the participant on its room loop; implements {@link SignalSink} for the way back.
+ * One signalling WebSocket ({@code /rtc}, v0). Decodes SignalRequests and hands them to the participant
+ * on its room loop. The way back goes through the participant's {@link SignalLink}, which outlives a
+ * session: a socket that closes without leave while the media is connected leaves the participant in
+ * place, and a resume ({@code reconnect=1&sid=...}) attaches a new session to it (livekit-protocol.md 2.8).
  */
-public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFrame> implements SignalSink {
+public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(SignalSession.class);
 
     private final Channel channel;
@@ -59,6 +53,8 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private final LongSupplier clock;
     private final JoinValidator.Result join;
     private volatile Participant participant;
+    /** The participant's link, once joined or resumed; its state lives on the room loop. */
+    private volatile SignalLink link;
     private static final int MAX_EARLY_REQUESTS = 64;
     private static final long REFUSE_LINGER_MS = 2000;
     /** A protocol violation was answered with a close frame; the rest of the input is dropped. */
@@ -86,14 +82,12 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     /** Called right after the WS handshake was written. */
     public void start() {
         if (join.reconnect()) {
-            // No resume without the media state: ask the client for a full rejoin (protocol.md 2.8).
-            log.info("resume refused, asking for full reconnect room={} identity={}", join.roomName(),
-                    join.grants().identity());
-            sendLeave(DisconnectReason.STATE_MISMATCH, LeaveAction.RECONNECT);
-            close();
+            startResume();
             return;
         }
-        CompletableFuture<Participant> f = rooms.join(join.roomName(), join.join(), this, settings.autoCreate());
+        SignalLink l = new SignalLink(this, join, settings);
+        link = l;
+        CompletableFuture<Participant> f = rooms.join(join.roomName(), join.join(), l, settings.autoCreate());
         // Completion hops to this channel's event loop, where requests are read: requests that arrive
         // between the join response and this point (add_track, answer...) wait in `early`.
         f.whenComplete((p, err) -> channel.eventLoop().execute(() -> onJoined(p, err)));
@@ -107,20 +101,77 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
             Throwable cause = err.getCause() != null ? err.getCause() : err;
             log.info("join failed room={} identity={} reason={}", join.roomName(), join.grants().identity(),
                     cause.getMessage());
-            sendLeave(DisconnectReason.JOIN_FAILURE, LeaveAction.DISCONNECT);
+            send(SignalLink.leave(DisconnectReason.JOIN_FAILURE, LeaveAction.DISCONNECT));
             close();
             return;
         }
+        p.room().loop().post(() -> link.bind(p));
+        attached(p);
+    }
+
+    /** On the event loop: {@code p} is this session's participant (joined or resumed). */
+    private void attached(Participant p) {
         participant = p;
         if (!channel.isActive()) {
-            early.clear();
-            p.room().loop().post(() -> p.disconnect(DisconnectReason.SIGNAL_CLOSE, false));
+            early.clear(); // channelInactive already ran (without a participant): act for it
+            signalClosed(p);
             return;
         }
         for (Consumer<Participant> fn; (fn = early.poll()) != null; ) {
             dispatch(p, fn);
         }
         startRefresh();
+    }
+
+    /**
+     * A resume: the participant named by {@code sid}, in this token's room, with this token's identity and
+     * not disconnected, takes this socket as its signal ({@link SignalLink#resume}, which sends
+     * {@code reconnect} first). Anything else gets leave STATE_MISMATCH / RECONNECT as the first frame, and
+     * the client rejoins in full.
+     */
+    private void startResume() {
+        String sid = join.reconnectSid();
+        String identity = join.grants().identity();
+        CompletableFuture<Participant> f = rooms.withRoom(join.roomName(), r -> {
+            Participant p = sid == null ? null : r.participantBySid(sid);
+            if (p == null || p.state() == ParticipantState.DISCONNECTED || !p.identity().equals(identity)
+                    || !(p.sink() instanceof SignalLink l) || !l.resumable()) {
+                return null;
+            }
+            l.resume(this, p, join.reconnectReason());
+            return p;
+        });
+        f.whenComplete((p, err) -> channel.eventLoop().execute(() -> onResumed(p)));
+    }
+
+    /** On the event loop: the resume went through ({@code p}) or not (null). */
+    private void onResumed(Participant p) {
+        joinDone = true;
+        if (p == null) {
+            early.clear();
+            log.info("resume refused, asking for full reconnect room={} identity={} sid={} reason={}",
+                    join.roomName(), join.grants().identity(), join.reconnectSid(), join.reconnectReason());
+            send(SignalLink.leave(DisconnectReason.STATE_MISMATCH, LeaveAction.RECONNECT));
+            close();
+            return;
+        }
+        link = (SignalLink) p.sink();
+        attached(p);
+    }
+
+    /**
+     * The socket is gone without the server closing it: after leave the participant leaves
+     * (CLIENT_INITIATED); otherwise its link keeps it for a resume when its media is connected, and a
+     * participant without media is removed at once (SIGNAL_CLOSE).
+     */
+    private void signalClosed(Participant p) {
+        SignalLink l = link;
+        boolean leave = leaveReceived;
+        p.room().loop().post(() -> {
+            if (leave || l == null || !l.detach(this)) {
+                p.disconnect(leave ? DisconnectReason.CLIENT_INITIATED : DisconnectReason.SIGNAL_CLOSE, false);
+            }
+        });
     }
 
     private void startRefresh() {
@@ -137,7 +188,8 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
 
     private void sendRefresh() {
         try {
-            sendRefreshToken(auth.refresh(join.grants(), clock.getAsLong()));
+            send(LivekitRtc.SignalResponse.newBuilder().setRefreshToken(auth.refresh(join.grants(), clock.getAsLong()))
+                    .build());
         } catch (RuntimeException e) {
             log.warn("refresh token failed identity={}", join.grants().identity(), e);
         }
@@ -208,6 +260,7 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
             case UPDATE_METADATA -> onLoop(p -> updateMetadata(p, req.getUpdateMetadata()));
             case UPDATE_AUDIO_TRACK -> onLoop(p -> p.updateLocalTrack(ProtoMapper.audioUpdate(req.getUpdateAudioTrack())));
             case UPDATE_VIDEO_TRACK -> onLoop(p -> p.updateLocalTrack(ProtoMapper.videoUpdate(req.getUpdateVideoTrack())));
+            case SYNC_STATE -> onLoop(p -> syncState(p, req.getSyncState()));
             default -> log.debug("signal message not handled type={}", req.getMessageCase());
         }
     }
@@ -215,11 +268,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private void updateMetadata(Participant p, LivekitRtc.UpdateParticipantMetadata m) {
         int id = m.getRequestId();
         if (!p.permission().canUpdateMetadata()) {
-            sendRequestResponse(id, RequestResult.NOT_ALLOWED, "does not have permission to update own metadata");
+            p.sink().sendRequestResponse(id, RequestResult.NOT_ALLOWED, "does not have permission to update own metadata");
             return;
         }
         if (settings.maxMetadataSize() > 0 && m.getMetadata().length() > settings.maxMetadataSize()) {
-            sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds metadata size limit");
+            p.sink().sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds metadata size limit");
             return;
         }
         int attrSize = 0;
@@ -227,10 +280,34 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
             attrSize += e.getKey().length() + e.getValue().length();
         }
         if (settings.maxAttributesSize() > 0 && attrSize > settings.maxAttributesSize()) {
-            sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds attributes size limit");
+            p.sink().sendRequestResponse(id, RequestResult.LIMIT_EXCEEDED, "exceeds attributes size limit");
             return;
         }
         p.updateMetadata(m.getName().isEmpty() ? null : m.getName(), m.getMetadata(), m.getAttributesMap());
+    }
+
+    /**
+     * SyncState, which livekit-client sends after a resume. The server kept the participant's state, so
+     * only what the client may have changed while its requests could not arrive is applied: its
+     * subscription (with auto-subscribe the tracks it unsubscribed, else those it subscribed, as the Go
+     * server applies it) and the tracks it has disabled. The SDP answer/offer and data channel states are
+     * logged, not applied: the subscriber PC converges through the fresh offer sent on resume.
+     */
+    private void syncState(Participant p, LivekitRtc.SyncState st) {
+        LivekitRtc.UpdateSubscription sub = st.getSubscription();
+        List<String> sids = new ArrayList<>(sub.getTrackSidsList());
+        for (LivekitModels.ParticipantTracks pt : sub.getParticipantTracksList()) {
+            sids.addAll(pt.getTrackSidsList());
+        }
+        if (!sids.isEmpty()) {
+            p.room().updateSubscriptions(p, sids, sub.getSubscribe());
+        }
+        if (st.getTrackSidsDisabledCount() > 0) {
+            p.media().onTrackSettings(st.getTrackSidsDisabledList(), true, 0, 0, 0, 0);
+        }
+        log.info("sync state room={} identity={} subscription={} subscribe={} disabled={} publishTracks={} dataChannels={}",
+                p.room().name(), p.identity(), sids.size(), sub.getSubscribe(), st.getTrackSidsDisabledCount(),
+                st.getPublishTracksCount(), st.getDataChannelsCount());
     }
 
     /**
@@ -268,8 +345,7 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         }
         Participant p = participant;
         if (p != null && !closedByServer) {
-            DisconnectReason reason = leaveReceived ? DisconnectReason.CLIENT_INITIATED : DisconnectReason.SIGNAL_CLOSE;
-            p.room().loop().post(() -> p.disconnect(reason, false));
+            signalClosed(p);
         }
         super.channelInactive(ctx);
     }
@@ -310,132 +386,29 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         return false;
     }
 
-    private void send(LivekitRtc.SignalResponse msg) {
+    /** Writes one response on this socket (any thread; Netty keeps the order of calls from one thread). */
+    void send(LivekitRtc.SignalResponse msg) {
         if (channel.isActive()) {
             channel.writeAndFlush(SignalCodec.encode(msg, json));
         }
     }
 
-    private static LivekitRtc.SignalResponse.Builder resp() {
-        return LivekitRtc.SignalResponse.newBuilder();
+    /** Whether this socket still carries messages (open, not closed by the server). Any thread. */
+    boolean isOpen() {
+        return channel.isActive() && !closedByServer;
     }
 
-    // ---- SignalSink (called on the room loop) ----
-
-    @Override
-    public void sendJoin(RoomInfo room, ParticipantInfo self, List<ParticipantInfo> others,
-                         List<PublishCodecs.Enabled> publishCodecs) {
-        Grants g = join.grants();
-        LivekitRtc.JoinResponse.Builder b = LivekitRtc.JoinResponse.newBuilder()
-                .setRoom(ProtoMapper.room(room))
-                .setParticipant(ProtoMapper.participant(self))
-                .setServerVersion(SignalingSettings.SERVER_VERSION)
-                .setServerInfo(LivekitModels.ServerInfo.newBuilder()
-                        .setEdition(LivekitModels.ServerInfo.Edition.Standard)
-                        .setVersion(SignalingSettings.SERVER_VERSION)
-                        .setProtocol(SignalingSettings.PROTOCOL))
-                .setSubscriberPrimary(join.join().client().protocol() > 2 && g.canSubscribe())
-                .setFastPublish(g.canPublish())
-                .setPingInterval(settings.pingIntervalS())
-                .setPingTimeout(settings.pingTimeoutS());
-        for (ParticipantInfo o : others) {
-            b.addOtherParticipants(ProtoMapper.participant(o));
-        }
-        // as LiveKit: the room's enabled codecs (here: those the media plane forwards), VP8 first; with them
-        // livekit-client picks a codec the server takes before it asks, and offers without awaiting the answer
-        for (PublishCodecs.Enabled c : publishCodecs) {
-            b.addEnabledPublishCodecs(LivekitModels.Codec.newBuilder().setMime(c.mime()).setFmtpLine(c.fmtpLine()));
-        }
-        send(resp().setJoin(b).build());
+    /**
+     * A resume on another socket took over (the client gave up on this one after its ping timeout, but it
+     * is still open here): close it without touching the participant.
+     */
+    void closeReplaced() {
+        log.info("signal socket replaced by a resume, closing it identity={}", join.grants().identity());
+        close();
     }
 
-    @Override
-    public void sendParticipantUpdate(List<ParticipantInfo> participants) {
-        LivekitRtc.ParticipantUpdate.Builder u = LivekitRtc.ParticipantUpdate.newBuilder();
-        participants.forEach(p -> u.addParticipants(ProtoMapper.participant(p)));
-        send(resp().setUpdate(u).build());
-    }
-
-    @Override
-    public void sendTrackPublished(String cid, TrackInfo track) {
-        send(resp().setTrackPublished(LivekitRtc.TrackPublishedResponse.newBuilder().setCid(cid)
-                .setTrack(ProtoMapper.track(track))).build());
-    }
-
-    @Override
-    public void sendTrackUnpublished(String trackSid) {
-        send(resp().setTrackUnpublished(LivekitRtc.TrackUnpublishedResponse.newBuilder().setTrackSid(trackSid)).build());
-    }
-
-    @Override
-    public void sendMute(String trackSid, boolean muted) {
-        send(resp().setMute(LivekitRtc.MuteTrackRequest.newBuilder().setSid(trackSid).setMuted(muted)).build());
-    }
-
-    @Override
-    public void sendLeave(DisconnectReason reason, LeaveAction action) {
-        send(resp().setLeave(LivekitRtc.LeaveRequest.newBuilder()
-                .setCanReconnect(action != LeaveAction.DISCONNECT)
-                .setReasonValue(reason.wire)
-                .setActionValue(action.ordinal())).build());
-    }
-
-    @Override
-    public void sendRefreshToken(String token) {
-        send(resp().setRefreshToken(token).build());
-    }
-
-    @Override
-    public void sendRoomUpdate(RoomInfo room) {
-        send(resp().setRoomUpdate(LivekitRtc.RoomUpdate.newBuilder().setRoom(ProtoMapper.room(room))).build());
-    }
-
-    @Override
-    public void sendSpeakersChanged(List<SpeakerInfo> speakers) {
-        LivekitRtc.SpeakersChanged.Builder b = LivekitRtc.SpeakersChanged.newBuilder();
-        for (SpeakerInfo s : speakers) {
-            b.addSpeakers(LivekitModels.SpeakerInfo.newBuilder().setSid(s.sid()).setLevel(s.level())
-                    .setActive(s.active()));
-        }
-        send(resp().setSpeakersChanged(b).build());
-    }
-
-    @Override
-    public void sendOffer(String sdp, int id, Map<String, String> midToTrackId) {
-        send(resp().setOffer(LivekitRtc.SessionDescription.newBuilder().setType("offer").setSdp(sdp).setId(id)
-                .putAllMidToTrackId(midToTrackId)).build());
-    }
-
-    @Override
-    public void sendAnswer(String sdp, int id) {
-        send(resp().setAnswer(LivekitRtc.SessionDescription.newBuilder().setType("answer").setSdp(sdp).setId(id))
-                .build());
-    }
-
-    @Override
-    public void sendTrickle(String candidateInit, int target, boolean last) {
-        send(resp().setTrickle(LivekitRtc.TrickleRequest.newBuilder().setCandidateInit(candidateInit)
-                .setTargetValue(target).setFinal(last)).build());
-    }
-
-    @Override
-    public void sendTrackSubscribed(String trackSid) {
-        send(resp().setTrackSubscribed(LivekitRtc.TrackSubscribed.newBuilder().setTrackSid(trackSid)).build());
-    }
-
-    @Override
-    public void sendRequestResponse(int requestId, RequestResult result, String message) {
-        send(resp().setRequestResponse(LivekitRtc.RequestResponse.newBuilder().setRequestId(requestId)
-                .setReasonValue(result.ordinal()).setMessage(message)).build());
-    }
-
-    @Override
-    public void sendTrackUpdateNotFound(LocalTrackUpdate update) {
-        send(resp().setRequestResponse(ProtoMapper.trackUpdateNotFound(update)).build());
-    }
-
-    @Override
-    public void close() {
+    /** Closes this socket; its close does not disconnect the participant (the server chose it). */
+    void close() {
         closedByServer = true;
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
