@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
 import { DataPacket_Kind, RoomServiceClient } from 'livekit-server-sdk';
 import { joinToken, pageLk, serverFromEnv, uniqueRoom } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 
 const RELIABLE = 0;
 const LOSSY = 1;
@@ -34,18 +35,8 @@ describe('data channels: chat, lossy, destinations, server SendData', () => {
     if (h) await h.close();
   });
 
-  let broken = null;
-
-  async function withConsole(fn) {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      return await fn();
-    } catch (e) {
-      broken = e.message.split('\n')[0].slice(0, 200);
-      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
-      throw e;
-    }
-  }
+  // sequential scenario: after a failed step the later ones report it at once
+  const withConsole = scenarioSteps(() => h);
 
   const received = async (page, text) => (await pageLk.stats(page)).data.filter((d) => d.text === text);
 

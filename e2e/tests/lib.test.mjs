@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumArgs, pollUntil, scrub } from '../lib/browser.mjs';
 import { joinToken, serverFromEnv } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 import { TokenVerifier } from 'livekit-server-sdk';
 
 test('chromium flags are the documented set, with the fake mic file last', () => {
@@ -41,4 +42,20 @@ test('join tokens carry the grant and verify with the secret', async () => {
   assert.equal(claims.video.canPublish, false);
   await assert.rejects(new TokenVerifier('devkey', 'other').verify(jwt));
   assert.throws(() => serverFromEnv({ LK_URL: 'ws://x' }), /LK_API_KEY, LK_API_SECRET/);
+});
+
+test('scenarioSteps: a failed step carries the console tail, and the later steps fail at once naming it', async () => {
+  const asked = [];
+  const step = scenarioSteps(() => ({ consoleTail: (n) => { asked.push(n); return 'console line'; } }), 7);
+  assert.equal(await step(async () => 'first'), 'first');
+  await assert.rejects(step(async () => { throw new Error('B heard nothing\nsecond line'); }), (e) => {
+    assert.match(e.message, /^B heard nothing\nsecond line\nbrowser console \(tail\):\nconsole line$/);
+    return true;
+  });
+  assert.deepEqual(asked, [7]);
+  let ran = false;
+  await assert.rejects(step(async () => { ran = true; }), /^Error: not run: an earlier step failed \(B heard nothing\)$/);
+  assert.equal(ran, false);
+  const noHarness = scenarioSteps(() => undefined);
+  await assert.rejects(noHarness(async () => { throw new Error('before the harness started'); }), /^Error: before the harness started$/);
 });

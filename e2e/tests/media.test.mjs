@@ -7,6 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
 import { joinToken, pageLk, sawEvent, serverFromEnv, tracksFrom, uniqueRoom } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 
 const TONE_HZ = 440;
 const FREQ_TOLERANCE_HZ = 15;
@@ -34,18 +35,8 @@ describe('media plane: one publisher, two subscribers', () => {
     if (h) await h.close();
   });
 
-  let broken = null; // the scenario is sequential: after a failure the later steps report it at once
-
-  async function withConsole(fn) {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      return await fn();
-    } catch (e) {
-      broken = e.message.split('\n')[0].slice(0, 200);
-      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
-      throw e;
-    }
-  }
+  // sequential scenario: after a failed step the later ones report it at once
+  const withConsole = scenarioSteps(() => h);
 
   test('A publishes mic and camera; B hears ~440 Hz and decodes video', () => withConsole(async () => {
     await pageLk.join(B, server.url, await joinToken(server, room, 'B'));

@@ -8,6 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
 import { joinToken, pageLk, sawEvent, serverFromEnv, tracksFrom, uniqueRoom } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 
 const hearsTone = (a) => a && a.rms > 0.02 && Math.abs(a.peakHz - 440) <= 15;
 const packets = (s, who) => tracksFrom(s, who).audio?.rtp?.packetsReceived ?? 0;
@@ -32,18 +33,8 @@ describe('signal resume', () => {
     if (h) await h.close();
   });
 
-  let broken = null;
-
-  async function withConsole(fn) {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      return await fn();
-    } catch (e) {
-      broken = e.message.split('\n')[0].slice(0, 200);
-      e.message += `\nbrowser console (tail):\n${h.consoleTail(60)}`;
-      throw e;
-    }
-  }
+  // sequential scenario: after a failed step the later ones report it at once
+  const withConsole = scenarioSteps(() => h, 60);
 
   /** Resumes A after `delayMs` of signal outage; `during` runs while A's signal is down. */
   async function resumeA(delayMs, during) {

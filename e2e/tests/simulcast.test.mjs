@@ -12,6 +12,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
 import { joinToken, pageLk, serverFromEnv, trackBySource, uniqueRoom } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 
 const seesVideo = (v, moreThan = 0) => v && v.framesDecoded > moreThan && v.frameWidth > 0 && v.frameHeight > 0;
 const cam = (s) => trackBySource(s, 'A', 'camera');
@@ -34,17 +35,8 @@ describe('simulcast: each subscriber gets its own layer', () => {
     if (h) await h.close();
   });
 
-  let broken = null;
-  async function step(fn) {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      return await fn();
-    } catch (e) {
-      broken = e.message.split('\n')[0].slice(0, 200);
-      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
-      throw e;
-    }
-  }
+  // sequential scenario: after a failed step the later ones report it at once
+  const step = scenarioSteps(() => h);
 
   test('A sends two layers; B (LOW) and C (HIGH) decode different sizes at the same time', () => step(async () => {
     await pageLk.join(B, server.url, await joinToken(server, room, 'B'));

@@ -9,6 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
 import { joinToken, pageLk, sawEvent, serverFromEnv, trackBySource, uniqueRoom } from '../lib/lk.mjs';
+import { scenarioSteps } from '../lib/steps.mjs';
 
 const TONE_HZ = 440;
 const hearsTone = (a) => a && a.rms > 0.02 && Math.abs(a.peakHz - TONE_HZ) <= 15;
@@ -33,17 +34,8 @@ describe('autoSubscribe=false and UpdateSubscription from a browser', () => {
     if (h) await h.close();
   });
 
-  let broken = null;
-  async function step(fn) {
-    if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
-    try {
-      return await fn();
-    } catch (e) {
-      broken = e.message.split('\n')[0].slice(0, 200);
-      e.message += `\nbrowser console (tail):\n${h.consoleTail()}`;
-      throw e;
-    }
-  }
+  // sequential scenario: after a failed step the later ones report it at once
+  const step = scenarioSteps(() => h);
 
   const tracksOfA = (s) => s.remote.find((p) => p.identity === 'A')?.tracks ?? [];
   const pubOf = (s, source) => tracksOfA(s).find((t) => t.source === source);
