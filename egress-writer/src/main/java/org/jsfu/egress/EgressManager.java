@@ -307,6 +307,22 @@ public final class EgressManager implements RoomListener {
         }
     }
 
+    /**
+     * Track egresses held in memory with their recorder, tap and upload; for tests and metrics.
+     */
+    public int heldEgresses() {
+        return byId.size();
+    }
+
+    /** Egresses the media loops' 20 ms tickers drive (a finished one leaves at the next tick); for tests and metrics. */
+    public int tickedEgresses() {
+        int n = 0;
+        for (LoopTicker t : tickers.values()) {
+            n += t.members();
+        }
+        return n;
+    }
+
     /** Forgets finished egresses older than {@code maxAgeNanos} (ListEgress keeps recent history). */
     public void prune(long maxAgeNanos) {
         long now = utcNanos(System.nanoTime());

@@ -82,9 +82,24 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
                 .thenApplyAsync(dtlsOk -> CryptoWarmUp.run() && dtlsOk, handshakePool);
     }
 
+    /** Media sessions created and not yet closed (one per joined participant). */
+    final AtomicInteger sessions = new AtomicInteger();
+
     @Override
     public ParticipantMedia create(Room room, Participant participant) {
-        return new WebRtcSession(this, router(room), room, participant);
+        WebRtcSession s = new WebRtcSession(this, router(room), room, participant);
+        sessions.incrementAndGet();
+        return s;
+    }
+
+    /** Participants' media sessions not yet closed; for tests and metrics. */
+    public int openSessions() {
+        return sessions.get();
+    }
+
+    /** Rooms with a router (published tracks, speaker timer); for tests and metrics. */
+    public int roomRouters() {
+        return routers.size();
     }
 
     RoomRouter router(Room room) {

@@ -842,6 +842,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             return;
         }
         closed = true; // the periodic timers drop this session at their next tick
+        plane.sessions.decrementAndGet();
         long now = System.nanoTime();
         for (PubMedia pm : pubByMid.values()) {
             if (pm.up != null) {

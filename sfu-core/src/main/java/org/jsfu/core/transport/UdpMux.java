@@ -336,6 +336,11 @@ public final class UdpMux implements AutoCloseable {
         return byUfrag.size();
     }
 
+    /** Full ICE: routes by STUN transaction id awaiting a response (expire after 10 s); for tests and metrics. */
+    public int transactionRoutes() {
+        return responses.size();
+    }
+
     private void receiveLoop() {
         ByteBuffer discard = ByteBuffer.allocate(MAX_DATAGRAM);
         while (!closed) {
