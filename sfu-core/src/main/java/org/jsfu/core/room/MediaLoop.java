@@ -41,6 +41,10 @@ public final class MediaLoop implements AutoCloseable {
             thread = t;
             return t;
         });
+        // A cancelled timer leaves the queue at once: else it stays until its delay ends, holding what its task
+        // captured (a room's empty_timeout timer, cancelled by the first join, held the room for 5 minutes; an
+        // SCTP retransmission timer re-armed earlier held its closed session), so churn grew the queue.
+        exec.setRemoveOnCancelPolicy(true);
     }
 
     public String name() { return name; }
