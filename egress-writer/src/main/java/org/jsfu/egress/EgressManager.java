@@ -72,7 +72,13 @@ public final class EgressManager implements RoomListener {
     private final TapAttacher taps;
     private final EgressSinks.Factory sinks;
     private final long utcOffsetNanos;
+    /** Egresses that have not ended: each holds its recorder, tap, upload and I/O queue. */
     private final Map<String, TrackEgress> byId = new ConcurrentHashMap<>();
+    /**
+     * Ended egresses, kept only as their final EgressInfo for ListEgress ({@link #HISTORY_NANOS}): the ended
+     * TrackEgress (recorder ring, page buffer, sink, its room's detach hook) is released as soon as it ends.
+     */
+    private final Map<String, EgressInfo> ended = new ConcurrentHashMap<>();
     /** Egresses of a killed process finished by recovery at start (terminal; listed like the others). */
     private final Map<String, EgressInfo> recovered = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
@@ -178,7 +184,12 @@ public final class EgressManager implements RoomListener {
             return null;
         }
         byId.put(id, e);
-        e.done.whenComplete((i, err) -> log.info("egress ended egressId={} status={}", id, i == null ? null : i.status()));
+        e.done.whenComplete((i, err) -> {
+            EgressInfo last = i != null ? i : e.info();
+            ended.put(id, last); // listed before it leaves byId, so ListEgress never misses it
+            byId.remove(id, e);
+            log.info("egress ended egressId={} status={}", id, last.status());
+        });
         log.info("egress starting egressId={} room={} identity={} track={} auto={}", id, room.name(), p.identity(),
                 t.sid(), auto);
         e.start();
@@ -227,11 +238,12 @@ public final class EgressManager implements RoomListener {
     /** ListEgress: filters are optional (null or empty = any). */
     public List<EgressInfo> list(String roomName, String egressId, boolean activeOnly) {
         List<EgressInfo> out = new ArrayList<>();
-        List<EgressInfo> all = new ArrayList<>(recovered.values());
+        Map<String, EgressInfo> all = new java.util.HashMap<>(recovered);
+        all.putAll(ended);
         for (TrackEgress e : byId.values()) {
-            all.add(e.info());
+            all.putIfAbsent(e.egressId(), e.info()); // one that just ended may be in both: the same final info
         }
-        for (EgressInfo i : all) {
+        for (EgressInfo i : all.values()) {
             if (roomName != null && !roomName.isEmpty() && !roomName.equals(i.roomName())) {
                 continue;
             }
@@ -308,7 +320,8 @@ public final class EgressManager implements RoomListener {
     }
 
     /**
-     * Track egresses held in memory with their recorder, tap and upload; for tests and metrics.
+     * Track egresses held in memory with their recorder, tap and upload: those that have not ended (an ended
+     * one is kept only as its EgressInfo); for tests and metrics.
      */
     public int heldEgresses() {
         return byId.size();
@@ -326,7 +339,7 @@ public final class EgressManager implements RoomListener {
     /** Forgets finished egresses older than {@code maxAgeNanos} (ListEgress keeps recent history). */
     public void prune(long maxAgeNanos) {
         long now = utcNanos(System.nanoTime());
-        byId.values().removeIf(e -> e.info().status().terminal() && now - e.info().updatedAt() > maxAgeNanos);
+        ended.values().removeIf(i -> now - i.updatedAt() > maxAgeNanos);
         recovered.values().removeIf(i -> now - i.updatedAt() > maxAgeNanos);
     }
 

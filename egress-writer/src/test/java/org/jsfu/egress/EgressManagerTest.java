@@ -163,6 +163,40 @@ class EgressManagerTest {
         assertTrue(Files.size(Path.of(end.file().location())) > 0);
     }
 
+    /**
+     * Under churn an ended egress must not keep its recorder, sink and tap hook for the 24 h it stays listed:
+     * it used to stay in memory whole until pruned (and pruning ran only when another egress started).
+     */
+    @Test
+    void anEndedEgressIsListedButNoLongerHeld() throws Exception {
+        EgressManager m = manager();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String room = "held-" + i;
+            String track = publish(room, "u" + i);
+            ids.add(m.startTrackEgress(room, track, new EgressOutput("out/{track_id}", true, null))
+                    .get(5, TimeUnit.SECONDS).egressId());
+            assertEquals(1, m.heldEgresses(), "a running egress is held");
+            feed(rooms.room(room));
+            Room r = rooms.room(room);
+            r.loop().submit(() -> {
+                r.close(DisconnectReason.ROOM_DELETED);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(EgressStatus.COMPLETE, awaitEnd(m, ids.get(i)).status());
+            for (int w = 0; w < 200 && m.heldEgresses() > 0; w++) Thread.sleep(10);
+            assertEquals(0, m.heldEgresses(), "ended egresses are released");
+        }
+        List<EgressInfo> listed = m.list(null, null, false);
+        assertEquals(ids.stream().sorted().toList(), listed.stream().map(EgressInfo::egressId).toList(),
+                "every ended egress stays listed (sorted by id)");
+        assertTrue(listed.stream().allMatch(e -> e.status() == EgressStatus.COMPLETE), listed.toString());
+        assertEquals(List.of(), m.list(null, null, true), "none active");
+        assertEquals(EgressStatus.COMPLETE, m.list(null, ids.get(2), false).get(0).status());
+        m.prune(0);
+        assertEquals(List.of(), m.list(null, null, false), "history is pruned by age");
+    }
+
     @Test
     void stopEgressAfterItsLoopStoppedStillCompletesTheFile() throws Exception {
         EgressManager m = manager();
