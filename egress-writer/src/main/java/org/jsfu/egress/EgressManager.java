@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,20 +86,15 @@ public final class EgressManager implements RoomListener {
     /**
      * Threads for every egress's I/O (each egress runs its tasks in order through a {@link SerialExecutor}):
      * at most {@link #IO_POOL_THREADS}, so 1,000 egresses starting at once queue their file opens instead of
-     * starting 1,000 threads (which starved the media loops in EgressBench); idle threads end after 60 s.
+     * starting 1,000 threads (which starved the media loops in EgressBench); a thread starts only when none is
+     * free ({@link IoPool}), idle threads end after 60 s.
      */
-    private final ThreadPoolExecutor ioPool = new ThreadPoolExecutor(
-            IO_POOL_THREADS, IO_POOL_THREADS, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    private final ThreadPoolExecutor ioPool = new IoPool(IO_POOL_THREADS, 60, r -> {
+        Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
     static final int IO_POOL_THREADS = 16;
-
-    {
-        ioPool.allowCoreThreadTimeOut(true);
-    }
     private static final AtomicInteger IO_THREADS = new AtomicInteger();
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
@@ -186,7 +180,7 @@ public final class EgressManager implements RoomListener {
         byId.put(id, e);
         e.done.whenComplete((i, err) -> {
             EgressInfo last = i != null ? i : e.info();
-            ended.put(id, last); // listed before it leaves byId, so ListEgress never misses it
+            ended.put(id, last); // before it leaves byId: ListEgress (byId, then ended) never misses it
             byId.remove(id, e);
             log.info("egress ended egressId={} status={}", id, last.status());
         });
@@ -238,11 +232,14 @@ public final class EgressManager implements RoomListener {
     /** ListEgress: filters are optional (null or empty = any). */
     public List<EgressInfo> list(String roomName, String egressId, boolean activeOnly) {
         List<EgressInfo> out = new ArrayList<>();
-        Map<String, EgressInfo> all = new java.util.HashMap<>(recovered);
-        all.putAll(ended);
+        // live ones first: one that ends meanwhile is put in `ended` before it leaves byId, so it is seen in one
+        // of the two (or both, with its final info from `ended`)
+        Map<String, EgressInfo> all = new java.util.HashMap<>();
         for (TrackEgress e : byId.values()) {
-            all.putIfAbsent(e.egressId(), e.info()); // one that just ended may be in both: the same final info
+            all.put(e.egressId(), e.info());
         }
+        all.putAll(ended);
+        all.putAll(recovered);
         for (EgressInfo i : all.values()) {
             if (roomName != null && !roomName.isEmpty() && !roomName.equals(i.roomName())) {
                 continue;
