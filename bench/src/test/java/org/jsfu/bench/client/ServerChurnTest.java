@@ -1,0 +1,250 @@
+package org.jsfu.bench.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.livekit.server.AccessToken;
+import io.livekit.server.CanPublish;
+import io.livekit.server.CanPublishData;
+import io.livekit.server.CanSubscribe;
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomJoin;
+import io.livekit.server.RoomName;
+import io.livekit.server.RoomServiceClient;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import livekit.LivekitEgress;
+import livekit.LivekitRoom;
+import livekit.LivekitRtc;
+import org.jsfu.bench.InProcessServer;
+import org.jsfu.conf.EgressConfigLoader;
+import org.jsfu.core.ice.IceCredentials;
+import org.jsfu.core.ice.StunMessage;
+import org.jsfu.core.sdp.MediaSection;
+import org.jsfu.core.sdp.Sdp;
+import org.jsfu.egress.EgressInfo;
+import org.jsfu.egress.EgressStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server that runs for weeks sees participants come and go and rooms open and close: after many such
+ * cycles through the real server (signalling, ICE, DTLS, SRTP, egress to a folder), everything it holds per
+ * room, participant, peer connection and egress must be released (rooms, media sessions, UDP/TCP/STUN routes,
+ * loop timers and periodic members, WebSocket channels, egress recorders and tickers: all back to zero), and
+ * the process's threads and file descriptors must be back at their baseline. Rooms close through a 1 s
+ * departure_timeout. Media-connected participants leave with a LeaveRequest, RemoveParticipant or DeleteRoom;
+ * a WebSocket closes only before media connects.
+ */
+class ServerChurnTest {
+    private static final Duration T = Duration.ofSeconds(15);
+    private static final String ROOM_YAML = "room:\n  departure_timeout: 1\n";
+    /** Idle pools (DTLS handshakes, egress I/O, HTTP clients) may keep a few threads; sockets close asynchronously. */
+    private static final int TOLERANCE = 4;
+    private static final long IDLE_MS = 20_000;
+
+    @TempDir
+    Path dir;
+
+    private static String token(String room, String identity, boolean publish, LivekitRoom.RoomConfiguration cfg) {
+        AccessToken t = new AccessToken(InProcessServer.KEY, InProcessServer.SECRET);
+        t.setIdentity(identity);
+        t.setName(identity);
+        t.addGrants(new RoomJoin(true), new RoomName(room), new CanPublish(publish), new CanSubscribe(true),
+                new CanPublishData(true));
+        if (cfg != null) {
+            t.setRoomConfiguration(cfg);
+        }
+        return t.toJwt();
+    }
+
+    /** Runs {@code warmUp} cycles, takes the baseline, runs {@code cycles} more and checks the server is back to it. */
+    private static void churn(InProcessServer srv, int warmUp, int cycles, Cycle c) throws Exception {
+        for (int i = 0; i < warmUp; i++) {
+            c.run(-1 - i);
+        }
+        ServerGauges.awaitIdle(srv.server, IDLE_MS);
+        int threads0 = ServerGauges.threads();
+        int fds0 = ServerGauges.fds();
+        for (int i = 0; i < cycles; i++) {
+            c.run(i);
+        }
+        ServerGauges.awaitIdle(srv.server, IDLE_MS);
+        ServerGauges.awaitProcessBaseline(threads0, fds0, TOLERANCE, IDLE_MS);
+    }
+
+    @FunctionalInterface
+    private interface Cycle {
+        void run(int i) throws Exception;
+    }
+
+    @Test
+    @Timeout(120)
+    void joinPublishSubscribeAndLeaveReleasesEverything() throws Exception {
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
+            churn(srv, 1, 8, i -> {
+                String room = "media-" + i;
+                SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
+                SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
+                String sid = pub.publishAudio("mic", T).trackSid;
+                Await.until("audio at the subscriber", 10_000,
+                        () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
+                        () -> "tracks=" + sub.receivedTracks());
+                pub.leave();
+                sub.leave();
+            });
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void signalClosedBeforeMediaConnectsReleasesEverything() throws Exception {
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
+            churn(srv, 1, 4, i -> {
+                String room = "early-close-" + i;
+                // during the join: the socket closes as soon as it is open
+                SignalClient.open(ctx.http, srv.wsBase(), token(room, "a", true, null), true, r -> { }, T).close();
+                // during negotiation: the subscriber offer arrives and is never answered
+                CompletableFuture<LivekitRtc.SessionDescription> offer = new CompletableFuture<>();
+                SignalClient b = SignalClient.open(ctx.http, srv.wsBase(), token(room, "b", true, null), true,
+                        r -> {
+                            if (r.hasOffer()) {
+                                offer.complete(r.getOffer());
+                            }
+                        }, T);
+                offer.get(T.toMillis(), TimeUnit.MILLISECONDS);
+                b.close();
+                // during DTLS: the offer is answered and ICE succeeds, but no ClientHello ever comes
+                closeDuringDtls(srv, ctx, room);
+            });
+        }
+    }
+
+    /** Answers the subscriber offer, gets a check through (the server binds our address), then closes. */
+    private static void closeDuringDtls(InProcessServer srv, ClientContext ctx, String room) throws Exception {
+        CompletableFuture<LivekitRtc.SessionDescription> offer = new CompletableFuture<>();
+        SignalClient c = SignalClient.open(ctx.http, srv.wsBase(), token(room, "c", true, null), true, r -> {
+            if (r.hasOffer()) {
+                offer.complete(r.getOffer());
+            }
+        }, T);
+        LivekitRtc.SessionDescription o = offer.get(T.toMillis(), TimeUnit.MILLISECONDS);
+        Sdp sdp = Sdp.parse(o.getSdp());
+        MediaSection ts = ClientSdp.transportSection(sdp);
+        IceCredentials mine = IceCredentials.random();
+        String answer = ClientSdp.subscriberAnswer(sdp, 1, 1, mine.ufrag(), mine.pwd(), ctx.identity.fingerprintSha256());
+        c.send(LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
+                .setType("answer").setSdp(answer).setId(o.getId())).build());
+        InetSocketAddress server = ClientSdp.serverCandidate(sdp);
+        int routes0 = srv.mux.addressRoutes();
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.bind(new InetSocketAddress("127.0.0.1", 0));
+            byte[] tid = new byte[12];
+            byte[] out = new byte[512];
+            SecureRandom rnd = new SecureRandom();
+            long end = System.nanoTime() + T.toNanos();
+            // controlled (we answer the server's offer, RFC 8445 6.1.1); repeated until the server binds us
+            while (srv.mux.addressRoutes() <= routes0) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("the server never validated the check");
+                }
+                rnd.nextBytes(tid);
+                int n = new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                        .username(sdp.iceUfrag(ts) + ":" + mine.ufrag())
+                        .priority((110L << 24) | (65535L << 8) | 255)
+                        .iceControlled(rnd.nextLong())
+                        .encode(out, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(sdp.icePwd(ts))), true);
+                ch.send(ByteBuffer.wrap(out, 0, n), server);
+                Thread.sleep(20);
+            }
+        }
+        c.close();
+    }
+
+    @Test
+    @Timeout(120)
+    void removeParticipantAndDeleteRoomReleaseEverything() throws Exception {
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
+            RoomServiceClient api = RoomServiceClient.createClient(srv.httpBase(), InProcessServer.KEY,
+                    InProcessServer.SECRET);
+            churn(srv, 1, 6, i -> {
+                String room = "removed-" + (i + 100);
+                SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
+                SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
+                String sid = pub.publishAudio("mic", T).trackSid;
+                Await.until("audio at the subscriber", 10_000,
+                        () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
+                        () -> "tracks=" + sub.receivedTracks());
+                if (Math.floorMod(i, 2) == 0) {
+                    assertEquals(200, api.removeParticipant(room, "pub").execute().code());
+                    assertEquals(200, api.removeParticipant(room, "sub").execute().code());
+                } else {
+                    assertEquals(200, api.deleteRoom(room).execute().code());
+                }
+                for (SimClient s : List.of(pub, sub)) {
+                    s.leaveFromServer().get(T.toMillis(), TimeUnit.MILLISECONDS);
+                    s.close();
+                }
+            });
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void roomsWithTrackEgressToAFolderReleaseEverything() throws Exception {
+        Path storage = dir.resolve("recordings");
+        String egressYaml = "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n";
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML, EgressConfigLoader.parse(egressYaml, Map.of()));
+             ClientContext ctx = new ClientContext()) {
+            EgressServiceClient api = EgressServiceClient.createClient(srv.httpBase(), InProcessServer.KEY,
+                    InProcessServer.SECRET);
+            int warmUp = 1;
+            int cycles = 6;
+            churn(srv, warmUp, cycles, i -> {
+                String room = "egress-" + (i + 100);
+                boolean auto = Math.floorMod(i, 2) == 0;
+                LivekitRoom.RoomConfiguration cfg = !auto ? null : LivekitRoom.RoomConfiguration.newBuilder()
+                        .setEgress(LivekitRoom.RoomEgress.newBuilder().setTracks(LivekitEgress.AutoTrackEgress
+                                .newBuilder().setFilepath("auto/" + room + "-{track_id}.ogg"))).build();
+                SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, cfg), T);
+                String sid = pub.publishAudio("mic", T).trackSid;
+                if (!auto) {
+                    // the track is published (and can be recorded) on its first packet
+                    Await.until("track published in " + room, 10_000, () -> srv.server.rooms()
+                            .withRoom(room, r -> r.publisherOf(sid) != null).join(), () -> sid);
+                    var r = api.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+                            .setFilepath("api/" + room + "-{track_id}.ogg").build(), sid).execute();
+                    assertEquals(200, r.code(), "StartTrackEgress");
+                }
+                Await.until("egress active in " + room, 10_000,
+                        () -> srv.server.egress().list(room, null, true).stream()
+                                .anyMatch(e -> e.status() == EgressStatus.ACTIVE),
+                        () -> String.valueOf(srv.server.egress().list(room, null, false)));
+                pub.leave(); // the room closes after its departure timeout; the recording ends with it
+            });
+            List<EgressInfo> all = srv.server.egress().list(null, null, false);
+            assertEquals(warmUp + cycles, all.size(), "every egress stays listed: " + all);
+            for (EgressInfo e : all) {
+                assertEquals(EgressStatus.COMPLETE, e.status(), e.toString());
+            }
+            try (Stream<Path> files = Files.walk(storage)) {
+                List<Path> list = files.filter(Files::isRegularFile).toList();
+                assertEquals(warmUp + cycles, list.stream().filter(p -> p.toString().endsWith(".ogg")).count(),
+                        "one recording per egress: " + list);
+                assertTrue(list.stream().noneMatch(p -> p.getFileName().toString().endsWith(".part")
+                        || p.startsWith(storage.resolve(".egress-spool"))), "no partial file or spool state left: " + list);
+            }
+        }
+    }
+}
