@@ -114,6 +114,11 @@ public final class JsfuServer implements AutoCloseable {
         return signaling.signalConnections();
     }
 
+    /** Webhook events queued or in flight (0 without webhook urls); for tests and metrics. */
+    public int webhooksPending() {
+        return webhooks == null ? 0 : webhooks.pending();
+    }
+
     /** Starts with the given media plane (tests may pass their own). */
     public static JsfuServer start(ServerConfig cfg, MediaSessionFactory media) throws InterruptedException {
         try {

@@ -14,6 +14,7 @@ import io.livekit.server.RoomServiceClient;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -125,16 +126,21 @@ class ServerChurnTest {
                         }, T);
                 offer.get(T.toMillis(), TimeUnit.MILLISECONDS);
                 b.close();
-                // during DTLS: the offer is answered and ICE succeeds, but no ClientHello ever comes
-                closeDuringDtls(srv, ctx, room);
+                // during DTLS: the offer is answered and ICE succeeds (UDP, or ICE-TCP), but no ClientHello comes
+                closeDuringDtls(srv, ctx, room, "c", false);
+                closeDuringDtls(srv, ctx, room, "d", true);
             });
         }
     }
 
-    /** Answers the subscriber offer, gets a check through (the server binds our address), then closes. */
-    private static void closeDuringDtls(InProcessServer srv, ClientContext ctx, String room) throws Exception {
+    /**
+     * Answers the subscriber offer, gets a check through (the server binds our address, or validates our
+     * ICE-TCP connection), then closes the WebSocket; over TCP the server must then close the connection.
+     */
+    private static void closeDuringDtls(InProcessServer srv, ClientContext ctx, String room, String identity,
+                                        boolean tcp) throws Exception {
         CompletableFuture<LivekitRtc.SessionDescription> offer = new CompletableFuture<>();
-        SignalClient c = SignalClient.open(ctx.http, srv.wsBase(), token(room, "c", true, null), true, r -> {
+        SignalClient c = SignalClient.open(ctx.http, srv.wsBase(), token(room, identity, true, null), true, r -> {
             if (r.hasOffer()) {
                 offer.complete(r.getOffer());
             }
@@ -146,26 +152,49 @@ class ServerChurnTest {
         String answer = ClientSdp.subscriberAnswer(sdp, 1, 1, mine.ufrag(), mine.pwd(), ctx.identity.fingerprintSha256());
         c.send(LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
                 .setType("answer").setSdp(answer).setId(o.getId())).build());
+        byte[] out = new byte[512];
+        SecureRandom rnd = new SecureRandom();
+        // controlled: we answer the server's offer (RFC 8445 6.1.1)
+        java.util.function.IntSupplier check = () -> {
+            byte[] tid = new byte[12];
+            rnd.nextBytes(tid);
+            return new StunMessage(StunMessage.BINDING_REQUEST, tid)
+                    .username(sdp.iceUfrag(ts) + ":" + mine.ufrag())
+                    .priority((110L << 24) | (65535L << 8) | 255)
+                    .iceControlled(rnd.nextLong())
+                    .encode(out, 2, StunMessage.hmacSha1(StunMessage.shortTermKey(sdp.icePwd(ts))), true);
+        };
+        if (tcp) {
+            try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", srv.server.tcpMux().port()))) {
+                int n = check.getAsInt();
+                out[0] = (byte) (n >> 8); // RFC 4571 2: 16-bit length, then the packet
+                out[1] = (byte) n;
+                ch.write(ByteBuffer.wrap(out, 0, n + 2));
+                ByteBuffer in = ByteBuffer.allocate(2048);
+                ch.socket().setSoTimeout((int) T.toMillis());
+                java.io.InputStream is = ch.socket().getInputStream();
+                byte[] len = is.readNBytes(2); // the success response: the server validated the connection
+                assertEquals(2, len.length, "a response to the check over ICE-TCP");
+                c.close();
+                // closing the peer connection closes its ICE-TCP connection: read until the server's FIN
+                long end = System.nanoTime() + T.toNanos();
+                while (is.read(in.array()) >= 0) {
+                    assertTrue(System.nanoTime() < end, "the server never closed the ICE-TCP connection");
+                }
+            }
+            return;
+        }
         InetSocketAddress server = ClientSdp.serverCandidate(sdp);
         int routes0 = srv.mux.addressRoutes();
         try (DatagramChannel ch = DatagramChannel.open()) {
             ch.bind(new InetSocketAddress("127.0.0.1", 0));
-            byte[] tid = new byte[12];
-            byte[] out = new byte[512];
-            SecureRandom rnd = new SecureRandom();
             long end = System.nanoTime() + T.toNanos();
-            // controlled (we answer the server's offer, RFC 8445 6.1.1); repeated until the server binds us
-            while (srv.mux.addressRoutes() <= routes0) {
+            while (srv.mux.addressRoutes() <= routes0) { // repeated until the server binds our address
                 if (System.nanoTime() > end) {
                     throw new AssertionError("the server never validated the check");
                 }
-                rnd.nextBytes(tid);
-                int n = new StunMessage(StunMessage.BINDING_REQUEST, tid)
-                        .username(sdp.iceUfrag(ts) + ":" + mine.ufrag())
-                        .priority((110L << 24) | (65535L << 8) | 255)
-                        .iceControlled(rnd.nextLong())
-                        .encode(out, 0, StunMessage.hmacSha1(StunMessage.shortTermKey(sdp.icePwd(ts))), true);
-                ch.send(ByteBuffer.wrap(out, 0, n), server);
+                int n = check.getAsInt();
+                ch.send(ByteBuffer.wrap(out, 2, n), server);
                 Thread.sleep(20);
             }
         }
@@ -205,7 +234,19 @@ class ServerChurnTest {
     void roomsWithTrackEgressToAFolderReleaseEverything() throws Exception {
         Path storage = dir.resolve("recordings");
         String egressYaml = "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: " + storage + "\n";
-        try (InProcessServer srv = InProcessServer.start(ROOM_YAML, EgressConfigLoader.parse(egressYaml, Map.of()));
+        // webhooks too: room_finished waits for the room's egress_ended; both queues must drain
+        java.util.Queue<String> hooks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        com.sun.net.httpserver.HttpServer hookServer = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        hookServer.createContext("/", x -> {
+            hooks.add(new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        hookServer.start();
+        String hookYaml = "webhook:\n  api_key: " + InProcessServer.KEY + "\n  urls: [\"http://127.0.0.1:"
+                + hookServer.getAddress().getPort() + "/\"]\n";
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML + hookYaml, EgressConfigLoader.parse(egressYaml, Map.of()));
              ClientContext ctx = new ClientContext()) {
             EgressServiceClient api = EgressServiceClient.createClient(srv.httpBase(), InProcessServer.KEY,
                     InProcessServer.SECRET);
@@ -245,6 +286,12 @@ class ServerChurnTest {
                 assertTrue(list.stream().noneMatch(p -> p.getFileName().toString().endsWith(".part")
                         || p.startsWith(storage.resolve(".egress-spool"))), "no partial file or spool state left: " + list);
             }
+            for (String event : List.of("room_finished", "egress_ended")) {
+                assertEquals(warmUp + cycles, hooks.stream().filter(h -> h.contains("\"" + event + "\"")).count(),
+                        event + " once per room");
+            }
+        } finally {
+            hookServer.stop(0);
         }
     }
 }

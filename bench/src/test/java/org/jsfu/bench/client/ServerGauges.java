@@ -27,9 +27,11 @@ final class ServerGauges {
         g.put("udpUfragRoutes", s.udpMux().ufragRoutes());
         g.put("udpAddressRoutes", s.udpMux().addressRoutes());
         g.put("stunTransactionRoutes", s.udpMux().transactionRoutes());
+        g.put("udpReceiveBuffersInFlight", s.udpMux().receiveBuffersInFlight());
         g.put("tcpUfragRoutes", s.tcpMux() == null ? 0 : s.tcpMux().ufragRoutes());
         g.put("tcpConnections", s.tcpMux() == null ? 0 : s.tcpMux().connectionCount());
         g.put("signalConnections", s.signalConnections());
+        g.put("webhooksPending", s.webhooksPending());
         int queued = 0;
         int periodic = 0;
         for (MediaLoop l : s.loops().all()) {

@@ -307,6 +307,11 @@ public final class UdpMux implements AutoCloseable {
         return pool.created();
     }
 
+    /** Receive buffers queued on loops or being handled (0 when idle: each one goes back to the pool); for tests and metrics. */
+    public int receiveBuffersInFlight() {
+        return Math.max(0, pool.created() - pool.free());
+    }
+
     public long droppedDatagrams() {
         return dropped.get();
     }
