@@ -70,31 +70,38 @@ class ServerChurnTest {
         return t.toJwt();
     }
 
-    /** Runs {@code warmUp} cycles, takes the baseline, runs {@code cycles} more and checks the server is back to it. */
+    /**
+     * Runs {@code warmUp} cycles, takes the baseline, runs {@code cycles} more and checks the server is back to
+     * it, and that the rooms, participants and media sessions the cycles reported are garbage.
+     */
     private static void churn(InProcessServer srv, int warmUp, int cycles, Cycle c) throws Exception {
+        List<java.lang.ref.WeakReference<Object>> closed = new java.util.ArrayList<>();
         for (int i = 0; i < warmUp; i++) {
-            c.run(-1 - i);
+            c.run(-1 - i, closed);
         }
         ServerGauges.awaitIdle(srv.server, IDLE_MS);
         int threads0 = ServerGauges.threads();
         int fds0 = ServerGauges.fds();
         for (int i = 0; i < cycles; i++) {
-            c.run(i);
+            c.run(i, closed);
         }
         ServerGauges.awaitIdle(srv.server, IDLE_MS);
         ServerGauges.awaitProcessBaseline(threads0, fds0, TOLERANCE, IDLE_MS);
+        assertTrue(closed.size() >= 3 * (warmUp + cycles), "a room, a participant and its session per cycle at least");
+        ServerGauges.awaitCollected(closed, IDLE_MS);
     }
 
     @FunctionalInterface
     private interface Cycle {
-        void run(int i) throws Exception;
+        /** One cycle; adds weak references to what it opened ({@link ServerGauges#track}) to {@code opened}. */
+        void run(int i, List<java.lang.ref.WeakReference<Object>> opened) throws Exception;
     }
 
     @Test
     @Timeout(120)
     void joinPublishSubscribeAndLeaveReleasesEverything() throws Exception {
         try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
-            churn(srv, 1, 8, i -> {
+            churn(srv, 1, 8, (i, opened) -> {
                 String room = "media-" + i;
                 SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
                 SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
@@ -102,6 +109,7 @@ class ServerChurnTest {
                 Await.until("audio at the subscriber", 10_000,
                         () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
                         () -> "tracks=" + sub.receivedTracks());
+                opened.addAll(ServerGauges.track(srv.server, room));
                 pub.leave();
                 sub.leave();
             });
@@ -112,7 +120,7 @@ class ServerChurnTest {
     @Timeout(120)
     void signalClosedBeforeMediaConnectsReleasesEverything() throws Exception {
         try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
-            churn(srv, 1, 4, i -> {
+            churn(srv, 1, 4, (i, opened) -> {
                 String room = "early-close-" + i;
                 // during the join: the socket closes as soon as it is open
                 SignalClient.open(ctx.http, srv.wsBase(), token(room, "a", true, null), true, r -> { }, T).close();
@@ -125,6 +133,7 @@ class ServerChurnTest {
                             }
                         }, T);
                 offer.get(T.toMillis(), TimeUnit.MILLISECONDS);
+                opened.addAll(ServerGauges.track(srv.server, room));
                 b.close();
                 // during DTLS: the offer is answered and ICE succeeds (UDP, or ICE-TCP), but no ClientHello comes
                 closeDuringDtls(srv, ctx, room, "c", false);
@@ -207,7 +216,7 @@ class ServerChurnTest {
         try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
             RoomServiceClient api = RoomServiceClient.createClient(srv.httpBase(), InProcessServer.KEY,
                     InProcessServer.SECRET);
-            churn(srv, 1, 6, i -> {
+            churn(srv, 1, 6, (i, opened) -> {
                 String room = "removed-" + (i + 100);
                 SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
                 SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
@@ -215,6 +224,7 @@ class ServerChurnTest {
                 Await.until("audio at the subscriber", 10_000,
                         () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
                         () -> "tracks=" + sub.receivedTracks());
+                opened.addAll(ServerGauges.track(srv.server, room));
                 if (Math.floorMod(i, 2) == 0) {
                     assertEquals(200, api.removeParticipant(room, "pub").execute().code());
                     assertEquals(200, api.removeParticipant(room, "sub").execute().code());
@@ -252,7 +262,7 @@ class ServerChurnTest {
                     InProcessServer.SECRET);
             int warmUp = 1;
             int cycles = 6;
-            churn(srv, warmUp, cycles, i -> {
+            churn(srv, warmUp, cycles, (i, opened) -> {
                 String room = "egress-" + (i + 100);
                 boolean auto = Math.floorMod(i, 2) == 0;
                 LivekitRoom.RoomConfiguration cfg = !auto ? null : LivekitRoom.RoomConfiguration.newBuilder()
@@ -272,6 +282,7 @@ class ServerChurnTest {
                         () -> srv.server.egress().list(room, null, true).stream()
                                 .anyMatch(e -> e.status() == EgressStatus.ACTIVE),
                         () -> String.valueOf(srv.server.egress().list(room, null, false)));
+                opened.addAll(ServerGauges.track(srv.server, room));
                 pub.leave(); // the room closes after its departure timeout; the recording ends with it
             });
             List<EgressInfo> all = srv.server.egress().list(null, null, false);

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jsfu.core.room.MediaLoop;
+import org.jsfu.core.room.Participant;
+import org.jsfu.core.room.Room;
 import org.jsfu.server.JsfuServer;
 
 /**
@@ -43,6 +48,47 @@ final class ServerGauges {
         g.put("egressesHeld", s.egress() == null ? 0 : s.egress().heldEgresses());
         g.put("egressesTicked", s.egress() == null ? 0 : s.egress().tickedEgresses());
         return g;
+    }
+
+    /**
+     * Weak references to the room {@code name} (while it is open), its participants and their media sessions,
+     * so a test can check that nothing keeps them once they are closed ({@link #awaitCollected}).
+     */
+    static List<WeakReference<Object>> track(JsfuServer s, String name) throws Exception {
+        List<WeakReference<Object>> refs = new ArrayList<>();
+        Room r = s.rooms().room(name);
+        if (r == null) {
+            return refs;
+        }
+        refs.add(new WeakReference<>(r));
+        for (Participant p : r.loop().submit(r::participants).get(5, TimeUnit.SECONDS)) {
+            refs.add(new WeakReference<>(p));
+            refs.add(new WeakReference<>(p.media()));
+        }
+        return refs;
+    }
+
+    /** Collects garbage until every referent is gone; fails naming what is still reachable. */
+    static void awaitCollected(List<WeakReference<Object>> refs, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            System.gc();
+            List<String> left = new ArrayList<>();
+            for (WeakReference<Object> w : refs) {
+                Object o = w.get();
+                if (o != null) {
+                    left.add(o.getClass().getSimpleName() + ":" + o);
+                }
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(left.size() + " of " + refs.size() + " closed objects still reachable after "
+                        + timeoutMs + " ms: " + left.subList(0, Math.min(10, left.size())));
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Live threads of this JVM. */
