@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * room, participant, peer connection and egress must be released (rooms, media sessions, UDP/TCP/STUN routes,
  * loop timers and periodic members, WebSocket channels, egress recorders and tickers: all back to zero), and
  * the process's threads and file descriptors must be back at their baseline. Rooms close through a 1 s
- * departure_timeout. Media-connected participants leave with a LeaveRequest, RemoveParticipant or DeleteRoom;
- * a WebSocket closes only before media connects.
+ * departure_timeout. Media-connected participants leave with a LeaveRequest, RemoveParticipant or DeleteRoom
+ * (or are replaced by a rejoin of their identity); a WebSocket closes only before media connects.
  */
 class ServerChurnTest {
     private static final Duration T = Duration.ofSeconds(15);
@@ -99,17 +99,31 @@ class ServerChurnTest {
 
     @Test
     @Timeout(120)
-    void joinPublishSubscribeAndLeaveReleasesEverything() throws Exception {
+    void joinPublishSubscribeRejoinUnpublishAndLeaveReleaseEverything() throws Exception {
         try (InProcessServer srv = InProcessServer.start(ROOM_YAML, null); ClientContext ctx = new ClientContext()) {
             churn(srv, 1, 8, (i, opened) -> {
                 String room = "media-" + i;
-                SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
+                SimClient first = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
                 SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
                 String sid = pub.publishAudio("mic", T).trackSid;
                 Await.until("audio at the subscriber", 10_000,
-                        () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
-                        () -> "tracks=" + sub.receivedTracks());
+                        () -> first.receivedTrack(sid) != null && first.receivedTrack(sid).packets() > 5,
+                        () -> "tracks=" + first.receivedTracks());
                 opened.addAll(ServerGauges.track(srv.server, room));
+                SimClient sub = first;
+                if (Math.floorMod(i, 2) == 1) {
+                    // a client that rejoins as the same identity replaces its session (DUPLICATE_IDENTITY)
+                    sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
+                    first.leaveFromServer().get(T.toMillis(), TimeUnit.MILLISECONDS);
+                    first.close();
+                    SimClient again = sub;
+                    Await.until("audio at the rejoined subscriber", 10_000,
+                            () -> again.receivedTrack(sid) != null && again.receivedTrack(sid).packets() > 5,
+                            () -> "tracks=" + again.receivedTracks());
+                    opened.addAll(ServerGauges.track(srv.server, room));
+                } else {
+                    pub.unpublish(sid, T); // the track ends before its publisher leaves
+                }
                 pub.leave();
                 sub.leave();
             });
