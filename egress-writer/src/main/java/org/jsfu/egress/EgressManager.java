@@ -291,6 +291,15 @@ public final class EgressManager implements RoomListener {
         }
     }
 
+    /** A track sid is never published again: forget it, or a long-lived room's set grows with every publication. */
+    @Override
+    public void onTrackUnpublished(Room room, Participant publisher, TrackInfo track) {
+        autoStarted.computeIfPresent(room.sid(), (k, seen) -> {
+            seen.remove(publisher.identity() + "\n" + track.sid());
+            return seen.isEmpty() ? null : seen;
+        });
+    }
+
     @Override
     public void onRoomFinished(Room room) {
         autoStarted.remove(room.sid());
@@ -322,6 +331,15 @@ public final class EgressManager implements RoomListener {
      */
     public int heldEgresses() {
         return byId.size();
+    }
+
+    /** Published tracks of open rooms that auto track egress has started for (one each); for tests and metrics. */
+    public int autoEgressTracks() {
+        int n = 0;
+        for (Set<String> s : autoStarted.values()) {
+            n += s.size();
+        }
+        return n;
     }
 
     /** Egresses the media loops' 20 ms tickers drive (a finished one leaves at the next tick); for tests and metrics. */

@@ -23,6 +23,7 @@ import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Permission;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomOptions;
 import org.jsfu.core.room.RoomManager;
 import org.jsfu.core.room.SignalSink;
 import org.jsfu.core.room.TrackInfo;
@@ -195,6 +196,37 @@ class EgressManagerTest {
         assertEquals(EgressStatus.COMPLETE, m.list(null, ids.get(2), false).get(0).status());
         m.prune(0);
         assertEquals(List.of(), m.list(null, null, false), "history is pruned by age");
+    }
+
+    /**
+     * A room that lives for weeks with auto track egress while publishers come and go: what it remembers of
+     * the tracks it auto-started must go with each track, not grow until the room closes.
+     */
+    @Test
+    void aLongLivedAutoEgressRoomForgetsTracksThatEnded() throws Exception {
+        EgressManager m = manager();
+        String name = "long-lived";
+        rooms.createRoom(name, new RoomOptions(null, null, null, null, new org.jsfu.core.room.RoomEgress(
+                new org.jsfu.core.room.RoomEgress.AutoTrackEgress("auto/{track_id}", true, null))))
+                .get(5, TimeUnit.SECONDS);
+        publish(name, "stays");
+        assertEquals(1, m.autoEgressTracks());
+        Room room = rooms.room(name);
+        for (int i = 0; i < 10; i++) {
+            String identity = "visitor-" + i;
+            publish(name, identity);
+            room.loop().submit(() -> {
+                room.participant(identity).disconnect(DisconnectReason.CLIENT_INITIATED, false);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(11, m.list(name, null, false).size(), "every publication was recorded");
+        assertEquals(1, m.autoEgressTracks(), "only the track still published is remembered");
+        room.loop().submit(() -> {
+            room.close(DisconnectReason.ROOM_DELETED);
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(0, m.autoEgressTracks());
     }
 
     @Test
