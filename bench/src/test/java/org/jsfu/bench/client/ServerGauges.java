@@ -46,6 +46,7 @@ final class ServerGauges {
         g.put("loopPeriodicMembers", periodic);
         g.put("egressesHeld", s.egress() == null ? 0 : s.egress().heldEgresses());
         g.put("egressesTicked", s.egress() == null ? 0 : s.egress().tickedEgresses());
+        g.put("autoEgressTracks", s.egress() == null ? 0 : s.egress().autoEgressTracks());
         return g;
     }
 

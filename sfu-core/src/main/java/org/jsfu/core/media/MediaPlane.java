@@ -155,6 +155,23 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
         return p.media() instanceof WebRtcSession s ? s.inboundSsrcCounts() : null;
     }
 
+    /**
+     * On the room's loop, for tests and metrics: {tracks forwarded to the participant, m-lines of its subscriber
+     * PC (data channels included)}; null when it has no media session of this plane.
+     */
+    public int[] subscriberCounts(Participant p) {
+        return p.media() instanceof WebRtcSession s ? s.subscriberCounts() : null;
+    }
+
+    /**
+     * On the room's loop, for tests and metrics: {published tracks, tracks in speaker detection (a removed one
+     * until the next 300 ms update)} of the room; null when it has no router.
+     */
+    public int[] roomTrackCounts(Room room) {
+        RoomRouter r = routers.get(room.sid());
+        return r == null ? null : r.counts();
+    }
+
     /** Taps attached to a published track (0 when the track is unknown). */
     public int tapCount(Room room, String trackSid) {
         RoomRouter r = routers.get(room.sid());
