@@ -152,6 +152,8 @@ class ServerChurnTest {
                 // during DTLS: the offer is answered and ICE succeeds (UDP, or ICE-TCP), but no ClientHello comes
                 closeDuringDtls(srv, ctx, room, "c", false);
                 closeDuringDtls(srv, ctx, room, "d", true);
+                // DTLS fails (not a WS close): the server removes the participant itself
+                failDtls(srv, ctx, room, "e");
             });
         }
     }
@@ -220,6 +222,36 @@ class ServerChurnTest {
                 ch.send(ByteBuffer.wrap(out, 2, n), server);
                 Thread.sleep(20);
             }
+        }
+        c.close();
+    }
+
+    /**
+     * The client's answer names another certificate than the one its DTLS client shows (RFC 5763 5): the
+     * server's handshake fails and it removes the participant with a leave.
+     */
+    private static void failDtls(InProcessServer srv, ClientContext ctx, String room, String identity) throws Exception {
+        CompletableFuture<LivekitRtc.SessionDescription> offer = new CompletableFuture<>();
+        CompletableFuture<LivekitRtc.LeaveRequest> leave = new CompletableFuture<>();
+        SignalClient c = SignalClient.open(ctx.http, srv.wsBase(), token(room, identity, true, null), true, r -> {
+            if (r.hasOffer()) {
+                offer.complete(r.getOffer());
+            } else if (r.hasLeave()) {
+                leave.complete(r.getLeave());
+            }
+        }, T);
+        LivekitRtc.SessionDescription o = offer.get(T.toMillis(), TimeUnit.MILLISECONDS);
+        Sdp sdp = Sdp.parse(o.getSdp());
+        MediaSection ts = ClientSdp.transportSection(sdp);
+        try (ClientPeer peer = new ClientPeer("sub:" + identity, ctx, java.net.InetAddress.getLoopbackAddress())) {
+            String otherCertificate = org.jsfu.core.dtls.DtlsIdentity.generate().fingerprintSha256();
+            String answer = ClientSdp.subscriberAnswer(sdp, 1, 1, peer.localIce().ufrag(), peer.localIce().pwd(),
+                    otherCertificate);
+            c.send(LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
+                    .setType("answer").setSdp(answer).setId(o.getId())).build());
+            peer.start(ClientSdp.serverCandidate(sdp), sdp.iceUfrag(ts), sdp.icePwd(ts), sdp.fingerprint(ts).value(),
+                    sdp.iceLite());
+            leave.get(T.toMillis(), TimeUnit.MILLISECONDS);
         }
         c.close();
     }
