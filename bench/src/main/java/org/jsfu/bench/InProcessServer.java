@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.jsfu.conf.ConfigLoader;
+import org.jsfu.conf.EgressConfig;
 import org.jsfu.conf.ServerConfig;
 import org.jsfu.core.transport.UdpMux;
 import org.jsfu.server.JsfuServer;
@@ -30,14 +31,23 @@ public final class InProcessServer implements AutoCloseable {
     }
 
     public static InProcessServer start() throws Exception {
+        return start("", null);
+    }
+
+    /**
+     * @param extraYaml top-level livekit.yaml sections appended to the config (e.g. {@code room:} timeouts)
+     * @param egress    egress.yaml (e.g. a storage_dir), or null for the defaults
+     */
+    public static InProcessServer start(String extraYaml, EgressConfig egress) throws Exception {
         int udp = freeUdpPort();
         String yaml = "port: " + freeTcpPort() + "\n"
                 + "bind_addresses: [127.0.0.1]\n"
                 + "keys:\n  " + KEY + ": " + SECRET + "\n"
                 + "rtc:\n  udp_port: " + udp + "\n  tcp_port: " + freeTcpPort() + "\n  node_ip: 127.0.0.1\n"
-                + "logging:\n  level: warn\n";
+                + "logging:\n  level: warn\n"
+                + extraYaml;
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
-        return new InProcessServer(JsfuServer.start(cfg), udp);
+        return new InProcessServer(JsfuServer.start(cfg, egress), udp);
     }
 
     /** ws://127.0.0.1:port */

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,13 @@ public final class EgressManager implements RoomListener {
     private final TapAttacher taps;
     private final EgressSinks.Factory sinks;
     private final long utcOffsetNanos;
+    /** Egresses that have not ended: each holds its recorder, tap, upload and I/O queue. */
     private final Map<String, TrackEgress> byId = new ConcurrentHashMap<>();
+    /**
+     * Ended egresses, kept only as their final EgressInfo for ListEgress ({@link #HISTORY_NANOS}): the ended
+     * TrackEgress (recorder ring, page buffer, sink, its room's detach hook) is released as soon as it ends.
+     */
+    private final Map<String, EgressInfo> ended = new ConcurrentHashMap<>();
     /** Egresses of a killed process finished by recovery at start (terminal; listed like the others). */
     private final Map<String, EgressInfo> recovered = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
@@ -81,20 +86,15 @@ public final class EgressManager implements RoomListener {
     /**
      * Threads for every egress's I/O (each egress runs its tasks in order through a {@link SerialExecutor}):
      * at most {@link #IO_POOL_THREADS}, so 1,000 egresses starting at once queue their file opens instead of
-     * starting 1,000 threads (which starved the media loops in EgressBench); idle threads end after 60 s.
+     * starting 1,000 threads (which starved the media loops in EgressBench); a thread starts only when none is
+     * free ({@link IoPool}), idle threads end after 60 s.
      */
-    private final ThreadPoolExecutor ioPool = new ThreadPoolExecutor(
-            IO_POOL_THREADS, IO_POOL_THREADS, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    private final ThreadPoolExecutor ioPool = new IoPool(IO_POOL_THREADS, 60, r -> {
+        Thread t = new Thread(r, "egress-io-" + IO_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
     static final int IO_POOL_THREADS = 16;
-
-    {
-        ioPool.allowCoreThreadTimeOut(true);
-    }
     private static final AtomicInteger IO_THREADS = new AtomicInteger();
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
@@ -178,7 +178,12 @@ public final class EgressManager implements RoomListener {
             return null;
         }
         byId.put(id, e);
-        e.done.whenComplete((i, err) -> log.info("egress ended egressId={} status={}", id, i == null ? null : i.status()));
+        e.done.whenComplete((i, err) -> {
+            EgressInfo last = i != null ? i : e.info();
+            ended.put(id, last); // before it leaves byId: ListEgress (byId, then ended) never misses it
+            byId.remove(id, e);
+            log.info("egress ended egressId={} status={}", id, last.status());
+        });
         log.info("egress starting egressId={} room={} identity={} track={} auto={}", id, room.name(), p.identity(),
                 t.sid(), auto);
         e.start();
@@ -227,11 +232,15 @@ public final class EgressManager implements RoomListener {
     /** ListEgress: filters are optional (null or empty = any). */
     public List<EgressInfo> list(String roomName, String egressId, boolean activeOnly) {
         List<EgressInfo> out = new ArrayList<>();
-        List<EgressInfo> all = new ArrayList<>(recovered.values());
+        // live ones first: one that ends meanwhile is put in `ended` before it leaves byId, so it is seen in one
+        // of the two (or both, with its final info from `ended`)
+        Map<String, EgressInfo> all = new java.util.HashMap<>();
         for (TrackEgress e : byId.values()) {
-            all.add(e.info());
+            all.put(e.egressId(), e.info());
         }
-        for (EgressInfo i : all) {
+        all.putAll(ended);
+        all.putAll(recovered);
+        for (EgressInfo i : all.values()) {
             if (roomName != null && !roomName.isEmpty() && !roomName.equals(i.roomName())) {
                 continue;
             }
@@ -282,6 +291,15 @@ public final class EgressManager implements RoomListener {
         }
     }
 
+    /** A track sid is never published again: forget it, or a long-lived room's set grows with every publication. */
+    @Override
+    public void onTrackUnpublished(Room room, Participant publisher, TrackInfo track) {
+        autoStarted.computeIfPresent(room.sid(), (k, seen) -> {
+            seen.remove(publisher.identity() + "\n" + track.sid());
+            return seen.isEmpty() ? null : seen;
+        });
+    }
+
     @Override
     public void onRoomFinished(Room room) {
         autoStarted.remove(room.sid());
@@ -307,10 +325,36 @@ public final class EgressManager implements RoomListener {
         }
     }
 
+    /**
+     * Track egresses held in memory with their recorder, tap and upload: those that have not ended (an ended
+     * one is kept only as its EgressInfo); for tests and metrics.
+     */
+    public int heldEgresses() {
+        return byId.size();
+    }
+
+    /** Published tracks of open rooms that auto track egress has started for (one each); for tests and metrics. */
+    public int autoEgressTracks() {
+        int n = 0;
+        for (Set<String> s : autoStarted.values()) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    /** Egresses the media loops' 20 ms tickers drive (a finished one leaves at the next tick); for tests and metrics. */
+    public int tickedEgresses() {
+        int n = 0;
+        for (LoopTicker t : tickers.values()) {
+            n += t.members();
+        }
+        return n;
+    }
+
     /** Forgets finished egresses older than {@code maxAgeNanos} (ListEgress keeps recent history). */
     public void prune(long maxAgeNanos) {
         long now = utcNanos(System.nanoTime());
-        byId.values().removeIf(e -> e.info().status().terminal() && now - e.info().updatedAt() > maxAgeNanos);
+        ended.values().removeIf(i -> now - i.updatedAt() > maxAgeNanos);
         recovered.values().removeIf(i -> now - i.updatedAt() > maxAgeNanos);
     }
 

@@ -31,6 +31,8 @@ final class LoopTicker {
     private final MediaLoop loop;
     private final List<Member> egresses = new ArrayList<>();
     private boolean scheduled;
+    /** {@code egresses.size()} for other threads (metrics); written on the loop. */
+    private volatile int members;
 
     LoopTicker(MediaLoop loop) {
         this.loop = loop;
@@ -39,10 +41,16 @@ final class LoopTicker {
     /** On the loop: {@code e} is ticked every 20 ms until it is finished. */
     void add(Member e) {
         egresses.add(e);
+        members = egresses.size();
         if (!scheduled) {
             scheduled = true;
             loop.schedule(this::run, TICK_MS);
         }
+    }
+
+    /** Egresses ticked (until their next tick after they finish); any thread. */
+    int members() {
+        return members;
     }
 
     private void run() {
@@ -64,6 +72,7 @@ final class LoopTicker {
                 int last = egresses.size() - 1;
                 egresses.set(i, egresses.get(last));
                 egresses.remove(last);
+                members = egresses.size();
                 continue;
             }
             try {

@@ -23,6 +23,7 @@ import org.jsfu.core.room.ParticipantMedia;
 import org.jsfu.core.room.Permission;
 import org.jsfu.core.room.Room;
 import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomOptions;
 import org.jsfu.core.room.RoomManager;
 import org.jsfu.core.room.SignalSink;
 import org.jsfu.core.room.TrackInfo;
@@ -161,6 +162,71 @@ class EgressManagerTest {
         EgressInfo end = awaitEnd(m, started.egressId());
         assertEquals(EgressStatus.COMPLETE, end.status(), String.valueOf(end.error()));
         assertTrue(Files.size(Path.of(end.file().location())) > 0);
+    }
+
+    /**
+     * Under churn an ended egress must not keep its recorder, sink and tap hook for the 24 h it stays listed:
+     * it used to stay in memory whole until pruned (and pruning ran only when another egress started).
+     */
+    @Test
+    void anEndedEgressIsListedButNoLongerHeld() throws Exception {
+        EgressManager m = manager();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String room = "held-" + i;
+            String track = publish(room, "u" + i);
+            ids.add(m.startTrackEgress(room, track, new EgressOutput("out/{track_id}", true, null))
+                    .get(5, TimeUnit.SECONDS).egressId());
+            assertEquals(1, m.heldEgresses(), "a running egress is held");
+            feed(rooms.room(room));
+            Room r = rooms.room(room);
+            r.loop().submit(() -> {
+                r.close(DisconnectReason.ROOM_DELETED);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(EgressStatus.COMPLETE, awaitEnd(m, ids.get(i)).status());
+            for (int w = 0; w < 200 && m.heldEgresses() > 0; w++) Thread.sleep(10);
+            assertEquals(0, m.heldEgresses(), "ended egresses are released");
+        }
+        List<EgressInfo> listed = m.list(null, null, false);
+        assertEquals(ids.stream().sorted().toList(), listed.stream().map(EgressInfo::egressId).toList(),
+                "every ended egress stays listed (sorted by id)");
+        assertTrue(listed.stream().allMatch(e -> e.status() == EgressStatus.COMPLETE), listed.toString());
+        assertEquals(List.of(), m.list(null, null, true), "none active");
+        assertEquals(EgressStatus.COMPLETE, m.list(null, ids.get(2), false).get(0).status());
+        m.prune(0);
+        assertEquals(List.of(), m.list(null, null, false), "history is pruned by age");
+    }
+
+    /**
+     * A room that lives for weeks with auto track egress while publishers come and go: what it remembers of
+     * the tracks it auto-started must go with each track, not grow until the room closes.
+     */
+    @Test
+    void aLongLivedAutoEgressRoomForgetsTracksThatEnded() throws Exception {
+        EgressManager m = manager();
+        String name = "long-lived";
+        rooms.createRoom(name, new RoomOptions(null, null, null, null, new org.jsfu.core.room.RoomEgress(
+                new org.jsfu.core.room.RoomEgress.AutoTrackEgress("auto/{track_id}", true, null))))
+                .get(5, TimeUnit.SECONDS);
+        publish(name, "stays");
+        assertEquals(1, m.autoEgressTracks());
+        Room room = rooms.room(name);
+        for (int i = 0; i < 10; i++) {
+            String identity = "visitor-" + i;
+            publish(name, identity);
+            room.loop().submit(() -> {
+                room.participant(identity).disconnect(DisconnectReason.CLIENT_INITIATED, false);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(11, m.list(name, null, false).size(), "every publication was recorded");
+        assertEquals(1, m.autoEgressTracks(), "only the track still published is remembered");
+        room.loop().submit(() -> {
+            room.close(DisconnectReason.ROOM_DELETED);
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(0, m.autoEgressTracks());
     }
 
     @Test

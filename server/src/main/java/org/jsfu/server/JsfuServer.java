@@ -99,6 +99,26 @@ public final class JsfuServer implements AutoCloseable {
         return mux;
     }
 
+    /** The ICE-TCP listener (rtc.tcp_port), or null when off or started with another media factory. */
+    public TcpMux tcpMux() {
+        return tcp;
+    }
+
+    /** The media loops rooms are pinned to. */
+    public MediaLoops loops() {
+        return loops;
+    }
+
+    /** Open /rtc WebSocket connections; for tests and metrics. */
+    public int signalConnections() {
+        return signaling.signalConnections();
+    }
+
+    /** Webhook events queued or in flight (0 without webhook urls); for tests and metrics. */
+    public int webhooksPending() {
+        return webhooks == null ? 0 : webhooks.pending();
+    }
+
     /** Starts with the given media plane (tests may pass their own). */
     public static JsfuServer start(ServerConfig cfg, MediaSessionFactory media) throws InterruptedException {
         try {

@@ -36,9 +36,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final LongSupplier clock;
     private final JoinValidator validator;
     private final TwirpHandler twirp;
+    /** Open /rtc WebSocket channels of the server (SignalingServer#signalConnections). */
+    private final java.util.concurrent.atomic.AtomicInteger signalChannels;
 
     HttpRouter(RoomManager rooms, Authenticator auth, SignalingSettings settings, LongSupplier clock,
-               JoinValidator validator, TwirpHandler twirp) {
+               JoinValidator validator, TwirpHandler twirp, java.util.concurrent.atomic.AtomicInteger signalChannels) {
+        this.signalChannels = signalChannels;
         this.rooms = rooms;
         this.auth = auth;
         this.settings = settings;
@@ -115,6 +118,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         SignalSession session = new SignalSession(ctx.channel(), rooms, auth, settings, clock, v);
+        signalChannels.incrementAndGet();
+        ctx.channel().closeFuture().addListener(c -> signalChannels.decrementAndGet());
         ChannelPipeline p = ctx.pipeline();
         p.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(settings.signalMessageSizeLimit()));
         p.addAfter("ws-aggregator", "signal", session);

@@ -34,6 +34,7 @@ public final class SignalingServer implements AutoCloseable {
     private final Authenticator auth;
     private final LongSupplier clock;
     private final java.util.Map<String, TwirpHandler.Method> extraMethods = new java.util.HashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger signalChannels = new java.util.concurrent.atomic.AtomicInteger();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private final List<Channel> channels = new ArrayList<>();
@@ -75,7 +76,8 @@ public final class SignalingServer implements AutoCloseable {
                                         new PerMessageDeflateServerExtensionHandshaker(6, false, 15, false, false,
                                                 WebSocketExtensionFilterProvider.DEFAULT,
                                                 settings.signalMessageSizeLimit())))
-                                .addLast("router", new HttpRouter(rooms, auth, settings, clock, validator, twirp));
+                                .addLast("router", new HttpRouter(rooms, auth, settings, clock, validator, twirp,
+                                        signalChannels));
                     }
                 });
         int port = settings.port();
@@ -91,6 +93,11 @@ public final class SignalingServer implements AutoCloseable {
             throw e;
         }
         return port;
+    }
+
+    /** Open /rtc WebSocket connections (from the upgrade until the channel closes); for tests and metrics. */
+    public int signalConnections() {
+        return signalChannels.get();
     }
 
     /** The port bound by {@link #start()}. */

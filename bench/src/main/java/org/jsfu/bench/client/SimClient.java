@@ -243,9 +243,10 @@ public final class SimClient implements AutoCloseable {
                 }
                 continue;
             }
-            if (known != null || m.ssrcIds().isEmpty()) {
-                continue;
+            if (m.ssrcIds().isEmpty() || known != null && known.ssrc == m.ssrcIds().get(0)) {
+                continue; // no stream, or the same track as before
             }
+            // a new track, or one that took back an inactive m-line of an earlier track (new ssrc and msid)
             String trackSid = midToTrack.get(m.mid());
             if (trackSid == null && m.msid() != null) {
                 trackSid = m.msid().track();

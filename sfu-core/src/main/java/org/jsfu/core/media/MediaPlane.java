@@ -82,9 +82,24 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
                 .thenApplyAsync(dtlsOk -> CryptoWarmUp.run() && dtlsOk, handshakePool);
     }
 
+    /** Media sessions created and not yet closed (one per joined participant). */
+    final AtomicInteger sessions = new AtomicInteger();
+
     @Override
     public ParticipantMedia create(Room room, Participant participant) {
-        return new WebRtcSession(this, router(room), room, participant);
+        WebRtcSession s = new WebRtcSession(this, router(room), room, participant);
+        sessions.incrementAndGet();
+        return s;
+    }
+
+    /** Participants' media sessions not yet closed; for tests and metrics. */
+    public int openSessions() {
+        return sessions.get();
+    }
+
+    /** Rooms with a router (published tracks, speaker timer); for tests and metrics. */
+    public int roomRouters() {
+        return routers.size();
     }
 
     RoomRouter router(Room room) {
@@ -138,6 +153,23 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
      */
     public int[] inboundSsrcCounts(Participant p) {
         return p.media() instanceof WebRtcSession s ? s.inboundSsrcCounts() : null;
+    }
+
+    /**
+     * On the room's loop, for tests and metrics: {tracks forwarded to the participant, m-lines of its subscriber
+     * PC (data channels included)}; null when it has no media session of this plane.
+     */
+    public int[] subscriberCounts(Participant p) {
+        return p.media() instanceof WebRtcSession s ? s.subscriberCounts() : null;
+    }
+
+    /**
+     * On the room's loop, for tests and metrics: {published tracks, tracks in speaker detection (a removed one
+     * until the next 300 ms update)} of the room; null when it has no router.
+     */
+    public int[] roomTrackCounts(Room room) {
+        RoomRouter r = routers.get(room.sid());
+        return r == null ? null : r.counts();
     }
 
     /** Taps attached to a published track (0 when the track is unknown). */

@@ -53,6 +53,11 @@ final class RoomRouter {
         return t;
     }
 
+    /** {published tracks, tracks in speaker detection}; on the loop. */
+    int[] counts() {
+        return new int[] {tracks.size(), speakers.trackCount()};
+    }
+
     void close() {
         closed = true;
     }

@@ -522,6 +522,11 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
         return new int[] {ssrcCount, pub == null ? 0 : pub.srtpReceiveStreams()};
     }
 
+    /** On the loop, for tests and metrics: {tracks forwarded to this subscriber, m-lines of its subscriber PC}. */
+    int[] subscriberCounts() {
+        return new int[] {downs.size(), mlines.media().size()};
+    }
+
     /** RFC 4585 6.3.1: a Picture Loss Indication for {@code mediaSsrc} to this publisher. */
     @Override
     public void sendPli(int mediaSsrc) {
@@ -884,6 +889,7 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
             return;
         }
         closed = true; // the periodic timers drop this session at their next tick
+        plane.sessions.decrementAndGet();
         long now = System.nanoTime();
         for (PubMedia pm : pubByMid.values()) {
             if (pm.up != null) {

@@ -4,9 +4,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.transport.LoopInbox;
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ public final class MediaLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaLoop.class);
 
     private final String name;
-    private final ScheduledExecutorService exec;
+    private final ScheduledThreadPoolExecutor exec;
     private volatile Thread thread;
     /** Received datagrams of this loop's peer connections: one hop per batch, pooled buffers. */
     private final LoopInbox inbox;
@@ -36,12 +35,16 @@ public final class MediaLoop implements AutoCloseable {
     public MediaLoop(String name, int inboxCapacity) {
         this.name = name;
         this.inbox = new LoopInbox(this::post, inboxCapacity);
-        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.exec = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             thread = t;
             return t;
         });
+        // A cancelled timer leaves the queue at once: else it stays until its delay ends, holding what its task
+        // captured (a room's empty_timeout timer, cancelled by the first join, held the room for 5 minutes; an
+        // SCTP retransmission timer re-armed earlier held its closed session), so churn grew the queue.
+        exec.setRemoveOnCancelPolicy(true);
     }
 
     public String name() { return name; }
@@ -86,6 +89,23 @@ public final class MediaLoop implements AutoCloseable {
      */
     public LoopPeriodic every(long periodMs) {
         return periodics.computeIfAbsent(periodMs, p -> new LoopPeriodic(this, p));
+    }
+
+    /** Members of this loop's shared periodic timers ({@link #every}); call on the loop; for tests and metrics. */
+    public int periodicMembers() {
+        int n = 0;
+        for (LoopPeriodic p : periodics.values()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /**
+     * Tasks waiting in this loop's executor: posted work not yet run and timers not yet due (a cancelled
+     * timer leaves at once); any thread; for tests and metrics.
+     */
+    public int queuedTasks() {
+        return exec.getQueue().size();
     }
 
     /** Runs {@code task} on the loop after {@code delayMs}; cancel with the returned handle. */

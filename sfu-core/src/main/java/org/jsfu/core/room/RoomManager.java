@@ -49,6 +49,9 @@ public final class RoomManager implements AutoCloseable {
 
     public boolean exists(String name) { return rooms.containsKey(name); }
 
+    /** Rooms in the map (open, or closing on their loop right now); for tests and metrics. */
+    public int roomCount() { return rooms.size(); }
+
     /** Creates the room or returns the existing one; room_started fires on creation. */
     public CompletableFuture<RoomInfo> createRoom(String name, RoomOptions opts) {
         return withRoomRetry(name, opts, true, Room::info);

@@ -92,6 +92,11 @@ public final class SpeakerDetector {
         return t;
     }
 
+    /** Tracks observed, including removed ones until the next {@link #update}; for tests and metrics. */
+    public int trackCount() {
+        return tracks.size();
+    }
+
     /** Removes a track; if it was active, the next {@link #update} reports it inactive. */
     public void removeTrack(Track t) {
         t.removed = true;

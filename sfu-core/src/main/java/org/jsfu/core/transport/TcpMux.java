@@ -238,6 +238,11 @@ public final class TcpMux implements AutoCloseable {
         }
     }
 
+    /** Registered local ufrags (one per live peer connection); for tests and metrics. */
+    public int ufragRoutes() {
+        return byUfrag.size();
+    }
+
     /** Open connections, anonymous or bound. */
     public int connectionCount() {
         return connections.size();

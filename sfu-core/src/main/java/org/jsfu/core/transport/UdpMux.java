@@ -312,6 +312,11 @@ public final class UdpMux implements AutoCloseable {
         return pool.created();
     }
 
+    /** Receive buffers queued on loops or being handled (0 when idle: each one goes back to the pool); for tests and metrics. */
+    public int receiveBuffersInFlight() {
+        return Math.max(0, pool.created() - pool.free());
+    }
+
     public long droppedDatagrams() {
         return dropped.get();
     }
@@ -339,6 +344,11 @@ public final class UdpMux implements AutoCloseable {
     /** Registered local ufrags (one per live peer connection); for tests and metrics. */
     public int ufragRoutes() {
         return byUfrag.size();
+    }
+
+    /** Full ICE: routes by STUN transaction id awaiting a response (expire after 10 s); for tests and metrics. */
+    public int transactionRoutes() {
+        return responses.size();
     }
 
     private void receiveLoop() {
