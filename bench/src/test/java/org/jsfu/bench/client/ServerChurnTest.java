@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import livekit.LivekitEgress;
+import livekit.LivekitModels;
 import livekit.LivekitRoom;
 import livekit.LivekitRtc;
 import org.jsfu.bench.InProcessServer;
@@ -46,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loop timers and periodic members, WebSocket channels, egress recorders and tickers: all back to zero), and
  * the process's threads and file descriptors must be back at their baseline. Rooms close through a 1 s
  * departure_timeout. Media-connected participants leave with a LeaveRequest, RemoveParticipant or DeleteRoom
- * (or are replaced by a rejoin of their identity); a WebSocket closes only before media connects.
+ * (or are replaced by a rejoin of their identity), or vanish without a leave and are removed when their
+ * resume window ends; the other WebSocket closes happen before media connects.
  */
 class ServerChurnTest {
     static final Duration T = Duration.ofSeconds(15);
@@ -125,6 +127,39 @@ class ServerChurnTest {
                     pub.unpublish(sid, T); // the track ends before its publisher leaves
                 }
                 pub.leave();
+                sub.leave();
+            });
+        }
+    }
+
+    /**
+     * A media-connected client that vanishes without a leave (WebSocket and peer connections gone at once, as
+     * a crashed tab) is kept for the resume window (room.resume_timeout, 1 s here), then removed: the other
+     * participant sees it leave no sooner than the window, and everything it held is released.
+     */
+    @Test
+    @Timeout(120)
+    void aParticipantKeptForAResumeThatNeverComesIsReleased() throws Exception {
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML + "  resume_timeout: 1\n", null);
+             ClientContext ctx = new ClientContext()) {
+            churn(srv, 1, 4, (i, opened) -> {
+                String room = "vanished-" + i;
+                SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
+                SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
+                String sid = pub.publishAudio("mic", T).trackSid;
+                Await.until("audio at the subscriber", 10_000,
+                        () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
+                        () -> "tracks=" + sub.receivedTracks());
+                opened.addAll(ServerGauges.track(srv.server, room));
+                String pubSid = pub.sid();
+                long closedAt = System.nanoTime();
+                pub.close(); // no LeaveRequest
+                Await.until("the vanished publisher leaves", 10_000,
+                        () -> sub.participants().get(pubSid) != null
+                                && sub.participants().get(pubSid).getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED,
+                        () -> "participants=" + sub.participants().values());
+                long keptMs = (System.nanoTime() - closedAt) / 1_000_000;
+                assertTrue(keptMs >= 950, "kept for the 1 s resume window, removed after " + keptMs + " ms");
                 sub.leave();
             });
         }
