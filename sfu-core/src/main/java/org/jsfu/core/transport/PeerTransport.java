@@ -177,6 +177,9 @@ public final class PeerTransport {
      * until the new generation's checks select another. Loop only.
      */
     public IceCredentials restartLocalIce() {
+        if (closed) {
+            return localIce; // closed (the peer's close_notify, or the session): nothing may route here again
+        }
         IceCredentials old = localIce;
         IceCredentials fresh = IceCredentials.random();
         localIce = fresh;
