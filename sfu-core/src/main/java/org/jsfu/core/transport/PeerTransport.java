@@ -216,6 +216,11 @@ public final class PeerTransport {
         return connected;
     }
 
+    /** Whether this transport was closed (by its session, or by the peer's DTLS close_notify); loop only. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     public String name() {
         return name;
     }
