@@ -321,17 +321,31 @@ public final class ClientPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Goes away as a crashed tab does: the socket is closed first, so the DTLS close_notify that
+     * {@link #close} sends cannot leave; the server sees only silence.
+     */
+    public synchronized void vanish() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        close();
+    }
+
+    /** Closes the peer connection as a browser's {@code pc.close()} does: DTLS close_notify first. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
+        if (dtls != null) {
+            dtls.close(); // close_notify (RFC 5246 7.2.1) leaves while the socket is still open
+        }
         closed = true;
         if (checks != null) {
             checks.cancel(false);
-        }
-        if (dtls != null) {
-            dtls.close();
         }
         try {
             channel.close();

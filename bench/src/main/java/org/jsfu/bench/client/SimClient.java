@@ -406,6 +406,22 @@ public final class SimClient implements AutoCloseable {
         close();
     }
 
+    /**
+     * Goes away without a leave and without closing its peer connections (no DTLS close_notify), as a
+     * crashed tab or a lost network does: the WebSocket closes, the peer connections fall silent.
+     */
+    public synchronized void vanish() {
+        if (pub != null) {
+            pub.vanish();
+        }
+        synchronized (subLock) {
+            if (sub != null) {
+                sub.vanish();
+            }
+        }
+        close();
+    }
+
     @Override
     public synchronized void close() {
         if (pinger != null) {

@@ -47,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * loop timers and periodic members, WebSocket channels, egress recorders and tickers: all back to zero), and
  * the process's threads and file descriptors must be back at their baseline. Rooms close through a 1 s
  * departure_timeout. Media-connected participants leave with a LeaveRequest, RemoveParticipant or DeleteRoom
- * (or are replaced by a rejoin of their identity), or vanish without a leave and are removed when their
- * resume window ends; the other WebSocket closes happen before media connects.
+ * (or are replaced by a rejoin of their identity), or go without a leave (removed when their resume window
+ * ends, or at once when their peer connections closed too); the other WebSocket closes happen before media
+ * connects.
  */
 class ServerChurnTest {
     static final Duration T = Duration.ofSeconds(15);
@@ -133,36 +134,48 @@ class ServerChurnTest {
     }
 
     /**
-     * A media-connected client that vanishes without a leave (WebSocket and peer connections gone at once, as
-     * a crashed tab) is kept for the resume window (room.resume_timeout, 1 s here), then removed: the other
-     * participant sees it leave no sooner than the window, and everything it held is released.
+     * Media-connected clients that go without a leave: one vanishes (WebSocket gone, peer connections silent,
+     * as a crashed tab or a lost network) and is kept for the resume window (room.resume_timeout, 3 s here),
+     * then removed; the other closes its peer connections (DTLS close_notify) with its WebSocket and is removed
+     * well before the window ends, having nothing left to resume. The subscriber sees each leave at those
+     * times, and everything they held is released.
      */
     @Test
     @Timeout(120)
-    void aParticipantKeptForAResumeThatNeverComesIsReleased() throws Exception {
-        try (InProcessServer srv = InProcessServer.start(ROOM_YAML + "  resume_timeout: 1\n", null);
+    void participantsGoneWithoutALeaveAreReleasedAfterOrBeforeTheResumeWindow() throws Exception {
+        try (InProcessServer srv = InProcessServer.start(ROOM_YAML + "  resume_timeout: 3\n", null);
              ClientContext ctx = new ClientContext()) {
-            churn(srv, 1, 4, (i, opened) -> {
-                String room = "vanished-" + i;
+            churn(srv, 1, 3, (i, opened) -> {
+                String room = "gone-" + i;
                 SimClient sub = SimClient.connect(ctx, srv.wsBase(), token(room, "sub", false, null), T);
-                SimClient pub = SimClient.connect(ctx, srv.wsBase(), token(room, "pub", true, null), T);
-                String sid = pub.publishAudio("mic", T).trackSid;
-                Await.until("audio at the subscriber", 10_000,
-                        () -> sub.receivedTrack(sid) != null && sub.receivedTrack(sid).packets() > 5,
+                SimClient vanishing = SimClient.connect(ctx, srv.wsBase(), token(room, "vanishing", true, null), T);
+                SimClient closing = SimClient.connect(ctx, srv.wsBase(), token(room, "closing", true, null), T);
+                String vTrack = vanishing.publishAudio("mic", T).trackSid;
+                String cTrack = closing.publishAudio("mic", T).trackSid;
+                Await.until("audio of both at the subscriber", 10_000,
+                        () -> sub.receivedTrack(vTrack) != null && sub.receivedTrack(vTrack).packets() > 5
+                                && sub.receivedTrack(cTrack) != null && sub.receivedTrack(cTrack).packets() > 5,
                         () -> "tracks=" + sub.receivedTracks());
                 opened.addAll(ServerGauges.track(srv.server, room));
-                String pubSid = pub.sid();
-                long closedAt = System.nanoTime();
-                pub.close(); // no LeaveRequest
-                Await.until("the vanished publisher leaves", 10_000,
-                        () -> sub.participants().get(pubSid) != null
-                                && sub.participants().get(pubSid).getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED,
-                        () -> "participants=" + sub.participants().values());
-                long keptMs = (System.nanoTime() - closedAt) / 1_000_000;
-                assertTrue(keptMs >= 950, "kept for the 1 s resume window, removed after " + keptMs + " ms");
+                long goneAt = System.nanoTime();
+                vanishing.vanish();
+                closing.close(); // no LeaveRequest, but its peer connections send close_notify
+                long closingMs = awaitLeft(sub, closing.sid(), goneAt);
+                long vanishingMs = awaitLeft(sub, vanishing.sid(), goneAt);
+                assertTrue(closingMs < 2500, "closed peer connections: removed before the 3 s window, after " + closingMs + " ms");
+                assertTrue(vanishingMs >= 2950, "vanished: kept for the 3 s window, removed after " + vanishingMs + " ms");
                 sub.leave();
             });
         }
+    }
+
+    /** Milliseconds from {@code sinceNanos} until {@code sub} sees participant {@code sid} DISCONNECTED. */
+    private static long awaitLeft(SimClient sub, String sid, long sinceNanos) throws Exception {
+        Await.until("participant " + sid + " leaves", 10_000,
+                () -> sub.participants().get(sid) != null
+                        && sub.participants().get(sid).getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED,
+                () -> "participants=" + sub.participants().values());
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
     }
 
     @Test

@@ -702,7 +702,8 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
 
     @Override
     public boolean mediaConnected() {
-        return active && !closed;
+        // a peer connection the browser closed (DTLS close_notify) carries nothing any more
+        return active && !closed && ((sub != null && !sub.isClosed()) || (pub != null && !pub.isClosed()));
     }
 
     @Override

@@ -45,8 +45,9 @@ public interface ParticipantMedia {
     }
 
     /**
-     * Whether this participant's media is connected (its primary peer connection came up). A participant
-     * whose signalling WebSocket closes is kept for a resume only then; one without media is removed.
+     * Whether this participant's media is connected (its primary peer connection came up, and not all of its
+     * peer connections were closed since). A participant whose signalling WebSocket closes is kept for a
+     * resume only while this holds; one without media is removed.
      */
     default boolean mediaConnected() {
         return false;

@@ -177,6 +177,9 @@ public final class PeerTransport {
      * until the new generation's checks select another. Loop only.
      */
     public IceCredentials restartLocalIce() {
+        if (closed) {
+            return localIce; // closed (the peer's close_notify, or the session): nothing may route here again
+        }
         IceCredentials old = localIce;
         IceCredentials fresh = IceCredentials.random();
         localIce = fresh;
@@ -211,6 +214,11 @@ public final class PeerTransport {
 
     public boolean isConnected() {
         return connected;
+    }
+
+    /** Whether this transport was closed (by its session, or by the peer's DTLS close_notify); loop only. */
+    public boolean isClosed() {
+        return closed;
     }
 
     public String name() {

@@ -218,6 +218,25 @@ class PeerTransportFullIceTest {
         }
     }
 
+    /**
+     * A transport the peer already closed (DTLS close_notify closes it while its session lives on) is not
+     * routed again by a later ICE restart (a resume's subscriber restart, a restart offer): its ufrag route
+     * would outlive it, holding the transport and its session until the server stops.
+     */
+    @Test
+    void aClosedTransportIsNotRegisteredAgainByARestart() throws Exception {
+        open(false);
+        assertEquals(1, mux.ufragRoutes(), "the open transport's ufrag");
+        IceCredentials before = onLoop(() -> {
+            transport.close();
+            return transport.localIce();
+        });
+        assertEquals(0, mux.ufragRoutes(), "closed: no route");
+        IceCredentials after = onLoop(() -> transport.restartLocalIce());
+        assertEquals(0, mux.ufragRoutes(), "a restart of a closed transport registers nothing");
+        assertEquals(before, after, "credentials of a closed transport stay");
+    }
+
     /** A Binding request (tid from {@code seed}) from {@code from}, signed with the server credentials {@code server}. */
     private void send(DatagramSocket from, IceCredentials server, long seed) throws Exception {
         byte[] tid = new byte[12];

@@ -69,6 +69,9 @@ public final class SignalLink implements SignalSink {
     private boolean overflowed;
     private boolean closed;
     private ScheduledFuture<?> resumeTimer;
+    /** While detached: the next check that the media is still there ({@link #watchMedia}). */
+    private ScheduledFuture<?> mediaWatch;
+    static final long MEDIA_WATCH_MS = 1000;
 
     SignalLink(SignalSession first, JoinValidator.Result join, SignalingSettings settings) {
         this.session = first;
@@ -102,9 +105,31 @@ public final class SignalLink implements SignalSink {
         session = null;
         long window = settings.resumeWindowMs();
         resumeTimer = p.room().loop().schedule(this::resumeWindowOver, window);
+        mediaWatch = p.room().loop().schedule(this::watchMedia, MEDIA_WATCH_MS);
         log.info("signal closed, participant kept for resume room={} identity={} sid={} windowMs={}",
                 p.room().name(), p.identity(), p.sid(), window);
         return true;
+    }
+
+    /**
+     * While detached, once a second: a participant whose media went away meanwhile (the browser closed its
+     * peer connections after, or just before, its socket: their close_notify may arrive after the close) has
+     * nothing to resume and leaves now rather than at the end of the window. A PC that just goes silent is
+     * removed by its ICE consent timeout (PeerTransport), as before.
+     */
+    private void watchMedia() {
+        mediaWatch = null;
+        Participant p = participant;
+        if (session != null || closed || p == null || p.state() == ParticipantState.DISCONNECTED) {
+            return;
+        }
+        if (!p.media().mediaConnected()) {
+            log.info("media gone while waiting for a resume, disconnecting room={} identity={} sid={}",
+                    p.room().name(), p.identity(), p.sid());
+            p.disconnect(DisconnectReason.SIGNAL_CLOSE, false);
+            return;
+        }
+        mediaWatch = p.room().loop().schedule(this::watchMedia, MEDIA_WATCH_MS);
     }
 
     private void resumeWindowOver() {
@@ -139,6 +164,10 @@ public final class SignalLink implements SignalSink {
         if (resumeTimer != null) {
             resumeTimer.cancel(false);
             resumeTimer = null;
+        }
+        if (mediaWatch != null) {
+            mediaWatch.cancel(false);
+            mediaWatch = null;
         }
         SignalSession old = session;
         session = s;
@@ -377,6 +406,10 @@ public final class SignalLink implements SignalSink {
         if (resumeTimer != null) {
             resumeTimer.cancel(false);
             resumeTimer = null;
+        }
+        if (mediaWatch != null) {
+            mediaWatch.cancel(false);
+            mediaWatch = null;
         }
         SignalSession s = session;
         if (s != null) {

@@ -65,6 +65,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
     private volatile boolean json;
     private volatile boolean leaveReceived;
     private volatile boolean closedByServer;
+    /**
+     * The socket is closing (the client's close frame arrived, or a too-big message is being refused): it still
+     * counts as active until channelInactive, but what is written to it now would be lost.
+     */
+    private volatile boolean closing;
     private static final long WS_PING_MS = 10_000;
     private ScheduledFuture<?> refreshTimer;
     private ScheduledFuture<?> pingTimer;
@@ -208,6 +213,7 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
             return;
         }
         if (frame instanceof CloseWebSocketFrame) {
+            closing = true; // what the room sends from now on is held by the link, not written to a closing socket
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -357,6 +363,7 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                 return;
             }
             refused = true;
+            closing = true;
             log.info("signal message too big, closing identity={}", join.grants().identity());
             // RFC 6455 7.1.1: send the close frame, then wait for the peer to close. Closing at once
             // while the client is still sending the oversized frame resets the connection, and the
@@ -395,7 +402,7 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
 
     /** Whether this socket still carries messages (open, not closed by the server). Any thread. */
     boolean isOpen() {
-        return channel.isActive() && !closedByServer;
+        return channel.isActive() && !closedByServer && !closing;
     }
 
     /**
