@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (s3proxy stopped with SIGSTOP) the drain is still bounded and the S3 spool is kept, and the next start
  * uploads it.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SigtermDrainTest {
     private static final Duration T = Duration.ofSeconds(15);
     /** docker's default stop grace period: SIGKILL after it. */
@@ -52,6 +53,23 @@ class SigtermDrainTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    static Path shared;
+    /** One s3proxy for both tests (its start resolves a classpath with Maven: seconds). */
+    private static S3ProxyLauncher s3proxy;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startS3() throws Exception {
+        s3proxy = S3ProxyLauncher.start(Path.of("..", "server", "src", "test", "s3proxy", "pom.xml"),
+                shared.resolve("s3proxy"));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopS3() throws Exception {
+        if (s3proxy != null) {
+            s3proxy.close();
+        }
+    }
 
     /** A signed-webhook receiver keeping the events in arrival order. */
     static final class Hooks implements AutoCloseable {
@@ -165,10 +183,10 @@ class SigtermDrainTest {
 
     @Test
     @Timeout(180)
+    @org.junit.jupiter.api.Order(1) // first: it checks the whole bucket, which the other test also writes to
     void sigtermFinalizesEveryRecordingAndSendsEveryWebhook() throws Exception {
-        try (S3ProxyLauncher s3 = S3ProxyLauncher.start(Path.of("..", "server", "src", "test", "s3proxy", "pom.xml"),
-                dir.resolve("s3proxy"));
-             Hooks hooks = new Hooks();
+        S3ProxyLauncher s3 = s3proxy;
+        try (Hooks hooks = new Hooks();
              ClientContext ctx = new ClientContext()) {
             Setup s = new Setup(s3, hooks);
             Process server = s.start("server.log");
@@ -184,7 +202,10 @@ class SigtermDrainTest {
                 long termAt = System.nanoTime();
                 long exitMs = sigterm(server, false);
                 String log = PackagedServer.read(dir.resolve("server.log"));
-                System.out.println("sigterm drain: exit after ms=" + exitMs + " exitValue=" + server.exitValue());
+                System.out.println("sigterm drain: exit after ms=" + exitMs + " exitValue=" + server.exitValue() + " "
+                        + stoppedLine(log));
+                List<String> lines = log.lines().toList();
+                System.out.println("server log, last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
                 assertTrue(exitMs < 8_000, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS
                         + "; log:\n" + log);
                 assertTrue(log.contains("jsfu stopped"), "the shutdown hook ran to its end; log:\n" + log);
@@ -238,9 +259,9 @@ class SigtermDrainTest {
 
     @Test
     @Timeout(180)
+    @org.junit.jupiter.api.Order(2)
     void hungS3BoundsTheDrainAndKeepsTheSpoolForTheNextStart() throws Exception {
-        S3ProxyLauncher s3 = S3ProxyLauncher.start(Path.of("..", "server", "src", "test", "s3proxy", "pom.xml"),
-                dir.resolve("s3proxy"));
+        S3ProxyLauncher s3 = s3proxy;
         boolean stopped = false;
         try (Hooks hooks = new Hooks();
              ClientContext ctx = new ClientContext()) {
@@ -255,7 +276,7 @@ class SigtermDrainTest {
                 long termAt = System.nanoTime();
                 long exitMs = sigterm(server, true);
                 String log = PackagedServer.read(dir.resolve("server.log"));
-                System.out.println("sigterm drain with S3 hung: exit after ms=" + exitMs);
+                System.out.println("sigterm drain with S3 hung: exit after ms=" + exitMs + " " + stoppedLine(log));
                 assertTrue(exitMs < 9_500, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS
                         + "; log:\n" + log);
                 List<WebhookEvent> ev = List.copyOf(hooks.events);
@@ -310,7 +331,6 @@ class SigtermDrainTest {
             if (stopped) {
                 new ProcessBuilder("kill", "-CONT", Long.toString(s3.pid())).start().waitFor();
             }
-            s3.close();
         }
     }
 
@@ -328,6 +348,10 @@ class SigtermDrainTest {
         assertTrue(f.durationSeconds() <= elapsedS + 2, "duration " + f.durationSeconds() + " s of " + elapsedS + " s");
         assertEquals(0, new ProcessBuilder("opusinfo", file.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(), "opusinfo accepts " + file);
+    }
+
+    private static String stoppedLine(String log) {
+        return log.lines().filter(l -> l.contains("jsfu stopped")).findFirst().orElse("(no 'jsfu stopped' line)");
     }
 
     private static int indexOf(List<WebhookEvent> ev, String name, String room) {
