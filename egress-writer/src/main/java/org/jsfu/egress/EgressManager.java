@@ -82,6 +82,7 @@ public final class EgressManager implements RoomListener {
     private final Map<String, EgressInfo> recovered = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean draining;
     private final Map<MediaLoop, LoopTicker> tickers = new ConcurrentHashMap<>();
     /**
      * Threads for every egress's I/O (each egress runs its tasks in order through a {@link SerialExecutor}):
@@ -311,17 +312,41 @@ public final class EgressManager implements RoomListener {
         }
     }
 
-    /** Waits (at most {@code max}) for every egress to end; for shutdown. */
-    public void awaitAll(java.time.Duration max) {
+    /**
+     * Shutdown has begun: from now on an upload that cannot be finished (S3 unreachable) keeps its spool for
+     * {@link org.jsfu.egress.sink.SinkRecovery} at the next start instead of failing the egress and deleting it.
+     */
+    public void beginDrain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Waits (at most {@code max}) for every egress to end; for shutdown. Returns how many had not ended (each
+     * logged: its spool or .part file stays for recovery at the next start).
+     */
+    public int awaitAll(java.time.Duration max) {
         List<CompletableFuture<EgressInfo>> fs = new ArrayList<>();
         for (TrackEgress e : byId.values()) {
             fs.add(e.done);
         }
         try {
             CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
-                    .get(max.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(Math.max(0, max.toMillis()), TimeUnit.MILLISECONDS);
+            return 0;
         } catch (Exception e) {
-            log.warn("egress still running at shutdown error={}", e.toString());
+            int left = 0;
+            for (TrackEgress t : byId.values()) {
+                if (!t.done.isDone()) {
+                    left++;
+                    log.warn("egress not finished at shutdown, kept for recovery at next start egressId={} status={}",
+                            t.egressId(), t.info().status());
+                }
+            }
+            return left;
         }
     }
 

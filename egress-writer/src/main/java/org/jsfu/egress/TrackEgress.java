@@ -46,6 +46,8 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
     private RecordingSink sink;
     private RecordingSink.Upload upload;
     private boolean failed;
+    /** The upload could not be finished during shutdown: its spool stays for recovery at the next start. */
+    private boolean keptForRecovery;
 
     TrackEgress(EgressManager manager, MediaLoop loop, EgressInfo initial, FilepathTemplate.Values values,
                 String template, String mimeType, String trackKind, String trackSource) {
@@ -270,6 +272,9 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                 info = info.withDetails(reason).with(EgressStatus.ENDING, now());
                 manager.notifyListeners(info);
                 complete(endUtc, samples);
+                if (keptForRecovery) {
+                    return; // recovery at the next start finishes it and reports egress_ended
+                }
             }
             EgressInfo last;
             if (failed) {
@@ -293,6 +298,12 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         try {
             location = upload.commit("audio/ogg");
         } catch (IOException | RuntimeException e) {
+            if (manager.draining() && e instanceof IOException) {
+                keptForRecovery = true;
+                log.warn("egress upload not finished at shutdown, kept for recovery at next start egressId={} error={}",
+                        info.egressId(), e.toString());
+                return;
+            }
             fail("upload failed: " + e.getMessage());
             return;
         }

@@ -390,4 +390,66 @@ class EgressManagerTest {
         assertEquals("x/" + track + ".ogg", info.file().filename());
         assertTrue(info.file().location().endsWith("/pre/x/" + track + ".ogg"), info.file().location());
     }
+
+    /** A sink whose commit fails (S3 unreachable, retries spent) and that counts aborts (which delete the spool). */
+    private static final class UnreachableSink implements org.jsfu.egress.sink.RecordingSink {
+        final java.util.concurrent.atomic.AtomicInteger aborts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Upload begin(String key) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            return new Upload() {
+                @Override
+                public java.io.OutputStream stream() { return out; }
+
+                @Override
+                public long size() { return out.size(); }
+
+                @Override
+                public String commit(String contentType) throws IOException {
+                    throw new IOException("S3 upload failed after 5 attempts: connection refused");
+                }
+
+                @Override
+                public void abort() { aborts.incrementAndGet(); }
+            };
+        }
+
+        @Override
+        public String put(String key, byte[] data, String contentType) { return key; }
+    }
+
+    @Test
+    void anUploadThatCannotFinishDuringShutdownKeepsItsSpoolAndIsNotReportedFailed() throws Exception {
+        for (boolean draining : new boolean[] {false, true}) {
+            UnreachableSink sink = new UnreachableSink();
+            EgressManager m = manager(out -> sink);
+            List<EgressInfo> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+            m.addListener(updates::add);
+            String room = "r-drain-" + draining;
+            String track = publish(room, "hal");
+            EgressInfo e = m.startTrackEgress(room, track, new EgressOutput("", true, null)).get(5, TimeUnit.SECONDS);
+            feed(rooms.room(room));
+            for (int i = 0; i < 200 && m.list(room, e.egressId(), true).get(0).status() != EgressStatus.ACTIVE; i++) {
+                Thread.sleep(10);
+            }
+            if (draining) {
+                m.beginDrain();
+            }
+            Room r = rooms.room(room);
+            r.loop().submit(() -> {
+                r.close(DisconnectReason.SERVER_SHUTDOWN);
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(0, m.awaitAll(java.time.Duration.ofSeconds(5)), "the egress ended");
+            List<EgressStatus> seen = updates.stream().map(EgressInfo::status).toList();
+            if (draining) {
+                assertEquals(0, sink.aborts.get(), "shutdown keeps the spool for recovery at the next start");
+                assertTrue(seen.stream().noneMatch(EgressStatus::terminal), "no egress_ended before recovery: " + seen);
+            } else {
+                assertEquals(1, sink.aborts.get(), "a running server gives up on the upload");
+                assertEquals(EgressStatus.FAILED, seen.get(seen.size() - 1), seen.toString());
+            }
+        }
+    }
 }

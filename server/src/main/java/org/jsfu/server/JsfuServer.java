@@ -2,6 +2,7 @@ package org.jsfu.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jsfu.core.media.MediaPlane;
@@ -36,6 +37,8 @@ public final class JsfuServer implements AutoCloseable {
     private final int port;
     private MediaPlane media;
     private EgressManager egress;
+    /** The room webhooks when room_finished waits for the room's egress (webhooks and egress on), else null. */
+    private RoomWebhooks roomHooks;
     private UdpMux mux;
     private TcpMux tcp;
 
@@ -168,6 +171,7 @@ public final class JsfuServer implements AutoCloseable {
             rooms.addListener(egress);
         }
         WebhookNotifier webhooks = null;
+        RoomWebhooks roomHooks = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
             String secret = cfg.keys().get(key);
@@ -177,9 +181,10 @@ public final class JsfuServer implements AutoCloseable {
             webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret);
             if (egress != null) {
                 WebhookNotifier n = webhooks;
-                rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
+                roomHooks = new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
                         .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + 10_000)),
-                        EgressSetup.ROOM_FINISHED_MAX_WAIT_MS));
+                        EgressSetup.ROOM_FINISHED_MAX_WAIT_MS);
+                rooms.addListener(roomHooks);
                 egress.addListener(new EgressWebhooks(webhooks::enqueue, clock));
             } else {
                 rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
@@ -206,6 +211,7 @@ public final class JsfuServer implements AutoCloseable {
         log.info("jsfu started port={} loops={} webhookUrls={}", port, loops.all().size(), cfg.webhook().urls().size());
         JsfuServer server = new JsfuServer(loops, rooms, signaling, webhooks, port);
         server.egress = egress;
+        server.roomHooks = roomHooks;
         return server;
     }
 
@@ -231,11 +237,43 @@ public final class JsfuServer implements AutoCloseable {
     /** Track egress, or null without the media plane. */
     public EgressManager egress() { return egress; }
 
+    /**
+     * The longest shutdown (SIGTERM): docker stops a container with SIGKILL 10 s after SIGTERM by default
+     * ({@code stop_grace_period}), so the drain ends well before that.
+     */
+    public static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(8);
+    /** Of the drain, what is kept for the last webhooks (egress_ended, room_finished) after the egress wait. */
+    static final Duration WEBHOOK_RESERVE = Duration.ofMillis(2500);
+
+    /** Closes within {@link #SHUTDOWN_DRAIN}. */
     @Override
     public void close() {
-        rooms.close();      // SERVER_SHUTDOWN leave to every participant, room_finished webhooks
+        close(SHUTDOWN_DRAIN);
+    }
+
+    /**
+     * A bounded drain: rooms closed (SERVER_SHUTDOWN leave to every participant, participant_left), every
+     * recording finished and uploaded (an egress still uploading when the egress wait ends keeps its spool for
+     * recovery at the next start), room_finished handed to the webhook sender after its room's egress_ended
+     * (or at the deadline), then the listeners and sockets closed and the webhooks delivered until the deadline.
+     */
+    public void close(Duration drain) {
+        long start = System.nanoTime();
+        long deadline = start + drain.toNanos();
+        long hooksFrom = deadline - Math.min(WEBHOOK_RESERVE.toNanos(), drain.toNanos() / 3);
         if (egress != null) {
-            egress.awaitAll(java.time.Duration.ofSeconds(30));
+            egress.beginDrain();
+        }
+        rooms.close();
+        int unfinished = 0;
+        if (egress != null) {
+            unfinished = egress.awaitAll(Duration.ofNanos(hooksFrom - System.nanoTime()));
+        }
+        if (roomHooks != null) {
+            // a room whose egress ended sends room_finished once egress_ended is delivered (milliseconds);
+            // one whose egress did not end in time would hold it for good: send it anyway
+            roomHooks.flushHeldFinishes(Math.min(deadline - Math.min(500_000_000L, drain.toNanos() / 8),
+                    System.nanoTime() + 1_000_000_000L));
         }
         signaling.close();
         loops.close();
@@ -249,8 +287,8 @@ public final class JsfuServer implements AutoCloseable {
             mux.close();
         }
         if (webhooks != null) {
-            webhooks.close();
+            webhooks.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        log.info("jsfu stopped");
+        log.info("jsfu stopped drainMs={} unfinishedEgress={}", (System.nanoTime() - start) / 1_000_000, unfinished);
     }
 }

@@ -1,5 +1,6 @@
 package org.jsfu.signaling;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +26,27 @@ public final class RoomWebhooks implements RoomListener {
     private final LongSupplier clock;
     private final Function<Room, CompletableFuture<?>> finishGate;
     private final long finishWaitMs;
+    /** room_finished events waiting for their gate: each sends its event once, now or when the gate opens. */
+    private final java.util.Set<Held> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A room_finished event held until its room's egress ended; sent once. */
+    private final class Held {
+        private final LivekitWebhook.WebhookEvent event;
+        private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Held(LivekitWebhook.WebhookEvent event) {
+            this.event = event;
+        }
+
+        boolean send() {
+            if (!sent.compareAndSet(false, true)) {
+                return false;
+            }
+            sender.accept(event);
+            waiting.remove(this);
+            return true;
+        }
+    }
 
     public RoomWebhooks(Consumer<LivekitWebhook.WebhookEvent> sender, LongSupplier clockMs) {
         this(sender, clockMs, r -> CompletableFuture.completedFuture(null), 0);
@@ -63,12 +85,40 @@ public final class RoomWebhooks implements RoomListener {
             sender.accept(ev);
             return;
         }
+        Held held = new Held(ev);
+        waiting.add(held);
         gate.orTimeout(finishWaitMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> {
             if (err != null) {
                 log.warn("room_finished sent before its egress ended room={} error={}", room.name(), err.toString());
             }
-            sender.accept(ev);
+            held.send();
         });
+    }
+
+    /**
+     * For shutdown, before the sender closes: waits until every room_finished held for its room's egress has
+     * been handed to the sender, at most until {@code deadlineNanos} (System.nanoTime()), then hands over the
+     * ones still held (their egress did not end in time). Returns how many were sent early.
+     */
+    public int flushHeldFinishes(long deadlineNanos) {
+        while (!waiting.isEmpty() && System.nanoTime() < deadlineNanos) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int early = 0;
+        for (Held h : List.copyOf(waiting)) {
+            if (h.send()) {
+                early++;
+            }
+        }
+        if (early > 0) {
+            log.warn("room_finished sent at shutdown before its egress ended count={}", early);
+        }
+        return early;
     }
 
     @Override

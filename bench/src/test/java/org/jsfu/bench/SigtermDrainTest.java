@@ -1,0 +1,379 @@
+package org.jsfu.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.livekit.server.AccessToken;
+import io.livekit.server.CanPublish;
+import io.livekit.server.CanSubscribe;
+import io.livekit.server.RoomJoin;
+import io.livekit.server.RoomName;
+import io.livekit.server.WebhookReceiver;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import livekit.LivekitEgress;
+import livekit.LivekitModels;
+import livekit.LivekitRoom;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.jsfu.bench.client.ClientContext;
+import org.jsfu.bench.client.SimClient;
+import org.jsfu.bench.egress.S3ProxyLauncher;
+import org.jsfu.ogg.OggOpusReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM (what {@code docker compose down} sends, SIGKILL following after a 10 s grace) on the packaged
+ * server while participants publish audio recorded by auto track egress to a local folder and to S3
+ * (s3proxy): the process must exit by itself well inside the grace, every recording must be final (Ogg Opus
+ * with an EOS page, as long as the publishing), nothing left in the spool, and the webhook receiver must have
+ * egress_ended (COMPLETE), participant_left and room_finished before the process is gone. With S3 hung
+ * (s3proxy stopped with SIGSTOP) the drain is still bounded and the S3 spool is kept, and the next start
+ * uploads it.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class SigtermDrainTest {
+    private static final Duration T = Duration.ofSeconds(15);
+    /** docker's default stop grace period: SIGKILL after it. */
+    private static final long DOCKER_GRACE_MS = 10_000;
+    private static final String LOCAL_ROOM = "drain-local";
+    private static final String S3_ROOM = "drain-s3";
+
+    @TempDir
+    Path dir;
+    @TempDir
+    static Path shared;
+    /** One s3proxy for both tests (its start resolves a classpath with Maven: seconds). */
+    private static S3ProxyLauncher s3proxy;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startS3() throws Exception {
+        s3proxy = S3ProxyLauncher.start(Path.of("..", "server", "src", "test", "s3proxy", "pom.xml"),
+                shared.resolve("s3proxy"));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopS3() throws Exception {
+        if (s3proxy != null) {
+            s3proxy.close();
+        }
+    }
+
+    /** A signed-webhook receiver keeping the events in arrival order. */
+    static final class Hooks implements AutoCloseable {
+        final List<WebhookEvent> events = new CopyOnWriteArrayList<>();
+        final List<String> rejected = new CopyOnWriteArrayList<>();
+        final com.sun.net.httpserver.HttpServer server;
+
+        Hooks() throws Exception {
+            WebhookReceiver receiver = new WebhookReceiver(InProcessServer.KEY, InProcessServer.SECRET);
+            server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hook", x -> {
+                String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                try {
+                    events.add(receiver.receive(body, x.getRequestHeaders().getFirst("Authorization")));
+                    x.sendResponseHeaders(200, -1);
+                } catch (Exception e) {
+                    rejected.add(e.toString());
+                    x.sendResponseHeaders(401, -1);
+                }
+                x.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        List<WebhookEvent> named(String name) {
+            return events.stream().filter(e -> e.getEvent().equals(name)).toList();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** One running setup: server, s3proxy, webhook receiver, clients. */
+    private final class Setup {
+        final Path storage = dir.resolve("recordings");
+        final int port = InProcessServer.freeTcpPort();
+        final String yaml;
+        final Map<String, String> env;
+        final S3ProxyLauncher s3;
+        final Hooks hooks;
+        Process server;
+
+        Setup(S3ProxyLauncher s3, Hooks hooks) throws java.io.IOException {
+            this.s3 = s3;
+            this.hooks = hooks;
+            yaml = "port: " + port + "\nbind_addresses: [127.0.0.1]\nkeys:\n  " + InProcessServer.KEY + ": "
+                    + InProcessServer.SECRET + "\nrtc:\n  udp_port: " + InProcessServer.freeUdpPort()
+                    + "\n  tcp_port: " + InProcessServer.freeTcpPort() + "\n  node_ip: 127.0.0.1\nlogging:\n  level: info\n"
+                    + "webhook:\n  api_key: " + InProcessServer.KEY + "\n  urls: [\"" + hooks.url() + "\"]\n";
+            env = Map.of("EGRESS_CONFIG_BODY", "api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\nstorage_dir: "
+                    + storage + "\n");
+        }
+
+        Process start(String logName) throws Exception {
+            server = PackagedServer.start(yaml, env, port, dir, dir.resolve(logName));
+            return server;
+        }
+
+        String token(String room, String identity) {
+            LivekitEgress.AutoTrackEgress.Builder auto = LivekitEgress.AutoTrackEgress.newBuilder()
+                    .setFilepath("drain/{room_name}/{publisher_identity}-{track_id}.ogg");
+            if (room.equals(S3_ROOM)) {
+                auto.setS3(LivekitEgress.S3Upload.newBuilder().setAccessKey(S3ProxyLauncher.ACCESS)
+                        .setSecret(S3ProxyLauncher.SECRET).setBucket(S3ProxyLauncher.BUCKET).setRegion("us-east-1")
+                        .setEndpoint(s3.endpoint()).setForcePathStyle(true));
+            }
+            AccessToken t = new AccessToken(InProcessServer.KEY, InProcessServer.SECRET);
+            t.setIdentity(identity);
+            t.setName(identity);
+            t.addGrants(new RoomJoin(true), new RoomName(room), new CanPublish(true), new CanSubscribe(true));
+            t.setRoomConfiguration(LivekitRoom.RoomConfiguration.newBuilder()
+                    .setEgress(LivekitRoom.RoomEgress.newBuilder().setTracks(auto)).build());
+            return t.toJwt();
+        }
+
+        Path spool() {
+            return storage.resolve(".egress-spool");
+        }
+    }
+
+    /** A publishing participant and when its audio started. */
+    private record Publisher(String room, SimClient client, String trackSid, long publishedAt) {}
+
+    private static Publisher publish(ClientContext ctx, Setup s, String room, String identity) throws Exception {
+        SimClient c = SimClient.connect(ctx, "ws://127.0.0.1:" + s.port, s.token(room, identity), T);
+        SimClient.Outgoing track = c.publishAudio("mic", T);
+        return new Publisher(room, c, track.trackSid, System.nanoTime());
+    }
+
+    /**
+     * SIGTERM ({@code twice}: a second one 300 ms later, as an impatient operator sends); returns the ms until
+     * the process was gone (fails when it outlives the docker grace + 5 s).
+     */
+    private static long sigterm(Process p, boolean twice) throws Exception {
+        long t0 = System.nanoTime();
+        p.destroy();
+        if (twice && !p.waitFor(300, TimeUnit.MILLISECONDS)) {
+            p.destroy();
+        }
+        boolean exited = p.waitFor(DOCKER_GRACE_MS + 5_000, TimeUnit.MILLISECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(exited, "still running " + ms + " ms after SIGTERM");
+        return ms;
+    }
+
+    @Test
+    @Timeout(180)
+    @org.junit.jupiter.api.Order(1) // first: it checks the whole bucket, which the other test also writes to
+    void sigtermFinalizesEveryRecordingAndSendsEveryWebhook() throws Exception {
+        S3ProxyLauncher s3 = s3proxy;
+        try (Hooks hooks = new Hooks();
+             ClientContext ctx = new ClientContext()) {
+            Setup s = new Setup(s3, hooks);
+            Process server = s.start("server.log");
+            List<Publisher> pubs = new ArrayList<>();
+            try {
+                pubs.add(publish(ctx, s, LOCAL_ROOM, "alice"));
+                pubs.add(publish(ctx, s, LOCAL_ROOM, "bob"));
+                pubs.add(publish(ctx, s, S3_ROOM, "carol"));
+                Thread.sleep(4_000);
+                for (Publisher p : pubs) {
+                    assertTrue(p.client.outgoing(p.trackSid).source.sent() > 150, "audio published by " + p.client.identity());
+                }
+                long termAt = System.nanoTime();
+                long exitMs = sigterm(server, false);
+                String log = PackagedServer.read(dir.resolve("server.log"));
+                System.out.println("sigterm drain: exit after ms=" + exitMs + " exitValue=" + server.exitValue() + " "
+                        + stoppedLine(log));
+                List<String> lines = log.lines().toList();
+                System.out.println("server log, last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+                assertTrue(exitMs < 8_000, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS
+                        + "; log:\n" + log);
+                assertTrue(log.contains("jsfu stopped"), "the shutdown hook ran to its end; log:\n" + log);
+
+                // the events the receiver has now are all it will ever get: the sender is gone
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                assertEquals(List.of(), hooks.rejected, "rejected webhooks");
+                for (Publisher p : pubs) {
+                    double elapsed = (termAt - p.publishedAt) / 1e9;
+                    WebhookEvent ended = ev.stream().filter(e -> e.getEvent().equals("egress_ended")
+                                    && e.getEgressInfo().getTrack().getTrackId().equals(p.trackSid)).findFirst()
+                            .orElseThrow(() -> new AssertionError("no egress_ended for " + p.trackSid + " in "
+                                    + names(ev) + "; log:\n" + log));
+                    LivekitEgress.EgressInfo info = ended.getEgressInfo();
+                    assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, info.getStatus(), info + "\nlog:\n" + log);
+                    assertEquals(1, info.getFileResultsCount(), info.toString());
+                    String key = info.getFileResults(0).getFilename();
+                    Path file = p.room.equals(S3_ROOM) ? s3.data().resolve(S3ProxyLauncher.BUCKET).resolve(key)
+                            : s.storage.resolve(key);
+                    checkRecording(file, elapsed);
+                    assertTrue(ev.stream().anyMatch(e -> e.getEvent().equals("participant_left")
+                            && e.getParticipant().getIdentity().equals(p.client.identity())),
+                            "participant_left for " + p.client.identity() + " in " + names(ev));
+                    LivekitModels.DisconnectReason reason = p.client.leaveFromServer().get(5, TimeUnit.SECONDS).getReason();
+                    assertEquals(LivekitModels.DisconnectReason.SERVER_SHUTDOWN, reason, "leave of " + p.client.identity());
+                }
+                for (String room : List.of(LOCAL_ROOM, S3_ROOM)) {
+                    int finished = indexOf(ev, "room_finished", room);
+                    assertTrue(finished >= 0, "room_finished for " + room + " in " + names(ev));
+                    for (int i = 0; i < ev.size(); i++) {
+                        if (ev.get(i).getEvent().equals("egress_ended") && ev.get(i).getEgressInfo().getRoomName().equals(room)) {
+                            assertTrue(i < finished, "egress_ended before room_finished in " + names(ev));
+                        }
+                    }
+                }
+                assertEquals(List.of(), files(s.spool()), "spool after the drain");
+                assertEquals(List.of(), files(s.storage).stream().filter(f -> f.toString().endsWith(".part")).toList(),
+                        ".part files after the drain");
+                // the bucket holds the recording and its manifest, and no multipart upload state
+                List<Path> objects = files(s3.data().resolve(S3ProxyLauncher.BUCKET));
+                assertEquals(1, objects.stream().filter(f -> f.toString().endsWith(".ogg")).count(), objects.toString());
+                assertEquals(2, objects.size(), "recording and manifest only: " + objects);
+            } finally {
+                server.destroyForcibly();
+                for (Publisher p : pubs) {
+                    p.client.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    @org.junit.jupiter.api.Order(2)
+    void hungS3BoundsTheDrainAndKeepsTheSpoolForTheNextStart() throws Exception {
+        S3ProxyLauncher s3 = s3proxy;
+        boolean stopped = false;
+        try (Hooks hooks = new Hooks();
+             ClientContext ctx = new ClientContext()) {
+            Setup s = new Setup(s3, hooks);
+            Process server = s.start("server.log");
+            try {
+                Publisher local = publish(ctx, s, LOCAL_ROOM, "alice");
+                Publisher remote = publish(ctx, s, S3_ROOM, "carol");
+                Thread.sleep(3_000);
+                assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(s3.pid())).start().waitFor());
+                stopped = true;
+                long termAt = System.nanoTime();
+                long exitMs = sigterm(server, true);
+                String log = PackagedServer.read(dir.resolve("server.log"));
+                System.out.println("sigterm drain with S3 hung: exit after ms=" + exitMs + " " + stoppedLine(log));
+                assertTrue(exitMs < 9_500, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS
+                        + "; log:\n" + log);
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                // the local recording is final and reported; the S3 one waits in the spool
+                WebhookEvent ended = ev.stream().filter(e -> e.getEvent().equals("egress_ended")
+                        && e.getEgressInfo().getTrack().getTrackId().equals(local.trackSid)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no egress_ended for the local egress in " + names(ev)));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, ended.getEgressInfo().getStatus());
+                checkRecording(s.storage.resolve(ended.getEgressInfo().getFileResults(0).getFilename()),
+                        (termAt - local.publishedAt) / 1e9);
+                assertTrue(ev.stream().noneMatch(e -> e.getEvent().equals("egress_ended")
+                        && e.getEgressInfo().getTrack().getTrackId().equals(remote.trackSid)
+                        && e.getEgressInfo().getStatus() != LivekitEgress.EgressStatus.EGRESS_COMPLETE),
+                        "the S3 egress is not reported failed: " + names(ev));
+                for (String who : List.of("alice", "carol")) {
+                    assertTrue(ev.stream().anyMatch(e -> e.getEvent().equals("participant_left")
+                            && e.getParticipant().getIdentity().equals(who)), "participant_left " + who + " in " + names(ev));
+                }
+                for (String room : List.of(LOCAL_ROOM, S3_ROOM)) {
+                    assertTrue(indexOf(ev, "room_finished", room) >= 0, "room_finished for " + room + " in " + names(ev));
+                }
+                List<Path> spool = files(s.spool());
+                assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
+                        && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "S3 spool kept: " + spool);
+
+                // S3 is back: the next start uploads the spool and reports the egress COMPLETE
+                assertEquals(0, new ProcessBuilder("kill", "-CONT", Long.toString(s3.pid())).start().waitFor());
+                stopped = false;
+                server = s.start("server2.log");
+                Path bucket = s3.data().resolve(S3ProxyLauncher.BUCKET);
+                long until = System.currentTimeMillis() + 30_000;
+                WebhookEvent recovered = null;
+                while (recovered == null && System.currentTimeMillis() < until) {
+                    recovered = hooks.events.stream().filter(e -> e.getEvent().equals("egress_ended")
+                            && e.getEgressInfo().getTrack().getTrackId().equals(remote.trackSid)).findFirst().orElse(null);
+                    Thread.sleep(100);
+                }
+                assertNotNull(recovered, "egress_ended of the S3 egress after the restart; log:\n"
+                        + PackagedServer.read(dir.resolve("server2.log")));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, recovered.getEgressInfo().getStatus(),
+                        recovered.getEgressInfo().toString());
+                // recovery finishes the file it had: all but the last moments (the loss a crash also has)
+                checkRecording(bucket.resolve(recovered.getEgressInfo().getFileResults(0).getFilename()),
+                        (termAt - remote.publishedAt) / 1e9);
+                assertEquals(List.of(), files(s.spool()), "spool after recovery");
+                server.destroy();
+                server.waitFor(15, TimeUnit.SECONDS);
+            } finally {
+                server.destroyForcibly();
+            }
+        } finally {
+            if (stopped) {
+                new ProcessBuilder("kill", "-CONT", Long.toString(s3.pid())).start().waitFor();
+            }
+        }
+    }
+
+    /** A final Ogg Opus file: EOS on its last page, opusinfo accepts it, about as long as the publishing. */
+    private static void checkRecording(Path file, double elapsedS) throws Exception {
+        assertTrue(Files.isRegularFile(file), "recording " + file);
+        OggOpusReader.OggOpusFile f;
+        try (InputStream in = Files.newInputStream(file)) {
+            f = OggOpusReader.read(in);
+        }
+        System.out.println("recording " + file.getFileName() + " bytes=" + Files.size(file) + " durationS="
+                + f.durationSeconds() + " publishedS=" + elapsedS);
+        assertTrue(f.pages().get(f.pages().size() - 1).eos(), "last page has EOS: " + file);
+        assertTrue(f.durationSeconds() >= elapsedS - 2, "duration " + f.durationSeconds() + " s of " + elapsedS + " s");
+        assertTrue(f.durationSeconds() <= elapsedS + 2, "duration " + f.durationSeconds() + " s of " + elapsedS + " s");
+        assertEquals(0, new ProcessBuilder("opusinfo", file.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(), "opusinfo accepts " + file);
+    }
+
+    private static String stoppedLine(String log) {
+        return log.lines().filter(l -> l.contains("jsfu stopped")).findFirst().orElse("(no 'jsfu stopped' line)");
+    }
+
+    private static int indexOf(List<WebhookEvent> ev, String name, String room) {
+        for (int i = 0; i < ev.size(); i++) {
+            if (ev.get(i).getEvent().equals(name) && ev.get(i).getRoom().getName().equals(room)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> names(List<WebhookEvent> ev) {
+        return ev.stream().map(e -> e.getEvent() + "(" + (e.hasParticipant() ? e.getParticipant().getIdentity()
+                : e.hasEgressInfo() ? e.getEgressInfo().getStatus() : e.getRoom().getName()) + ")").toList();
+    }
+
+    private static List<Path> files(Path root) throws Exception {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+}

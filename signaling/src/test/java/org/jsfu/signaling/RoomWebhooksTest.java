@@ -1,0 +1,73 @@
+package org.jsfu.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jsfu.core.room.MediaLoops;
+import org.jsfu.core.room.RoomDefaults;
+import org.jsfu.core.room.RoomManager;
+import org.jsfu.core.room.RoomOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** room_finished held for the room's egress, and the shutdown flush of the held ones. */
+class RoomWebhooksTest {
+    private final MediaLoops loops = new MediaLoops(1);
+    private final RoomManager rooms = new RoomManager(loops, new RoomDefaults(true, 300, 20, 0),
+            (room, p) -> null, System::currentTimeMillis);
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        loops.close();
+    }
+
+    private List<String> names() {
+        return sent;
+    }
+
+    private void deleteRoom(String name) throws Exception {
+        rooms.deleteRoom(name).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aHeldRoomFinishedGoesOutWhenItsGateOpensOnceOnly() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        RoomWebhooks hooks = new RoomWebhooks(ev -> sent.add(ev.getEvent() + ":" + ev.getRoom().getName()),
+                System::currentTimeMillis, r -> gate, 60_000);
+        rooms.addListener(hooks);
+        rooms.createRoom("a", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        deleteRoom("a");
+        assertEquals(List.of("room_started:a"), names(), "held until the egress ended");
+        gate.complete(null);
+        assertEquals(List.of("room_started:a", "room_finished:a"), names());
+        assertEquals(0, hooks.flushHeldFinishes(System.nanoTime()), "nothing left to flush");
+        assertEquals(List.of("room_started:a", "room_finished:a"), names());
+    }
+
+    @Test
+    void shutdownWaitsForHeldRoomFinishedThenSendsWhatIsStillHeld() throws Exception {
+        CompletableFuture<Void> soon = new CompletableFuture<>();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        RoomWebhooks hooks = new RoomWebhooks(ev -> sent.add(ev.getEvent() + ":" + ev.getRoom().getName()),
+                System::currentTimeMillis, r -> r.name().equals("soon") ? soon : never, 60_000);
+        rooms.addListener(hooks);
+        rooms.createRoom("soon", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        rooms.createRoom("stuck", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        deleteRoom("soon");
+        deleteRoom("stuck");
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> soon.complete(null));
+        long t0 = System.nanoTime();
+        int early = hooks.flushHeldFinishes(t0 + 500_000_000L);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, early, "only the stuck room's room_finished went out before its gate");
+        assertEquals(true, ms >= 400, "waited for the deadline while one was held: " + ms + " ms");
+        assertEquals(List.of("room_started:soon", "room_started:stuck", "room_finished:soon", "room_finished:stuck"),
+                names());
+        never.complete(null); // the gate opening later sends nothing more
+        assertEquals(4, sent.size(), sent.toString());
+    }
+}
