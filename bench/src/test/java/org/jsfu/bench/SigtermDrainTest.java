@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with an EOS page, as long as the publishing), nothing left in the spool, and the webhook receiver must have
  * egress_ended (COMPLETE), participant_left and room_finished before the process is gone. With S3 hung
  * (s3proxy stopped with SIGSTOP) the drain is still bounded and the S3 spool is kept, and the next start
- * uploads it.
+ * uploads it. With S3 refusing connections past the upload's retries on a running server, the egress is
+ * reported FAILED but its recording stays in the spool, and the next start uploads it.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SigtermDrainTest {
@@ -116,11 +117,14 @@ class SigtermDrainTest {
         final Map<String, String> env;
         final S3ProxyLauncher s3;
         final Hooks hooks;
+        /** The S3 endpoint the egress is given (s3proxy's own, or a {@link TcpGate} in front of it). */
+        String s3Endpoint;
         Process server;
 
         Setup(S3ProxyLauncher s3, Hooks hooks) throws java.io.IOException {
             this.s3 = s3;
             this.hooks = hooks;
+            this.s3Endpoint = s3.endpoint();
             yaml = "port: " + port + "\nbind_addresses: [127.0.0.1]\nkeys:\n  " + InProcessServer.KEY + ": "
                     + InProcessServer.SECRET + "\nrtc:\n  udp_port: " + InProcessServer.freeUdpPort()
                     + "\n  tcp_port: " + InProcessServer.freeTcpPort() + "\n  node_ip: 127.0.0.1\nlogging:\n  level: info\n"
@@ -140,7 +144,7 @@ class SigtermDrainTest {
             if (room.equals(S3_ROOM)) {
                 auto.setS3(LivekitEgress.S3Upload.newBuilder().setAccessKey(S3ProxyLauncher.ACCESS)
                         .setSecret(S3ProxyLauncher.SECRET).setBucket(S3ProxyLauncher.BUCKET).setRegion("us-east-1")
-                        .setEndpoint(s3.endpoint()).setForcePathStyle(true));
+                        .setEndpoint(s3Endpoint).setForcePathStyle(true));
             }
             AccessToken t = new AccessToken(InProcessServer.KEY, InProcessServer.SECRET);
             t.setIdentity(identity);
@@ -332,6 +336,68 @@ class SigtermDrainTest {
                 new ProcessBuilder("kill", "-CONT", Long.toString(s3.pid())).start().waitFor();
             }
         }
+    }
+
+    /**
+     * S3 goes away (connections refused, as while it restarts) just before a recording ends and stays away past
+     * the upload's retries: the running server reports the egress FAILED but keeps the recording in its spool
+     * (before, it deleted it), and once S3 is back the next start uploads it whole and reports it COMPLETE.
+     */
+    @Test
+    @Timeout(180)
+    @org.junit.jupiter.api.Order(3)
+    void anS3OutagePastTheRetriesKeepsTheRecordingForTheNextStart() throws Exception {
+        S3ProxyLauncher s3 = s3proxy;
+        try (Hooks hooks = new Hooks();
+             TcpGate gate = TcpGate.open(java.net.URI.create(s3.endpoint()).getPort());
+             ClientContext ctx = new ClientContext()) {
+            Setup s = new Setup(s3, hooks);
+            s.s3Endpoint = gate.endpoint();
+            Process server = s.start("outage.log");
+            try {
+                Publisher p = publish(ctx, s, S3_ROOM, "dora");
+                Thread.sleep(3_000);
+                gate.down();
+                long leftAt = System.nanoTime();
+                p.client.leave();
+                WebhookEvent failed = awaitEgressEnded(hooks, p.trackSid, 60_000);
+                assertNotNull(failed, "egress_ended while S3 is away; log:\n" + PackagedServer.read(dir.resolve("outage.log")));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_FAILED, failed.getEgressInfo().getStatus(),
+                        failed.getEgressInfo().toString());
+                assertTrue(failed.getEgressInfo().getError().contains("kept"), failed.getEgressInfo().getError());
+                List<Path> spool = files(s.spool());
+                assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
+                        && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "recording kept in the spool: " + spool);
+                sigterm(server, false);
+
+                gate.up();
+                hooks.events.clear();
+                server = s.start("outage2.log");
+                WebhookEvent recovered = awaitEgressEnded(hooks, p.trackSid, 30_000);
+                assertNotNull(recovered, "egress_ended after the restart; log:\n" + PackagedServer.read(dir.resolve("outage2.log")));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, recovered.getEgressInfo().getStatus(),
+                        recovered.getEgressInfo().toString());
+                checkRecording(s3.data().resolve(S3ProxyLauncher.BUCKET)
+                        .resolve(recovered.getEgressInfo().getFileResults(0).getFilename()), (leftAt - p.publishedAt) / 1e9);
+                assertEquals(List.of(), files(s.spool()), "spool after recovery");
+                sigterm(server, false);
+            } finally {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static WebhookEvent awaitEgressEnded(Hooks hooks, String trackSid, long timeoutMs) throws InterruptedException {
+        long until = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < until) {
+            WebhookEvent e = hooks.events.stream().filter(x -> x.getEvent().equals("egress_ended")
+                    && x.getEgressInfo().getTrack().getTrackId().equals(trackSid)).findFirst().orElse(null);
+            if (e != null) {
+                return e;
+            }
+            Thread.sleep(100);
+        }
+        return null;
     }
 
     /** A final Ogg Opus file: EOS on its last page, opusinfo accepts it, about as long as the publishing. */

@@ -48,6 +48,8 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
     private boolean failed;
     /** The upload could not be finished during shutdown: its spool stays for recovery at the next start. */
     private boolean keptForRecovery;
+    /** The upload failed on a running server: the egress is FAILED, but its spool stays for SinkRecovery. */
+    private boolean spoolKept;
 
     TrackEgress(EgressManager manager, MediaLoop loop, EgressInfo initial, FilepathTemplate.Values values,
                 String template, String mimeType, String trackKind, String trackSource) {
@@ -249,7 +251,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
             return;
         }
         failed = true;
-        if (upload != null) {
+        if (upload != null && !spoolKept) {
             upload.abort();
         }
         log.warn("egress failed egressId={} error={}", info.egressId(), error);
@@ -302,6 +304,15 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                 keptForRecovery = true;
                 log.warn("egress upload not finished at shutdown, kept for recovery at next start egressId={} error={}",
                         info.egressId(), e.toString());
+                return;
+            }
+            if (e instanceof IOException) {
+                // S3 still unreachable after the sink's retries: the egress fails, but the recording is not thrown
+                // away: its spool and state stay for SinkRecovery, which uploads it at the next start
+                spoolKept = true;
+                log.warn("egress upload failed, recording kept in the spool for recovery at next start egressId={} error={}",
+                        info.egressId(), e.toString());
+                fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
                 return;
             }
             fail("upload failed: " + e.getMessage());
