@@ -143,6 +143,18 @@ public final class SignalLink implements SignalSink {
         p.disconnect(DisconnectReason.SIGNAL_CLOSE, false);
     }
 
+    /** Cancels the resume window and the media watch of a detached link (resumed, or closed). */
+    private void cancelDetachedTimers() {
+        if (resumeTimer != null) {
+            resumeTimer.cancel(false);
+            resumeTimer = null;
+        }
+        if (mediaWatch != null) {
+            mediaWatch.cancel(false);
+            mediaWatch = null;
+        }
+    }
+
     /** Whether the participant waits for a resume (no socket attached); on the room loop. */
     public boolean detached() {
         return session == null && !closed;
@@ -161,14 +173,7 @@ public final class SignalLink implements SignalSink {
      */
     void resume(SignalSession s, Participant p, int reason) {
         participant = p;
-        if (resumeTimer != null) {
-            resumeTimer.cancel(false);
-            resumeTimer = null;
-        }
-        if (mediaWatch != null) {
-            mediaWatch.cancel(false);
-            mediaWatch = null;
-        }
+        cancelDetachedTimers();
         SignalSession old = session;
         session = s;
         if (old != null && old != s) {
@@ -403,14 +408,7 @@ public final class SignalLink implements SignalSink {
         departures.clear();
         heldUpdates.clear();
         heldSpeakers.clear();
-        if (resumeTimer != null) {
-            resumeTimer.cancel(false);
-            resumeTimer = null;
-        }
-        if (mediaWatch != null) {
-            mediaWatch.cancel(false);
-            mediaWatch = null;
-        }
+        cancelDetachedTimers();
         SignalSession s = session;
         if (s != null) {
             s.close();
