@@ -46,9 +46,10 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
     private RecordingSink sink;
     private RecordingSink.Upload upload;
     private boolean failed;
-    /** The upload could not be finished during shutdown: its spool stays for recovery at the next start. */
-    private boolean keptForRecovery;
-    /** The upload failed on a running server: the egress is FAILED, but its spool stays for SinkRecovery. */
+    /**
+     * The upload could not be finished (S3 unreachable after the sink's retries): the recording is not thrown
+     * away, its spool and state stay for SinkRecovery, which uploads it and reports it at the next start.
+     */
     private boolean spoolKept;
 
     TrackEgress(EgressManager manager, MediaLoop loop, EgressInfo initial, FilepathTemplate.Values values,
@@ -274,8 +275,8 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                 info = info.withDetails(reason).with(EgressStatus.ENDING, now());
                 manager.notifyListeners(info);
                 complete(endUtc, samples);
-                if (keptForRecovery) {
-                    return; // recovery at the next start finishes it and reports egress_ended
+                if (spoolKept && !failed) {
+                    return; // during shutdown: recovery at the next start finishes it and reports egress_ended
                 }
             }
             EgressInfo last;
@@ -300,19 +301,14 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         try {
             location = upload.commit("audio/ogg");
         } catch (IOException | RuntimeException e) {
-            if (manager.draining() && e instanceof IOException) {
-                keptForRecovery = true;
-                log.warn("egress upload not finished at shutdown, kept for recovery at next start egressId={} error={}",
-                        info.egressId(), e.toString());
-                return;
-            }
             if (e instanceof IOException) {
-                // S3 still unreachable after the sink's retries: the egress fails, but the recording is not thrown
-                // away: its spool and state stay for SinkRecovery, which uploads it at the next start
                 spoolKept = true;
-                log.warn("egress upload failed, recording kept in the spool for recovery at next start egressId={} error={}",
-                        info.egressId(), e.toString());
-                fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
+                log.warn("egress upload not finished, recording kept for recovery at next start egressId={} draining={} error={}",
+                        info.egressId(), manager.draining(), e.toString());
+                if (!manager.draining()) {
+                    // a running server reports the failure now; during shutdown the next start reports the egress
+                    fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
+                }
                 return;
             }
             fail("upload failed: " + e.getMessage());
