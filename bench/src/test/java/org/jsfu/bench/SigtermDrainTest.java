@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with an EOS page, as long as the publishing), nothing left in the spool, and the webhook receiver must have
  * egress_ended (COMPLETE), participant_left and room_finished before the process is gone. With S3 hung
  * (s3proxy stopped with SIGSTOP) the drain is still bounded and the S3 spool is kept, and the next start
- * uploads it. With S3 refusing connections past the upload's retries on a running server, the egress is
- * reported FAILED but its recording stays in the spool, and the next start uploads it.
+ * uploads it. With S3 refusing connections past the upload's per-call retries at the end of a recording, a
+ * running server keeps the egress ENDING and retries the upload until S3 is back (egress_ended COMPLETE, then
+ * room_finished); SIGTERM while it waits to retry exits at once and keeps the recording for the next start.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SigtermDrainTest {
@@ -113,7 +114,7 @@ class SigtermDrainTest {
     private final class Setup {
         final Path storage = dir.resolve("recordings");
         final int port = InProcessServer.freeTcpPort();
-        final String yaml;
+        String yaml;
         final Map<String, String> env;
         final S3ProxyLauncher s3;
         final Hooks hooks;
@@ -340,13 +341,64 @@ class SigtermDrainTest {
 
     /**
      * S3 goes away (connections refused, as while it restarts) just before a recording ends and stays away past
-     * the upload's retries: the running server reports the egress FAILED but keeps the recording in its spool
-     * (before, it deleted it), and once S3 is back the next start uploads it whole and reports it COMPLETE.
+     * the upload's per-call retries (5 attempts, ~7.5 s) for two commit attempts; the room closes meanwhile.
+     * The running server keeps the egress ENDING (no egress_ended, room_finished held) and, once S3 is back,
+     * uploads the whole recording: one egress_ended COMPLETE, then room_finished, nothing left in the spool.
      */
     @Test
     @Timeout(180)
     @org.junit.jupiter.api.Order(3)
-    void anS3OutagePastTheRetriesKeepsTheRecordingForTheNextStart() throws Exception {
+    void anS3OutageAtTheEndOfARecordingIsRetriedUntilS3IsBack() throws Exception {
+        S3ProxyLauncher s3 = s3proxy;
+        try (Hooks hooks = new Hooks();
+             TcpGate gate = TcpGate.open(java.net.URI.create(s3.endpoint()).getPort());
+             ClientContext ctx = new ClientContext()) {
+            Setup s = new Setup(s3, hooks);
+            s.s3Endpoint = gate.endpoint();
+            s.yaml += "room:\n  departure_timeout: 3\n"; // the room closes while S3 is away
+            Process server = s.start("outage.log");
+            try {
+                Publisher p = publish(ctx, s, S3_ROOM, "dora");
+                Thread.sleep(3_000);
+                gate.down();
+                long leftAt = System.nanoTime();
+                p.client.leave();
+                awaitLog(dir.resolve("outage.log"), "egress upload failed, will retry", 2, 60_000);
+                List<WebhookEvent> during = List.copyOf(hooks.events);
+                assertEquals(-1, egressEndedAt(during, p.trackSid), "no egress_ended while retrying: " + names(during));
+                assertEquals(-1, indexOf(during, "room_finished", S3_ROOM), "room_finished waits: " + names(during));
+                gate.up();
+                WebhookEvent ended = awaitEgressEnded(hooks, p.trackSid, 60_000);
+                assertNotNull(ended, "egress_ended once S3 is back; log:\n" + PackagedServer.read(dir.resolve("outage.log")));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, ended.getEgressInfo().getStatus(),
+                        ended.getEgressInfo().toString());
+                checkRecording(s3.data().resolve(S3ProxyLauncher.BUCKET)
+                        .resolve(ended.getEgressInfo().getFileResults(0).getFilename()), (leftAt - p.publishedAt) / 1e9);
+                long until = System.currentTimeMillis() + 15_000;
+                while (indexOf(hooks.events, "room_finished", S3_ROOM) < 0 && System.currentTimeMillis() < until) {
+                    Thread.sleep(100);
+                }
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                assertEquals(1, ev.stream().filter(e -> e.getEvent().equals("egress_ended")).count(), names(ev).toString());
+                int finished = indexOf(ev, "room_finished", S3_ROOM);
+                assertTrue(finished > egressEndedAt(ev, p.trackSid), "room_finished after egress_ended: " + names(ev));
+                assertEquals(List.of(), files(s.spool()), "nothing left for the next start");
+                sigterm(server, false);
+            } finally {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * SIGTERM while a recording's upload waits to be retried (S3 refusing connections since just before the
+     * recording ended): the process exits at once, sends no egress_ended (neither FAILED nor COMPLETE) and keeps
+     * the recording in its spool; once S3 is back the next start uploads it whole and reports it COMPLETE.
+     */
+    @Test
+    @Timeout(180)
+    @org.junit.jupiter.api.Order(4)
+    void sigtermWhileAnUploadWaitsToRetryKeepsTheRecordingForTheNextStart() throws Exception {
         S3ProxyLauncher s3 = s3proxy;
         try (Hooks hooks = new Hooks();
              TcpGate gate = TcpGate.open(java.net.URI.create(s3.endpoint()).getPort());
@@ -360,15 +412,15 @@ class SigtermDrainTest {
                 gate.down();
                 long leftAt = System.nanoTime();
                 p.client.leave();
-                WebhookEvent failed = awaitEgressEnded(hooks, p.trackSid, 60_000);
-                assertNotNull(failed, "egress_ended while S3 is away; log:\n" + PackagedServer.read(dir.resolve("outage.log")));
-                assertEquals(LivekitEgress.EgressStatus.EGRESS_FAILED, failed.getEgressInfo().getStatus(),
-                        failed.getEgressInfo().toString());
-                assertTrue(failed.getEgressInfo().getError().contains("kept"), failed.getEgressInfo().getError());
+                awaitLog(dir.resolve("outage.log"), "egress upload failed, will retry", 1, 60_000);
+                long exitMs = sigterm(server, false);
+                assertTrue(exitMs < 8_000, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS);
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                assertEquals(-1, egressEndedAt(ev, p.trackSid), "no egress_ended before the next start: " + names(ev));
+                assertTrue(indexOf(ev, "room_finished", S3_ROOM) >= 0, "room_finished at shutdown: " + names(ev));
                 List<Path> spool = files(s.spool());
                 assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
                         && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "recording kept in the spool: " + spool);
-                sigterm(server, false);
 
                 gate.up();
                 hooks.events.clear();
@@ -384,6 +436,25 @@ class SigtermDrainTest {
             } finally {
                 server.destroyForcibly();
             }
+        }
+    }
+
+    /** Where the egress_ended of {@code trackSid} is in {@code ev}, or -1. */
+    private static int egressEndedAt(List<WebhookEvent> ev, String trackSid) {
+        for (int i = 0; i < ev.size(); i++) {
+            if (ev.get(i).getEvent().equals("egress_ended") && ev.get(i).getEgressInfo().getTrack().getTrackId().equals(trackSid)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until {@code log} has {@code count} lines containing {@code text}. */
+    private static void awaitLog(Path log, String text, int count, long timeoutMs) throws Exception {
+        long until = System.currentTimeMillis() + timeoutMs;
+        while (PackagedServer.read(log).lines().filter(l -> l.contains(text)).count() < count) {
+            assertTrue(System.currentTimeMillis() < until, count + " x '" + text + "' in the log:\n" + PackagedServer.read(log));
+            Thread.sleep(100);
         }
     }
 
