@@ -243,39 +243,46 @@ class EgressUploadRetryTest {
         recoveryAtNextStartUploadsTheWholeRecording(e);
     }
 
+    /** A recording ended with S3 down, whose first commit attempt has failed (the next one is scheduled). */
+    private EgressInfo firstAttemptFailed(EgressManager m, String room) throws Exception {
+        EgressInfo e = recordThenCutS3(m, room);
+        await("a failed commit attempt", 20, () -> logged(e.egressId(), "will retry").size() == 1);
+        return e;
+    }
+
+    /** After shutdown: no egress_ended, no further attempt, the spool kept and recovered whole at the next start. */
+    private void nothingReportedAndTheSpoolRecovers(EgressManager m, EgressInfo e) throws Exception {
+        Thread.sleep(300);
+        assertEquals(List.of(), ended(e.egressId()), "no egress_ended: the next start reports it");
+        assertEquals(1, logged(e.egressId(), "will retry").size(), "no retry after shutdown began");
+        assertEquals(EgressStatus.ENDING, m.list(null, e.egressId(), false).get(0).status());
+        recoveryAtNextStartUploadsTheWholeRecording(e);
+    }
+
     @Test
     void shutdownWhileWaitingToRetryEndsAtOnceAndKeepsTheSpool() throws Exception {
         EgressManager m = manager(new CommitRetryPolicy(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5)));
-        EgressInfo e = recordThenCutS3(m, "retry-drain");
-        String id = e.egressId();
-        await("a failed commit attempt", 20, () -> logged(id, "will retry").size() == 1);
+        EgressInfo e = firstAttemptFailed(m, "retry-drain");
         long t0 = System.nanoTime();
         m.beginDrain();
         assertEquals(0, m.awaitAll(Duration.ofSeconds(10)), "the waiting egress is done");
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(tookMs < 1000, "drain did not wait for the retry: " + tookMs + " ms");
-        Thread.sleep(300);
-        assertEquals(List.of(), ended(id), "no egress_ended: the next start reports it");
-        assertEquals(1, logged(id, "will retry").size(), "no further attempt");
-        assertEquals(EgressStatus.ENDING, m.list(null, id, false).get(0).status());
-        recoveryAtNextStartUploadsTheWholeRecording(e);
+        nothingReportedAndTheSpoolRecovers(m, e);
     }
 
     @Test
     void shutdownDuringARetryAttemptKeepsTheSpoolIntact() throws Exception {
         EgressManager m = manager(new CommitRetryPolicy(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMinutes(5)));
-        EgressInfo e = recordThenCutS3(m, "retry-inflight");
-        String id = e.egressId();
-        await("a failed commit attempt", 20, () -> logged(id, "will retry").size() == 1);
+        EgressInfo e = firstAttemptFailed(m, "retry-inflight");
         AtomicBoolean drained = new AtomicBoolean();
         betweenS3Attempts = () -> { // the second commit attempt is between two S3 attempts: shutdown begins
             if (drained.compareAndSet(false, true)) m.beginDrain();
         };
         await("shutdown during an attempt", 20, drained::get);
         assertEquals(0, m.awaitAll(Duration.ofSeconds(10)), "the attempt ends and the egress is done");
-        Thread.sleep(300);
-        assertEquals(List.of(), ended(id), "no egress_ended: the next start reports it");
-        assertEquals(1, logged(id, "will retry").size(), "no retry after shutdown began");
-        recoveryAtNextStartUploadsTheWholeRecording(e);
+        assertTrue(logged(e.egressId(), "kept for recovery at next start").get(0).contains("draining=true"),
+                logged(e.egressId(), "kept").toString());
+        nothingReportedAndTheSpoolRecovers(m, e);
     }
 }
