@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
 import org.jsfu.egress.sink.RecordingSink;
+import org.jsfu.egress.sink.UploadRejectedException;
 import org.jsfu.egress.template.FilepathTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -378,7 +379,9 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
             if (e instanceof IOException) {
                 spoolKept = true;
                 long elapsedMs = (System.nanoTime() - commitStartNanos) / 1_000_000;
-                long delay = manager.draining() ? -1 : manager.commitRetry().delayMillis(commitAttempts, elapsedMs);
+                // a refusal (no such bucket, access denied) is not an outage: retrying the same request cannot help
+                long delay = manager.draining() || e instanceof UploadRejectedException ? -1
+                        : manager.commitRetry().delayMillis(commitAttempts, elapsedMs);
                 if (delay >= 0) {
                     log.warn("egress upload failed, will retry egressId={} attempt={} nextDelayMs={} error={}",
                             info.egressId(), commitAttempts, delay, e.toString());

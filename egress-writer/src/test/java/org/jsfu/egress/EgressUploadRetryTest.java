@@ -285,4 +285,26 @@ class EgressUploadRetryTest {
                 logged(e.egressId(), "kept").toString());
         nothingReportedAndTheSpoolRecovers(m, e);
     }
+    @Test
+    void aRefusalIsNotRetried() throws Exception {
+        S3Sink.Config c = s3.config();
+        S3Sink.Config missingBucket = new S3Sink.Config(c.endpoint(), c.region(), "no-such-bucket", c.accessKey(),
+                c.secret(), c.sessionToken(), c.forcePathStyle(), c.contentDisposition(), c.metadata(), c.tagging());
+        RecordingSink refusing = new S3Sink(missingBucket, spool, 3, ms -> Thread.sleep(50));
+        EgressManager m = env.manager(out -> refusing)
+                .commitRetry(new CommitRetryPolicy(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5)));
+        m.addListener(updates::add);
+        String track = env.publish("retry-refused", "ann");
+        EgressInfo e = m.startTrackEgress("retry-refused", track, new EgressOutput("retry/{track_id}", false, null))
+                .get(5, TimeUnit.SECONDS);
+        env.feed(env.rooms.room("retry-refused"), 100);
+        await("ACTIVE", 5, () -> m.list("retry-refused", e.egressId(), false).get(0).status() == EgressStatus.ACTIVE);
+        m.stopEgress(e.egressId()).get(5, TimeUnit.SECONDS);
+        await("egress_ended", 10, () -> !ended(e.egressId()).isEmpty());
+        EgressInfo end = ended(e.egressId()).get(0);
+        assertEquals(EgressStatus.FAILED, end.status(), "S3 refused the upload: failed at once, not retried");
+        assertTrue(end.error().contains("NoSuchBucket") || end.error().contains("rejected"), end.error());
+        assertEquals(List.of(), logged(e.egressId(), "will retry"));
+        assertEquals(2, spoolFiles(), "the spool is kept all the same");
+    }
 }
