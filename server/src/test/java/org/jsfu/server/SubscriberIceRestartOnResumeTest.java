@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  * On every resume the server ICE-restarts the subscriber PC, as LiveKit's Go server does (Room.ResumeParticipant
  * calls ParticipantImpl.ICERestart whatever the reconnect reason): an offer with a new id and new
  * ice-ufrag/ice-pwd (RFC 8839 4.4), which supersedes an offer still awaiting its answer, and after whose
- * answer the subscriber PC answers connectivity checks (RFC 8445 7.3) with the new credentials only. Real
- * media plane (ICE-lite), a raw WebSocket and a UDP socket as the client.
+ * answer the subscriber PC answers connectivity checks (RFC 8445 7.3) with the new credentials only. The second
+ * resume comes after a plain signal loss with the subscriber PC connected (ICE and DTLS): before this change
+ * the server restarted only after RR_SUBSCRIBER_FAILED or with that PC not connected, and sent no offer here.
+ * Real media plane (ICE-lite); a raw WebSocket, a UDP socket and a DTLS client session play the client.
  */
 class SubscriberIceRestartOnResumeTest {
     private static final int RR_SIGNAL_DISCONNECTED = 1;
@@ -131,7 +133,7 @@ class SubscriberIceRestartOnResumeTest {
         }
     }
 
-    /** The client's DTLS handshake (a=setup:active: it is the DTLS client, RFC 5763 5) to the server at {@code to}. */
+    /** The client's DTLS handshake (a=setup:active: it is the DTLS client, RFC 5763 5) with {@code offer}'s candidate. */
     private void connectDtls(Ice offer) throws Exception {
         String fp = attr(offer.sdp(), "a=fingerprint:sha-256 ");
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -168,6 +170,22 @@ class SubscriberIceRestartOnResumeTest {
                 + "&version=2.23.0&reconnect=1&sid=" + sid + "&reconnect_reason=" + RR_SIGNAL_DISCONNECTED);
     }
 
+    /** The resumed socket's reconnect, then its restart offer: a new id and new ICE credentials. */
+    private static Ice restartOffer(WsClient c, Ice previous) throws Exception {
+        assertEquals(RECONNECT, c.received.poll(5, TimeUnit.SECONDS).getMessageCase());
+        Ice next = Ice.of(c.await(OFFER).getOffer());
+        assertTrue(next.id() > previous.id(), "a new offer id");
+        assertNotEquals(previous.ufrag(), next.ufrag(), "new ice-ufrag");
+        assertNotEquals(previous.pwd(), next.pwd(), "new ice-pwd");
+        return next;
+    }
+
+    /** One restart offer per resume: no second offer races it (the debounce is 150 ms). */
+    private static void assertNoFurtherOffer(WsClient c) {
+        assertThrows(AssertionError.class, () -> c.await(LivekitRtc.SignalResponse::hasOffer, 700),
+                "no second offer racing the restart");
+    }
+
     private final DtlsIdentity identity = DtlsIdentity.generate();
     private final LinkedBlockingQueue<StunMessage> stun = new LinkedBlockingQueue<>();
     private final ExecutorService handshakes = Executors.newCachedThreadPool();
@@ -189,14 +207,11 @@ class SubscriberIceRestartOnResumeTest {
             // 1: a resume while the first offer is unanswered (lost in the dead socket): one fresh offer, with a
             // new id and new credentials, replaces it
             WsClient a2 = resume(s, token, sid);
-            assertEquals(RECONNECT, a2.received.poll(5, TimeUnit.SECONDS).getMessageCase());
-            Ice second = Ice.of(a2.await(OFFER).getOffer());
-            assertTrue(second.id() > first.id(), "a new offer id");
-            assertNotEquals(first.ufrag(), second.ufrag(), "new ice-ufrag");
-            assertNotEquals(first.pwd(), second.pwd(), "new ice-pwd");
+            Ice second = restartOffer(a2, first);
             a2.send(answer(second, "cli2", "client-password-0000002"));
             assertTrue(checkAnswered(second, "cli2"), "checks with the restarted credentials are answered");
             assertFalse(checkOnce(first, "cli2"), "the first credentials no longer authenticate");
+            assertNoFurtherOffer(a2);
             // the subscriber PC connects (DTLS on the nominated pair): from now on our side of it is connected
             connectDtls(second);
             long until = System.currentTimeMillis() + 5000;
@@ -208,18 +223,12 @@ class SubscriberIceRestartOnResumeTest {
 
             // 2: a plain signal loss with nothing unanswered (the media path may have changed): restarted again
             try (WsClient a3 = resume(s, token, sid)) {
-                assertEquals(RECONNECT, a3.received.poll(5, TimeUnit.SECONDS).getMessageCase());
-                Ice third = Ice.of(a3.await(OFFER).getOffer());
-                assertTrue(third.id() > second.id(), "a new offer id");
-                assertNotEquals(second.ufrag(), third.ufrag(), "new ice-ufrag");
-                assertNotEquals(second.pwd(), third.pwd(), "new ice-pwd");
+                Ice third = restartOffer(a3, second);
                 a3.send(answer(third, "cli3", "client-password-0000003"));
                 assertTrue(checkAnswered(third, "cli3"), "the subscriber PC re-checks on the new generation");
                 assertFalse(checkOnce(second, "cli3"), "the previous credentials no longer authenticate");
                 assertTrue(dtls.isConnected(), "DTLS (and SRTP keys) carry over the restart");
-                // one restart offer per resume: nothing else follows its answer
-                assertThrows(AssertionError.class, () -> a3.await(r -> r.hasOffer(), 700),
-                        "no second offer racing the restart");
+                assertNoFurtherOffer(a3);
             }
             a2.close();
         } finally {
