@@ -196,18 +196,12 @@ public final class JsfuServer implements AutoCloseable {
                 rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
             }
         }
-        // kept webhooks first (their keys keep their order), then the egress recovery after the webhook listener:
-        // recovered egresses send egress_ended through it, before a kept room_finished of their room
-        java.util.concurrent.CompletableFuture<Object> recovered = new java.util.concurrent.CompletableFuture<>();
-        if (outbox != null) {
-            KeptWebhooks.resend(webhooks, outbox.load(), recovered, EgressSetup.ROOM_FINISHED_MAX_WAIT_MS);
-        }
-        if (egress != null) {
-            EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg), egress::recovered)
-                    .whenComplete((v, e) -> recovered.complete(null));
-        } else {
-            recovered.complete(null);
-        }
+        // webhooks kept by the last run (read in the background), then the egress recovery, after the webhook
+        // listener: recovered egresses send egress_ended through it, before a kept room_finished of their room
+        KeptWebhooks.start(webhooks, outbox, () -> egress == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg), egress::recovered),
+                EgressSetup.ROOM_FINISHED_MAX_WAIT_MS);
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
         if (egress != null) {
             signaling.addTwirpMethods(new EgressServiceApi(egress).methods());
