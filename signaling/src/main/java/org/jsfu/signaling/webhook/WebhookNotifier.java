@@ -132,7 +132,7 @@ public final class WebhookNotifier implements AutoCloseable {
                 }
                 continue;
             }
-            log.info("kept webhook queued again url={} event={} id={} room={}", k.url(), k.event().getEvent(),
+            log.debug("kept webhook queued again url={} event={} id={} room={}", k.url(), k.event().getEvent(),
                     k.event().getId(), k.event().getRoom().getName());
             lane.offer(k.event(), key(k.event()), now, k.file());
             queued++;
@@ -221,6 +221,8 @@ public final class WebhookNotifier implements AutoCloseable {
         final URI uri;
         final String url;
         final String urlHash;
+        /** The URL for logs: without user info or query, which may carry a credential. */
+        final String shown;
         final Map<String, KeyQueue> queues = new LinkedHashMap<>();
         int size;
         int inFlight;
@@ -232,6 +234,7 @@ public final class WebhookNotifier implements AutoCloseable {
             this.url = url;
             this.uri = URI.create(url);
             this.urlHash = WebhookOutbox.urlHash(url);
+            this.shown = WebhookOutbox.displayUrl(url);
         }
 
         /**
@@ -261,12 +264,12 @@ public final class WebhookNotifier implements AutoCloseable {
             synchronized (this) {
                 if (size >= options.maxQueuePerUrl() && kept != null) {
                     log.warn("webhook queue full, kept event stays in the outbox for the next start url={} event={} id={}",
-                            uri, ev.getEvent(), ev.getId());
+                            shown, ev.getEvent(), ev.getId());
                     return;
                 }
                 if (size >= options.maxQueuePerUrl()) {
                     dropped++;
-                    log.warn("webhook queue full, event dropped url={} event={} dropped={}", uri, ev.getEvent(), dropped);
+                    log.warn("webhook queue full, event dropped url={} event={} dropped={}", shown, ev.getEvent(), dropped);
                     return;
                 }
                 if (dropped > 0) {
@@ -367,12 +370,12 @@ public final class WebhookNotifier implements AutoCloseable {
             if (!retry && status >= 200 && status < 300 && kept != null) outbox.delete(kept);
             if (retry) {
                 String why = err != null ? err.getClass().getSimpleName() : "status " + status;
-                if (tooOld) log.warn("webhook dropped after retries (maxEventAge passed; not kept in the outbox) url={} event={} id={} attempts={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
-                else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
+                if (tooOld) log.warn("webhook dropped after retries (maxEventAge passed; not kept in the outbox) url={} event={} id={} attempts={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
+                else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
             } else if (status >= 300) {
-                log.warn("webhook refused, not retried url={} event={} id={} status={}", uri, p.event.getEvent(), p.event.getId(), status);
+                log.warn("webhook refused, not retried url={} event={} id={} status={} outboxFileKept={}", shown, p.event.getEvent(), p.event.getId(), status, kept != null);
             } else {
-                log.debug("webhook delivered url={} event={} id={}", uri, p.event.getEvent(), p.event.getId());
+                log.debug("webhook delivered url={} event={} id={}", shown, p.event.getEvent(), p.event.getId());
             }
             kick();
         }
