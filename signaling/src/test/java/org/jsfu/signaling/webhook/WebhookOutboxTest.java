@@ -50,6 +50,16 @@ class WebhookOutboxTest {
         }
     }
 
+    private void awaitEmptyOutbox() throws InterruptedException {
+        await(() -> {
+            try {
+                return files().isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 5_000);
+    }
+
     private List<Path> files() throws Exception {
         Path d = dir.resolve(".webhook-spool");
         if (!Files.isDirectory(d)) {
@@ -115,13 +125,7 @@ class WebhookOutboxTest {
                 assertTrue(payload.contains("\"sha256\":\"" + sha + "\""), payload);
                 assertTrue(payload.contains("\"iss\":\"" + KEY + "\""), payload);
             }
-            await(() -> {
-                try {
-                    return files().isEmpty();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 5_000);
+            awaitEmptyOutbox();
             second.close(Duration.ofSeconds(1));
             assertEquals(List.of(), files(), "nothing written when everything was delivered");
         } finally {
@@ -141,13 +145,7 @@ class WebhookOutboxTest {
             n.close(Duration.ofMillis(200));
             assertEquals(1, files().size(), "in flight without an answer at close: kept");
             await(() -> r.accepted.size() == 1, 5_000);
-            await(() -> {
-                try {
-                    return files().isEmpty();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 5_000);
+            awaitEmptyOutbox();
         } finally {
             r.close();
         }
