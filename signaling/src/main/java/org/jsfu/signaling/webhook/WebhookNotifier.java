@@ -369,7 +369,9 @@ public final class WebhookNotifier implements AutoCloseable {
             java.nio.file.Path kept = p.kept;
             if (!retry && status >= 200 && status < 300 && kept != null) outbox.delete(kept);
             if (retry) {
-                String why = err != null ? err.getClass().getSimpleName() : "status " + status;
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                String why = cause != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage() : "status " + status;
                 if (tooOld) log.warn("webhook dropped after retries (maxEventAge passed; not kept in the outbox) url={} event={} id={} attempts={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
                 else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
             } else if (status >= 300) {
