@@ -275,7 +275,8 @@ public final class WebhookOutbox {
     }
 
     private static String safeId(WebhookEvent ev) {
-        return ev.getId().replaceAll("[^A-Za-z0-9_]", "_");
+        String id = ev.getId().replaceAll("[^A-Za-z0-9_]", "_");
+        return id.length() > 40 ? id.substring(0, 40) : id; // for people reading the folder; the file holds the id
     }
 
     private int count() throws IOException {
