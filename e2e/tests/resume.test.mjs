@@ -2,7 +2,8 @@
 // hears it. A's signalling WebSocket is closed (room.simulateScenario('signal-reconnect', delay)): A keeps
 // its sid, B never sees A leave and keeps hearing A during and after the outage. While A's signal is down
 // a second time, C joins and publishes; after the resume A receives C's track (the subscriber offer held
-// back during the outage is sent afresh). Also records what Chromium does with the server's answer to
+// back during the outage is sent afresh, on the subscriber PC the server ICE-restarts on every resume:
+// C's audio reaches A over the new ICE generation). Also records what Chromium does with the server's answer to
 // the publisher's ICE-restart offer (E2E_REPORT lines).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +66,16 @@ describe('signal resume', () => {
     assert.equal(iceAfter.publisher.conn, 'connected');
     assert.notEqual(iceAfter.publisher.remoteUfrag, iceBefore.publisher.remoteUfrag,
       "the server's answer to the restart offer carries new credentials (RFC 8839)");
+    // as LiveKit's server, ours ICE-restarts A's subscriber PC on every resume (a resume usually follows a
+    // network change, and only the offerer can restart that PC): our offer carries new credentials, A's
+    // answer too, and the selected pair moves to the new generation
+    const subAfter = await pollUntil(() => pageLk.iceInfo(A),
+      (i) => i.subscriber?.remoteUfrag !== iceBefore.subscriber.remoteUfrag
+        && i.subscriber?.localUfrag !== iceBefore.subscriber.localUfrag
+        && i.subscriber?.selectedUfrag === i.subscriber?.localUfrag,
+      { what: "A's subscriber PC ICE-restarted by the server after a plain signal reconnect", timeoutMs: 10000 });
+    console.log(`E2E_REPORT subscriber ice on resume before=${JSON.stringify(iceBefore.subscriber)} after=${JSON.stringify(subAfter.subscriber)}`);
+    assert.equal(subAfter.subscriber.conn, 'connected');
     return after;
   }
 

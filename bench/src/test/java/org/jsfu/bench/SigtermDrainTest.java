@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with an EOS page, as long as the publishing), nothing left in the spool, and the webhook receiver must have
  * egress_ended (COMPLETE), participant_left and room_finished before the process is gone. With S3 hung
  * (s3proxy stopped with SIGSTOP) the drain is still bounded and the S3 spool is kept, and the next start
- * uploads it. With S3 refusing connections past the upload's retries on a running server, the egress is
- * reported FAILED but its recording stays in the spool, and the next start uploads it.
+ * uploads it. With S3 refusing connections past the upload's per-call retries at the end of a recording, a
+ * running server keeps the egress ENDING and retries the upload until S3 is back (egress_ended COMPLETE, then
+ * room_finished); SIGTERM while it waits to retry exits at once and keeps the recording for the next start.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class SigtermDrainTest {
@@ -113,7 +114,7 @@ class SigtermDrainTest {
     private final class Setup {
         final Path storage = dir.resolve("recordings");
         final int port = InProcessServer.freeTcpPort();
-        final String yaml;
+        String yaml;
         final Map<String, String> env;
         final S3ProxyLauncher s3;
         final Hooks hooks;
@@ -302,34 +303,16 @@ class SigtermDrainTest {
                 for (String room : List.of(LOCAL_ROOM, S3_ROOM)) {
                     assertTrue(indexOf(ev, "room_finished", room) >= 0, "room_finished for " + room + " in " + names(ev));
                 }
-                List<Path> spool = files(s.spool());
-                assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
-                        && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "S3 spool kept: " + spool);
+                assertSpoolKept(s);
 
                 // S3 is back: the next start uploads the spool and reports the egress COMPLETE
                 assertEquals(0, new ProcessBuilder("kill", "-CONT", Long.toString(s3.pid())).start().waitFor());
                 stopped = false;
-                server = s.start("server2.log");
-                Path bucket = s3.data().resolve(S3ProxyLauncher.BUCKET);
-                long until = System.currentTimeMillis() + 30_000;
-                WebhookEvent recovered = null;
-                while (recovered == null && System.currentTimeMillis() < until) {
-                    recovered = hooks.events.stream().filter(e -> e.getEvent().equals("egress_ended")
-                            && e.getEgressInfo().getTrack().getTrackId().equals(remote.trackSid)).findFirst().orElse(null);
-                    Thread.sleep(100);
-                }
-                assertNotNull(recovered, "egress_ended of the S3 egress after the restart; log:\n"
-                        + PackagedServer.read(dir.resolve("server2.log")));
-                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, recovered.getEgressInfo().getStatus(),
-                        recovered.getEgressInfo().toString());
-                // recovery finishes the file it had: all but the last moments (the loss a crash also has)
-                checkRecording(bucket.resolve(recovered.getEgressInfo().getFileResults(0).getFilename()),
-                        (termAt - remote.publishedAt) / 1e9);
-                assertEquals(List.of(), files(s.spool()), "spool after recovery");
-                server.destroy();
-                server.waitFor(15, TimeUnit.SECONDS);
+                nextStartUploadsTheSpool(s, hooks, remote, termAt, "server2.log");
+                s.server.destroy();
+                s.server.waitFor(15, TimeUnit.SECONDS);
             } finally {
-                server.destroyForcibly();
+                s.server.destroyForcibly();
             }
         } finally {
             if (stopped) {
@@ -340,50 +323,138 @@ class SigtermDrainTest {
 
     /**
      * S3 goes away (connections refused, as while it restarts) just before a recording ends and stays away past
-     * the upload's retries: the running server reports the egress FAILED but keeps the recording in its spool
-     * (before, it deleted it), and once S3 is back the next start uploads it whole and reports it COMPLETE.
+     * the upload's per-call retries (5 attempts, ~7.5 s) for two commit attempts; the room closes meanwhile.
+     * The running server keeps the egress ENDING (no egress_ended, room_finished held) and, once S3 is back,
+     * uploads the whole recording: one egress_ended COMPLETE, then room_finished, nothing left in the spool.
      */
     @Test
     @Timeout(180)
     @org.junit.jupiter.api.Order(3)
-    void anS3OutagePastTheRetriesKeepsTheRecordingForTheNextStart() throws Exception {
-        S3ProxyLauncher s3 = s3proxy;
+    void anS3OutageAtTheEndOfARecordingIsRetriedUntilS3IsBack() throws Exception {
         try (Hooks hooks = new Hooks();
-             TcpGate gate = TcpGate.open(java.net.URI.create(s3.endpoint()).getPort());
+             TcpGate gate = TcpGate.open(java.net.URI.create(s3proxy.endpoint()).getPort());
              ClientContext ctx = new ClientContext()) {
-            Setup s = new Setup(s3, hooks);
-            s.s3Endpoint = gate.endpoint();
-            Process server = s.start("outage.log");
+            Setup s = new Setup(s3proxy, hooks);
+            s.yaml += "room:\n  departure_timeout: 3\n"; // the room closes while S3 is away
             try {
-                Publisher p = publish(ctx, s, S3_ROOM, "dora");
-                Thread.sleep(3_000);
-                gate.down();
+                Publisher p = publishThenLeaveWithS3Down(ctx, s, gate);
                 long leftAt = System.nanoTime();
-                p.client.leave();
-                WebhookEvent failed = awaitEgressEnded(hooks, p.trackSid, 60_000);
-                assertNotNull(failed, "egress_ended while S3 is away; log:\n" + PackagedServer.read(dir.resolve("outage.log")));
-                assertEquals(LivekitEgress.EgressStatus.EGRESS_FAILED, failed.getEgressInfo().getStatus(),
-                        failed.getEgressInfo().toString());
-                assertTrue(failed.getEgressInfo().getError().contains("kept"), failed.getEgressInfo().getError());
-                List<Path> spool = files(s.spool());
-                assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
-                        && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "recording kept in the spool: " + spool);
-                sigterm(server, false);
-
+                awaitLog(dir.resolve("outage.log"), "egress upload failed, will retry", 2, 60_000);
+                List<WebhookEvent> during = List.copyOf(hooks.events);
+                assertEquals(-1, egressEndedAt(during, p.trackSid), "no egress_ended while retrying: " + names(during));
+                assertEquals(-1, indexOf(during, "room_finished", S3_ROOM), "room_finished waits: " + names(during));
                 gate.up();
-                hooks.events.clear();
-                server = s.start("outage2.log");
-                WebhookEvent recovered = awaitEgressEnded(hooks, p.trackSid, 30_000);
-                assertNotNull(recovered, "egress_ended after the restart; log:\n" + PackagedServer.read(dir.resolve("outage2.log")));
-                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, recovered.getEgressInfo().getStatus(),
-                        recovered.getEgressInfo().toString());
-                checkRecording(s3.data().resolve(S3ProxyLauncher.BUCKET)
-                        .resolve(recovered.getEgressInfo().getFileResults(0).getFilename()), (leftAt - p.publishedAt) / 1e9);
-                assertEquals(List.of(), files(s.spool()), "spool after recovery");
-                sigterm(server, false);
+                WebhookEvent ended = awaitEgressEnded(hooks, p.trackSid, 60_000);
+                assertNotNull(ended, "egress_ended once S3 is back; log:\n" + PackagedServer.read(dir.resolve("outage.log")));
+                assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, ended.getEgressInfo().getStatus(),
+                        ended.getEgressInfo().toString());
+                checkRecording(s3proxy.data().resolve(S3ProxyLauncher.BUCKET)
+                        .resolve(ended.getEgressInfo().getFileResults(0).getFilename()), (leftAt - p.publishedAt) / 1e9);
+                long until = System.currentTimeMillis() + 15_000;
+                while (indexOf(hooks.events, "room_finished", S3_ROOM) < 0 && System.currentTimeMillis() < until) {
+                    Thread.sleep(100);
+                }
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                assertEquals(1, ev.stream().filter(e -> e.getEvent().equals("egress_ended")).count(), names(ev).toString());
+                int finished = indexOf(ev, "room_finished", S3_ROOM);
+                assertTrue(finished > egressEndedAt(ev, p.trackSid), "room_finished after egress_ended: " + names(ev));
+                assertEquals(List.of(), files(s.spool()), "nothing left for the next start");
+                sigterm(s.server, false);
             } finally {
-                server.destroyForcibly();
+                if (s.server != null) {
+                    s.server.destroyForcibly();
+                }
             }
+        }
+    }
+
+    /**
+     * SIGTERM while a recording's upload waits to be retried (S3 refusing connections since just before the
+     * recording ended): the process exits at once, sends no egress_ended (neither FAILED nor COMPLETE) and keeps
+     * the recording in its spool; once S3 is back the next start uploads it whole and reports it COMPLETE.
+     */
+    @Test
+    @Timeout(180)
+    @org.junit.jupiter.api.Order(4)
+    void sigtermWhileAnUploadWaitsToRetryKeepsTheRecordingForTheNextStart() throws Exception {
+        try (Hooks hooks = new Hooks();
+             TcpGate gate = TcpGate.open(java.net.URI.create(s3proxy.endpoint()).getPort());
+             ClientContext ctx = new ClientContext()) {
+            Setup s = new Setup(s3proxy, hooks);
+            try {
+                Publisher p = publishThenLeaveWithS3Down(ctx, s, gate);
+                long leftAt = System.nanoTime();
+                awaitLog(dir.resolve("outage.log"), "egress upload failed, will retry", 1, 60_000);
+                long exitMs = sigterm(s.server, false);
+                System.out.println("sigterm while an upload waits to retry: exit after ms=" + exitMs);
+                assertTrue(exitMs < 8_000, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS);
+                List<WebhookEvent> ev = List.copyOf(hooks.events);
+                assertEquals(-1, egressEndedAt(ev, p.trackSid), "no egress_ended before the next start: " + names(ev));
+                assertTrue(indexOf(ev, "room_finished", S3_ROOM) >= 0, "room_finished at shutdown: " + names(ev));
+                assertSpoolKept(s);
+                gate.up();
+                nextStartUploadsTheSpool(s, hooks, p, leftAt, "outage2.log");
+                sigterm(s.server, false);
+            } finally {
+                if (s.server != null) {
+                    s.server.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the server (log {@code outage.log}) with the S3 room's egress going through {@code gate}; dora
+     * publishes 3 s of audio there, then S3 goes away (connections refused) and she leaves.
+     */
+    private static Publisher publishThenLeaveWithS3Down(ClientContext ctx, Setup s, TcpGate gate) throws Exception {
+        s.s3Endpoint = gate.endpoint();
+        s.start("outage.log");
+        Publisher p = publish(ctx, s, S3_ROOM, "dora");
+        Thread.sleep(3_000);
+        gate.down();
+        p.client.leave();
+        return p;
+    }
+
+    private static void assertSpoolKept(Setup s) throws Exception {
+        List<Path> spool = files(s.spool());
+        assertTrue(spool.stream().anyMatch(f -> f.toString().endsWith(".spool"))
+                && spool.stream().anyMatch(f -> f.toString().endsWith(".json")), "S3 spool kept: " + spool);
+    }
+
+    /**
+     * S3 is back: the next start ({@code log}) uploads the kept spool and reports the egress COMPLETE; recovery
+     * finishes the file it had, all but the last moments before {@code endedAt} (the loss a crash also has).
+     */
+    private void nextStartUploadsTheSpool(Setup s, Hooks hooks, Publisher p, long endedAt, String log) throws Exception {
+        hooks.events.clear();
+        s.start(log);
+        WebhookEvent recovered = awaitEgressEnded(hooks, p.trackSid, 30_000);
+        assertNotNull(recovered, "egress_ended after the restart; log:\n" + PackagedServer.read(dir.resolve(log)));
+        assertEquals(LivekitEgress.EgressStatus.EGRESS_COMPLETE, recovered.getEgressInfo().getStatus(),
+                recovered.getEgressInfo().toString());
+        checkRecording(s3proxy.data().resolve(S3ProxyLauncher.BUCKET)
+                .resolve(recovered.getEgressInfo().getFileResults(0).getFilename()), (endedAt - p.publishedAt) / 1e9);
+        assertEquals(List.of(), files(s.spool()), "spool after recovery");
+    }
+
+    /** Where the egress_ended of {@code trackSid} is in {@code ev}, or -1. */
+    private static int egressEndedAt(List<WebhookEvent> ev, String trackSid) {
+        for (int i = 0; i < ev.size(); i++) {
+            if (ev.get(i).getEvent().equals("egress_ended") && ev.get(i).getEgressInfo().getTrack().getTrackId().equals(trackSid)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until {@code log} has {@code count} lines containing {@code text}. */
+    private static void awaitLog(Path log, String text, int count, long timeoutMs) throws Exception {
+        long until = System.currentTimeMillis() + timeoutMs;
+        while (PackagedServer.read(log).lines().filter(l -> l.contains(text)).count() < count) {
+            assertTrue(System.currentTimeMillis() < until, count + " x '" + text + "' in the log:\n" + PackagedServer.read(log));
+            Thread.sleep(100);
         }
     }
 

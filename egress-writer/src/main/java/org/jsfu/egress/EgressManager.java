@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +99,16 @@ public final class EgressManager implements RoomListener {
     });
     static final int IO_POOL_THREADS = 16;
     private static final AtomicInteger IO_THREADS = new AtomicInteger();
+    /**
+     * Waits before the next attempt of a failed upload commit and then hands it to the egress's I/O queue (no
+     * pool thread is held while waiting); its one thread starts at the first retry and ends when idle.
+     */
+    private final ScheduledThreadPoolExecutor retryTimer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "egress-retry-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile CommitRetryPolicy commitRetry = CommitRetryPolicy.DEFAULT;
 
     public EgressManager(RoomManager rooms, TapAttacher taps, EgressSinks.Factory sinks) {
         this.rooms = rooms;
@@ -104,6 +116,25 @@ public final class EgressManager implements RoomListener {
         this.sinks = sinks;
         Instant now = Instant.now();
         this.utcOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        retryTimer.setRemoveOnCancelPolicy(true);
+        retryTimer.setKeepAliveTime(60, TimeUnit.SECONDS);
+        retryTimer.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * How a running server retries an upload whose commit failed ({@link CommitRetryPolicy#DEFAULT}: 2 s doubling
+     * to 30 s for 10 minutes); applies to commits that fail from now on. Returns this.
+     */
+    public EgressManager commitRetry(CommitRetryPolicy policy) {
+        this.commitRetry = java.util.Objects.requireNonNull(policy);
+        return this;
+    }
+
+    CommitRetryPolicy commitRetry() { return commitRetry; }
+
+    /** Runs {@code task} (which must not block: it hands work to an I/O queue) after {@code delayMs}. */
+    ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+        return retryTimer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
     }
 
     public void addListener(Listener l) { listeners.add(l); }
@@ -211,7 +242,9 @@ public final class EgressManager implements RoomListener {
         });
         return posted.thenApply(x -> {
             EgressInfo i = e.info();
-            return i.status().terminal() ? i : i.with(EgressStatus.ENDING, end).withDetails("StopEgress API");
+            // already ENDING (its upload may be waiting to retry): that is the answer, with its own details
+            return i.status().terminal() || i.status() == EgressStatus.ENDING ? i
+                    : i.with(EgressStatus.ENDING, end).withDetails("StopEgress API");
         });
     }
 
@@ -314,10 +347,15 @@ public final class EgressManager implements RoomListener {
 
     /**
      * Shutdown has begun: from now on an upload that cannot be finished (S3 unreachable) keeps its spool for
-     * {@link org.jsfu.egress.sink.SinkRecovery} at the next start instead of failing the egress and deleting it.
+     * {@link org.jsfu.egress.sink.SinkRecovery} at the next start and reports nothing (the next start does); an
+     * egress waiting to retry its upload stops waiting now (its {@code done} completes, so {@link #awaitAll} does
+     * not wait for the retry budget).
      */
     public void beginDrain() {
         draining = true;
+        for (TrackEgress e : byId.values()) {
+            e.stopRetrying();
+        }
     }
 
     boolean draining() {

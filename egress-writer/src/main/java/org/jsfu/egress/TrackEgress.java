@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.jsfu.core.media.RtpTap;
 import org.jsfu.core.room.MediaLoop;
 import org.jsfu.egress.sink.RecordingSink;
+import org.jsfu.egress.sink.UploadRejectedException;
 import org.jsfu.egress.template.FilepathTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,17 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
     private boolean failed;
     /**
      * The upload could not be finished (S3 unreachable after the sink's retries): the recording is not thrown
-     * away, its spool and state stay for SinkRecovery, which uploads it and reports it at the next start.
+     * away; while a retry is pending, and when the retries are spent or shutdown stops them, its spool and state
+     * stay (SinkRecovery uploads and reports it at the next start).
      */
     private boolean spoolKept;
+    // the commit and its retries (CommitRetryPolicy)
+    private long endUtc;
+    private long samples;
+    private long commitStartNanos;
+    private int commitAttempts;
+    /** The wait before the next commit attempt; cancelled by shutdown ({@link #stopRetrying}). */
+    private volatile java.util.concurrent.ScheduledFuture<?> retryTask;
 
     TrackEgress(EgressManager manager, MediaLoop loop, EgressInfo initial, FilepathTemplate.Values values,
                 String template, String mimeType, String trackKind, String trackSource) {
@@ -267,6 +276,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
     }
 
     private void end(boolean started, long endUtc, long samples, String reason, String error) {
+        boolean retrying = false;
         try {
             if (error != null) {
                 fail(error);
@@ -274,28 +284,93 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
             if (!failed && started) {
                 info = info.withDetails(reason).with(EgressStatus.ENDING, now());
                 manager.notifyListeners(info);
-                complete(endUtc, samples);
-                if (spoolKept && !failed) {
-                    return; // during shutdown: recovery at the next start finishes it and reports egress_ended
+                this.endUtc = endUtc;
+                this.samples = samples;
+                commitStartNanos = System.nanoTime();
+                retrying = complete();
+                if (retrying) {
+                    return; // ENDING until a later attempt succeeds, the budget is spent or shutdown stops it
                 }
             }
-            EgressInfo last;
-            if (failed) {
-                last = info.withTimes(info.startedAt(), endUtc).with(EgressStatus.FAILED, now());
-            } else if (!started) {
-                last = info.withDetails(reason == null ? "ended before any media" : reason + " before any media")
-                        .withTimes(info.startedAt(), endUtc).with(EgressStatus.ABORTED, now());
-            } else {
-                last = info;
-            }
-            info = last;
-            manager.notifyListeners(last);
+            reportEnd(started, endUtc, reason);
         } finally {
+            if (!retrying) {
+                done.complete(info);
+            }
+        }
+    }
+
+    /** After the last commit attempt: egress_ended, except for a spool kept at shutdown (the next start reports it). */
+    private void reportEnd(boolean started, long endUtc, String reason) {
+        if (started && spoolKept && !failed) {
+            return;
+        }
+        EgressInfo last;
+        if (failed) {
+            last = info.withTimes(info.startedAt(), endUtc).with(EgressStatus.FAILED, now());
+        } else if (!started) {
+            last = info.withDetails(reason == null ? "ended before any media" : reason + " before any media")
+                    .withTimes(info.startedAt(), endUtc).with(EgressStatus.ABORTED, now());
+        } else {
+            last = info;
+        }
+        info = last;
+        manager.notifyListeners(last);
+    }
+
+    /** On the I/O thread when the wait before another commit attempt is over. */
+    private void retryCommit() {
+        if (done.isDone()) {
+            return; // shutdown stopped the wait
+        }
+        boolean retrying = false;
+        try {
+            if (manager.draining()) {
+                log.info("egress upload retry stopped by shutdown, recording kept for recovery at next start egressId={}",
+                        info.egressId());
+                return;
+            }
+            retrying = complete();
+            if (!retrying) {
+                reportEnd(true, endUtc, null);
+            }
+        } finally {
+            if (!retrying) {
+                done.complete(info);
+            }
+        }
+    }
+
+    /** Waits {@code delayMs} without holding a pool thread, then tries the commit again on this egress's I/O queue. */
+    private void scheduleRetry(long delayMs) {
+        retryTask = manager.schedule(() -> io.execute(this::retryCommit), delayMs);
+        if (manager.draining()) {
+            stopRetrying(); // shutdown began after the check in complete(): do not wait for the delay
+        }
+    }
+
+    /**
+     * Any thread (shutdown): an egress waiting to retry its upload stops waiting; its spool stays for recovery at
+     * the next start, no egress_ended is sent and {@link #done} completes now. An attempt already running is left
+     * to finish on the I/O thread (it keeps the spool if it fails while draining).
+     */
+    void stopRetrying() {
+        java.util.concurrent.ScheduledFuture<?> t = retryTask;
+        if (t != null && t.cancel(false)) {
+            log.info("egress upload retry stopped by shutdown, recording kept for recovery at next start egressId={}",
+                    info.egressId());
             done.complete(info);
         }
     }
 
-    private void complete(long endUtc, long samples) {
+    /**
+     * One commit attempt (the first from {@link #end}, the others from {@link #retryCommit}); true when another
+     * attempt is scheduled. An IOException (S3 unreachable after the sink's own attempts) never deletes the
+     * spool: a running server retries within {@link CommitRetryPolicy#budget()} and then reports FAILED; during
+     * shutdown the recording is left to recovery at the next start.
+     */
+    private boolean complete() {
+        commitAttempts++;
         EgressInfo.FileResult f = info.file();
         String location;
         try {
@@ -303,16 +378,31 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         } catch (IOException | RuntimeException e) {
             if (e instanceof IOException) {
                 spoolKept = true;
-                log.warn("egress upload not finished, recording kept for recovery at next start egressId={} draining={} error={}",
-                        info.egressId(), manager.draining(), e.toString());
+                long elapsedMs = (System.nanoTime() - commitStartNanos) / 1_000_000;
+                // a refusal (no such bucket, access denied) is not an outage: retrying the same request cannot help
+                long delay = manager.draining() || e instanceof UploadRejectedException ? -1
+                        : manager.commitRetry().delayMillis(commitAttempts, elapsedMs);
+                if (delay >= 0) {
+                    log.warn("egress upload failed, will retry egressId={} attempt={} nextDelayMs={} error={}",
+                            info.egressId(), commitAttempts, delay, e.toString());
+                    scheduleRetry(delay);
+                    return true;
+                }
+                log.warn("egress upload not finished, recording kept for recovery at next start egressId={} attempts={} elapsedMs={} draining={} error={}",
+                        info.egressId(), commitAttempts, elapsedMs, manager.draining(), e.toString());
                 if (!manager.draining()) {
-                    // a running server reports the failure now; during shutdown the next start reports the egress
+                    // a running server reports the failure once the budget is spent; during shutdown the next start reports it
                     fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
                 }
-                return;
+                return false;
             }
             fail("upload failed: " + e.getMessage());
-            return;
+            return false;
+        }
+        spoolKept = false; // the sink deleted its spool: the object is complete
+        if (commitAttempts > 1) {
+            log.info("egress upload succeeded after retries egressId={} attempts={} elapsedMs={}", info.egressId(),
+                    commitAttempts, (System.nanoTime() - commitStartNanos) / 1_000_000);
         }
         long duration = samples * 1_000_000_000L / 48_000;
         EgressInfo.FileResult fr = new EgressInfo.FileResult(f.filename(), location, upload.size(), f.startedAt(),
@@ -334,6 +424,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         info = info.with(EgressStatus.COMPLETE, now());
         log.info("egress complete egressId={} key={} size={} durationMs={}", info.egressId(), f.filename(),
                 fr.size(), duration / 1_000_000);
+        return false;
     }
 
     private long now() {

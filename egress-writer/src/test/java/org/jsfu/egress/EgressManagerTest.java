@@ -1,34 +1,20 @@
 package org.jsfu.egress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.media.RtpTap;
-import org.jsfu.core.room.AddTrack;
-import org.jsfu.core.room.ClientInfo;
 import org.jsfu.core.room.DisconnectReason;
-import org.jsfu.core.room.JoinRequest;
 import org.jsfu.core.room.MediaLoops;
-import org.jsfu.core.room.Participant;
-import org.jsfu.core.room.ParticipantMedia;
-import org.jsfu.core.room.Permission;
 import org.jsfu.core.room.Room;
-import org.jsfu.core.room.RoomDefaults;
 import org.jsfu.core.room.RoomOptions;
 import org.jsfu.core.room.RoomManager;
-import org.jsfu.core.room.SignalSink;
-import org.jsfu.core.room.TrackInfo;
-import org.jsfu.core.room.TrackSource;
-import org.jsfu.core.room.TrackType;
 import org.jsfu.egress.sink.LocalFolderSink;
 import org.jsfu.egress.sink.SinkRecovery;
 import org.junit.jupiter.api.AfterEach;
@@ -40,56 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
 class EgressManagerTest {
     @TempDir
     Path dir;
+    private EgressRooms env;
     private MediaLoops loops;
     private RoomManager rooms;
-    private final FakeTaps taps = new FakeTaps();
+    private EgressRooms.FakeTaps taps;
     private volatile boolean sinkFails;
-
-    /** Taps by track, like MediaPlane: delivers only to what is attached. */
-    static final class FakeTaps implements EgressManager.TapAttacher {
-        final List<RtpTap> attached = new ArrayList<>();
-        int removed;
-        /** Once the loops are closed nothing else touches loop state: detaching from another thread is allowed. */
-        volatile boolean loopsClosed;
-
-        @Override
-        public synchronized boolean addTap(Room room, String trackSid, RtpTap tap) {
-            assertTrue(room.loop().inLoop());
-            return attached.add(tap);
-        }
-
-        @Override
-        public synchronized boolean removeTap(Room room, String trackSid, RtpTap tap) {
-            assertTrue(loopsClosed || room.loop().inLoop(), "removeTap runs on the room loop");
-            removed++;
-            return attached.remove(tap);
-        }
-
-        synchronized int count() { return attached.size(); }
-
-        synchronized List<RtpTap> snapshot() { return List.copyOf(attached); }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T nothing(Class<T> c) {
-        return (T) Proxy.newProxyInstance(c.getClassLoader(), new Class<?>[] {c}, (p, m, a) -> {
-            if (m.getReturnType() == boolean.class) return false;
-            if (m.getReturnType() == int.class || m.getReturnType() == long.class) return 0;
-            return null;
-        });
-    }
 
     @BeforeEach
     void setUp() {
-        loops = new MediaLoops(1);
-        rooms = new RoomManager(loops, new RoomDefaults(true, 300, 20, 0), (r, p) -> nothing(ParticipantMedia.class),
-                System::currentTimeMillis);
+        env = new EgressRooms();
+        loops = env.loops;
+        rooms = env.rooms;
+        taps = env.taps;
     }
 
     @AfterEach
     void tearDown() {
-        rooms.close();
-        loops.close();
+        env.close();
     }
 
     private EgressManager manager() {
@@ -100,52 +53,24 @@ class EgressManagerTest {
     }
 
     private EgressManager manager(EgressSinks.Factory sinks) {
-        EgressManager m = new EgressManager(rooms, taps, sinks);
-        rooms.addListener(m);
-        return m;
+        return env.manager(sinks);
     }
 
-    /** Joins {@code identity} to room {@code r} and publishes a microphone track; returns its sid. */
     private String publish(String r, String identity) throws Exception {
-        Permission all = new Permission(true, true, true, List.of(), false, false, true, false);
-        JoinRequest req = new JoinRequest(identity, identity, "", Map.of(), "standard", all,
-                new ClientInfo("js", "2.23.0", 17, 2, "", "", true, false), null);
-        Participant p = rooms.join(r, req, nothing(SignalSink.class), true).get(5, TimeUnit.SECONDS);
-        return p.room().loop().submit(() -> {
-            TrackInfo t = p.addPendingTrack(new AddTrack("cid1", "mic", TrackType.AUDIO, 0, 0, false, false,
-                    TrackSource.MICROPHONE, false, false, false, "", 0));
-            assertNotNull(t);
-            return p.publishPendingTrack("cid1", "0", "audio/opus").sid();
-        }).get(5, TimeUnit.SECONDS);
+        return env.publish(r, identity);
     }
 
     /** Feeds 40 packets (800 ms, past the startup window) through whatever is attached, on the loop. */
     private void feed(Room room) throws Exception {
-        feed(room, 40);
+        env.feed(room, 40);
     }
 
     private void feed(Room room, int n) throws Exception {
-        Publisher pub = new Publisher(960);
-        List<byte[]> pkts = new ArrayList<>();
-        for (int i = 0; i < n; i++) pkts.add(pub.next(true));
-        long t0 = System.nanoTime() - n * 20_000_000L;
-        room.loop().submit(() -> {
-            for (int i = 0; i < pkts.size(); i++) {
-                for (RtpTap tap : taps.snapshot()) {
-                    tap.onRtp(pkts.get(i), 0, pkts.get(i).length, 1000 + 960L * i, 7 + i, t0 + i * 20_000_000L);
-                }
-            }
-            return null;
-        }).get(5, TimeUnit.SECONDS);
+        env.feed(room, n);
     }
 
     private EgressInfo awaitEnd(EgressManager m, String id) throws Exception {
-        for (int i = 0; i < 500; i++) {
-            EgressInfo info = m.list(null, id, false).get(0);
-            if (info.status().terminal()) return info;
-            Thread.sleep(10);
-        }
-        throw new AssertionError("egress did not end");
+        return EgressRooms.awaitEnd(m, id);
     }
 
     @Test
@@ -391,9 +316,10 @@ class EgressManagerTest {
         assertTrue(info.file().location().endsWith("/pre/x/" + track + ".ogg"), info.file().location());
     }
 
-    /** A sink whose commit fails (S3 unreachable, retries spent) and that counts aborts (which delete the spool). */
+    /** A sink whose commit fails (S3 unreachable, retries spent) and that counts commits and aborts (which delete the spool). */
     private static final class UnreachableSink implements org.jsfu.egress.sink.RecordingSink {
         final java.util.concurrent.atomic.AtomicInteger aborts = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public Upload begin(String key) {
@@ -407,6 +333,7 @@ class EgressManagerTest {
 
                 @Override
                 public String commit(String contentType) throws IOException {
+                    commits.incrementAndGet();
                     throw new IOException("S3 upload failed after 5 attempts: connection refused");
                 }
 
@@ -423,7 +350,9 @@ class EgressManagerTest {
     void anUploadThatCannotFinishKeepsItsSpoolAndIsReportedFailedOnlyOnARunningServer() throws Exception {
         for (boolean draining : new boolean[] {false, true}) {
             UnreachableSink sink = new UnreachableSink();
-            EgressManager m = manager(out -> sink);
+            // a running server retries the commit (50, 100, 100 ms ... within 400 ms), then reports FAILED
+            EgressManager m = manager(out -> sink).commitRetry(
+                    new CommitRetryPolicy(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(400)));
             List<EgressInfo> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
             m.addListener(updates::add);
             String room = "r-drain-" + draining;
@@ -445,9 +374,12 @@ class EgressManagerTest {
             List<EgressStatus> seen = updates.stream().map(EgressInfo::status).toList();
             if (draining) {
                 assertEquals(0, sink.aborts.get(), "shutdown keeps the spool for recovery at the next start");
+                assertEquals(1, sink.commits.get(), "no retry while draining");
                 assertTrue(seen.stream().noneMatch(EgressStatus::terminal), "no egress_ended before recovery: " + seen);
             } else {
                 assertEquals(0, sink.aborts.get(), "a running server reports the failure but keeps the recording");
+                assertTrue(sink.commits.get() >= 4, "retried within the budget: " + sink.commits.get());
+                assertEquals(1, seen.stream().filter(EgressStatus::terminal).count(), "one egress_ended: " + seen);
                 assertEquals(EgressStatus.FAILED, seen.get(seen.size() - 1), seen.toString());
                 assertTrue(updates.get(updates.size() - 1).error().contains("kept"), updates.get(updates.size() - 1).error());
             }

@@ -7,13 +7,20 @@ import java.util.concurrent.TimeUnit;
 import org.jsfu.conf.EgressConfig;
 import org.jsfu.conf.EgressConfigLoader;
 import org.jsfu.core.room.RoomEgress;
+import org.jsfu.egress.CommitRetryPolicy;
 import org.jsfu.egress.EgressSinks;
 import org.jsfu.signaling.webhook.WebhookNotifier;
 
 /** Track egress defaults from egress.yaml: default S3 upload and local folder (./recordings without one). */
 final class EgressSetup {
-    /** Longest time room_finished waits for the room's egress uploads. */
-    static final long ROOM_FINISHED_MAX_WAIT_MS = 60_000;
+    /**
+     * Longest time room_finished waits for the room's egress uploads: the upload retry budget of a running server
+     * ({@link CommitRetryPolicy#DEFAULT}, 10 min) plus a minute for the first attempt and the egress's end. The
+     * receiver lists the recordings when room_finished arrives, so during an S3 outage it is held until the
+     * uploads are in or have failed, not sent ahead of them. Without an outage it goes out seconds after the room
+     * closes.
+     */
+    static final long ROOM_FINISHED_MAX_WAIT_MS = CommitRetryPolicy.DEFAULT.budget().toMillis() + 60_000;
 
     private EgressSetup() {}
 

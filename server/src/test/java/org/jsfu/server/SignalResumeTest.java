@@ -304,4 +304,46 @@ class SignalResumeTest {
             }
         }
     }
+
+    /**
+     * The media's resume handler throws (a test seam: the media plane's onSignalResumed): the participant must
+     * not stay attached to a socket nobody serves, with its resume window cancelled, until its PC fails. As
+     * LiveKit's full reconnect (IssueFullReconnect): leave STATE_MISMATCH / RECONNECT after the frames already
+     * sent, the socket closed, the participant removed (STATE_MISMATCH), and the identity may join afresh.
+     */
+    @Test
+    void resumeWhoseMediaHandlerThrowsEndsInAFullReconnect() throws Exception {
+        try (WebhookSink hook = WebhookSink.start(TestServer.KEY, TestServer.SECRET);
+             TestServer s = TestServer.start(hookYaml(hook, 60),
+                     new SignalingOnlyMedia(true, new IllegalStateException("injected resume failure")));
+             WsClient b = WsClient.join(s, token("b", "fails"))) {
+            b.await(JOIN);
+            WsClient a = WsClient.join(s, token("a", "fails"));
+            String sid = a.await(JOIN).getJoin().getParticipant().getSid();
+            a.close();
+            awaitDetached(s, "fails", "a");
+            try (WsClient a2 = resume(s, token("a", "fails"), sid, 1)) {
+                LivekitRtc.SignalResponse f;
+                do {
+                    f = first(a2); // reconnect, update, room_update went out before the media was told
+                } while (f.getMessageCase() != LEAVE);
+                assertEquals(LivekitModels.DisconnectReason.STATE_MISMATCH, f.getLeave().getReason());
+                assertEquals(LivekitRtc.LeaveRequest.Action.RECONNECT, f.getLeave().getAction());
+                a2.closeCode.get(5, TimeUnit.SECONDS);
+                assertTrue(a2.received.isEmpty(), "nothing after the leave: " + a2.received);
+            }
+            assertNull(sidOf(s, "fails", "a"), "the participant was removed");
+            LivekitRtc.SignalResponse gone = b.await(r -> r.hasUpdate() && r.getUpdate().getParticipants(0).getSid()
+                    .equals(sid) && r.getUpdate().getParticipants(0).getState()
+                    == LivekitModels.ParticipantInfo.State.DISCONNECTED, 5000);
+            assertEquals(LivekitModels.DisconnectReason.STATE_MISMATCH,
+                    gone.getUpdate().getParticipants(0).getDisconnectReason());
+            LivekitWebhook.WebhookEvent left = awaitEvent(hook, e -> e.getEvent().equals("participant_left"));
+            assertEquals(sid, left.getParticipant().getSid());
+            // the client's full rejoin works
+            try (WsClient again = WsClient.join(s, token("a", "fails"))) {
+                assertNotEquals(sid, again.await(JOIN).getJoin().getParticipant().getSid());
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@ import org.jsfu.core.room.TrackInfo;
  */
 public final class SignalingOnlyMedia implements MediaSessionFactory {
     private final boolean mediaConnected;
+    private final RuntimeException resumeFailure;
 
     /** Sessions that report no connected media: a closed WebSocket removes the participant at once. */
     public SignalingOnlyMedia() {
@@ -22,7 +23,13 @@ public final class SignalingOnlyMedia implements MediaSessionFactory {
 
     /** {@code mediaConnected}: sessions report connected media, so a closed WebSocket keeps them for a resume. */
     public SignalingOnlyMedia(boolean mediaConnected) {
+        this(mediaConnected, null);
+    }
+
+    /** As {@link #SignalingOnlyMedia(boolean)}; {@code resumeFailure}, when set, is thrown by onSignalResumed. */
+    public SignalingOnlyMedia(boolean mediaConnected, RuntimeException resumeFailure) {
         this.mediaConnected = mediaConnected;
+        this.resumeFailure = resumeFailure;
     }
 
     @Override
@@ -36,6 +43,13 @@ public final class SignalingOnlyMedia implements MediaSessionFactory {
             @Override
             public boolean mediaConnected() {
                 return mediaConnected;
+            }
+
+            @Override
+            public void onSignalResumed(int reason) {
+                if (resumeFailure != null) {
+                    throw resumeFailure;
+                }
             }
 
             @Override

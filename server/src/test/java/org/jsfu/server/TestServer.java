@@ -38,6 +38,18 @@ final class TestServer implements AutoCloseable {
         return new TestServer(JsfuServer.start(cfg, media == null ? new SignalingOnlyMedia() : media));
     }
 
+    /** With the real WebRTC media plane (ICE-lite, on loopback); {@code extraYaml} as in {@link #start}. */
+    static TestServer startWithMediaPlane(String extraYaml) throws Exception {
+        String yaml = "port: " + freePort() + "\n"
+                + "bind_addresses: [127.0.0.1]\n"
+                + "keys:\n  " + KEY + ": " + SECRET + "\n"
+                + "rtc:\n  udp_port: " + org.jsfu.server.testparts.FreePorts.udp() + "\n  tcp_port: "
+                + org.jsfu.server.testparts.FreePorts.tcp() + "\n  node_ip: 127.0.0.1\n  use_ice_lite: true\n"
+                + extraYaml;
+        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml, "--dev"}, Map.of());
+        return new TestServer(JsfuServer.start(cfg));
+    }
+
     String http() {
         return "http://127.0.0.1:" + port;
     }

@@ -116,6 +116,7 @@ public final class LocalFolderSink implements RecordingSink {
         private final Path statePath;
         private long size;
         private boolean done;
+        private boolean closed;
 
         LocalUpload(Path target, Path part, FileOutputStream fos, Path statePath) {
             this.target = target;
@@ -134,16 +135,19 @@ public final class LocalFolderSink implements RecordingSink {
         @Override
         public String commit(String contentType) throws IOException {
             if (done) throw new IllegalStateException("already finished");
-            done = true;
-            try (fos) {
-                fos.flush();
-                fos.getChannel().force(true);
+            if (!closed) {
+                closed = true; // a commit that threw may be called again: it retries the rename
+                try (fos) {
+                    fos.flush();
+                    fos.getChannel().force(true);
+                }
             }
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            done = true;
             if (statePath != null) Files.deleteIfExists(statePath);
             return target.toString();
         }

@@ -47,7 +47,10 @@ public interface RecordingSink {
         /** Bytes written so far. */
         long size();
 
-        /** Closes the stream and publishes the object under its key; returns its location. */
+        /**
+         * Closes the stream and publishes the object under its key; returns its location. After an IOException
+         * it may be called again (the stream stays closed; S3 resumes from the confirmed parts).
+         */
         String commit(String contentType) throws IOException;
 
         /** Closes the stream and discards the object. */

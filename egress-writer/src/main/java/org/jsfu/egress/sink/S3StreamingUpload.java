@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * buffering, so each Ogg page reaches the OS when it is written); when a full part is waiting, an upload
  * task is handed to the I/O executor, so the writer never waits for S3. While S3 is unreachable or
  * answers 5xx the task keeps retrying with backoff and the spool keeps growing. {@link #commit} uploads
- * the rest, completes the object and only then deletes the spool and its state file.
+ * the rest, completes the object and only then deletes the spool and its state file; when it throws an
+ * IOException it may be called again and continues from the confirmed parts.
  */
 final class S3StreamingUpload implements RecordingSink.Upload {
     private static final Logger log = LoggerFactory.getLogger(S3StreamingUpload.class);
@@ -110,12 +111,13 @@ final class S3StreamingUpload implements RecordingSink.Upload {
     public String commit(String contentType) throws IOException {
         if (done) throw new IllegalStateException("already committed");
         if (!closed) {
+            closed = true; // the stream is closed below whatever happens: a later commit resumes from here
             try (fos) {
                 fos.flush();
                 fos.getChannel().force(true);
             }
-            closed = true;
         }
+        // after a failed commit (IOException) this resumes from the parts recorded in the state
         multipart.finish(written, contentType);
         done = true;
         state.completed = true;

@@ -35,7 +35,7 @@ final class S3Target {
     static final long MAX_BACKOFF_MS = 8000;
 
     /** S3 refused the request (4xx other than 408/429); retrying the same request cannot help. */
-    static final class Rejected extends IOException {
+    static final class Rejected extends UploadRejectedException {
         final String code;
 
         Rejected(String message, String code, Throwable cause) {

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.Result;
@@ -21,7 +21,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fault tests of the S3 sink against a real s3proxy: parts while recording, an outage mid-recording, a
- * crash simulated in-process and a recorder JVM killed with SIGKILL. The outage lasts
+ * crash simulated in-process, a recorder JVM killed with SIGKILL, and a commit called again after it failed
+ * with S3 down. The outage lasts
  * {@code -Djsfu.test.s3OutageSeconds} (default 30 s, as the issue asks).
  */
 class S3DurabilityTest {
@@ -83,12 +83,6 @@ class S3DurabilityTest {
 
     private static List<Part> partsOf(String key, String uploadId) throws Exception {
         return async().listPartsAsync(S3ProxyServer.BUCKET, null, key, 1000, null, uploadId, null, null).get().result().partList();
-    }
-
-    private static byte[] object(String key) throws Exception {
-        try (InputStream in = s3.admin().getObject(GetObjectArgs.builder().bucket(S3ProxyServer.BUCKET).object(key).build())) {
-            return in.readAllBytes();
-        }
     }
 
     private static int objectsUnder(String prefix) {
@@ -148,7 +142,7 @@ class S3DurabilityTest {
         u.stream().write(data, pos, data.length - pos);
         assertEquals(data.length, u.size());
         assertEquals(s3.endpoint() + "/recordings/" + key, u.commit("audio/ogg"));
-        assertArrayEquals(data, object(key));
+        assertArrayEquals(data, s3.object(key));
         assertEquals(List.of(), uploadsOf(key));
         assertEquals(0, files(spool)); // spool and state deleted after S3 confirmed
     }
@@ -201,7 +195,7 @@ class S3DurabilityTest {
         feed.w.finish();
         String loc = u.commit("audio/ogg");
         assertEquals(s3.endpoint() + "/recordings/" + key, loc);
-        byte[] got = object(key);
+        byte[] got = s3.object(key);
         assertArrayEquals(feed.copy.toByteArray(), got);
         OggOpusReader.OggOpusFile f = OggOpusReader.read(new ByteArrayInputStream(got));
         assertEquals(feed.packets, f.audioPackets().size());
@@ -291,7 +285,7 @@ class S3DurabilityTest {
         assertEquals("EG_crash", r.owner());
         assertEquals(key, r.key());
         assertEquals(s3.endpoint() + "/recordings/" + key, r.location());
-        byte[] got = object(key);
+        byte[] got = s3.object(key);
         assertEquals(got.length, r.sizeBytes());
         OggOpusReader.OggOpusFile f = OggOpusReader.read(new ByteArrayInputStream(got));
         assertPrefixOf(sent, f, 100); // at most the last 2 s lost
@@ -346,7 +340,7 @@ class S3DurabilityTest {
         List<SinkRecovery.Recovered> out2 = new SinkRecovery(spool).includeThisProcess(true).recover(null);
         SinkRecovery.Recovered wc = out2.stream().filter(r -> r.owner().equals("EG_wc")).findFirst().orElseThrow();
         assertTrue(wc.complete(), wc.toString());
-        assertPrefixOf(sent, OggOpusReader.read(new ByteArrayInputStream(object("live/withcreds.ogg"))), 100);
+        assertPrefixOf(sent, OggOpusReader.read(new ByteArrayInputStream(s3.object("live/withcreds.ogg"))), 100);
     }
 
     @Test
@@ -375,7 +369,7 @@ class S3DurabilityTest {
         SinkRecovery.Recovered r = rs.get(0);
         assertTrue(r.complete(), r.toString());
         assertEquals("EG_killed", r.owner());
-        byte[] got = object(key);
+        byte[] got = s3.object(key);
         Path file = Files.write(dir.resolve("tone.ogg"), got);
         OggOpusReader.OggOpusFile f = OggOpusReader.read(new ByteArrayInputStream(got));
         double elapsedS = elapsed / 1e9;
@@ -390,5 +384,51 @@ class S3DurabilityTest {
                 "-of", "default=nw=1", file.toString());
         assertTrue(probe.contains("codec_name=opus"), probe);
         assertEquals(0, files(spool));
+    }
+
+    /**
+     * {@link S3StreamingUpload#commit} called again after it failed (s3proxy killed, then restarted on the same
+     * port and data): writes {@code size} random bytes, fails a commit with S3 down, commits again with S3 back;
+     * the second commit completes the object with exactly the bytes written, from the recorded parts.
+     */
+    private void commitAgainAfterAFailedCommit(String key, int size, Path spool) throws Exception {
+        S3Sink sink = new S3Sink(s3.config(), spool, 2, ms -> { });
+        RecordingSink.Upload u = sink.begin(key, "audio/ogg", "EG_resume");
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        for (int off = 0; off < size; off += 4096) {
+            int n = Math.min(4096, size - off);
+            u.stream().write(data, off, n);
+            written.write(data, off, n);
+        }
+        int fullParts = (int) (size / S3Sink.PART_SIZE);
+        Path state = Files.list(spool).filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        for (int i = 0; i < 600 && SpoolState.read(state).parts.size() < fullParts; i++) Thread.sleep(50);
+        assertEquals(fullParts, SpoolState.read(state).parts.size(), "the full parts went up while recording");
+
+        s3.stop();
+        try {
+            assertThrows(IOException.class, () -> u.commit("audio/ogg"), "S3 down: the commit fails");
+            assertEquals(2, files(spool), "spool and state are kept after a failed commit");
+        } finally {
+            s3.start();
+        }
+        String location = u.commit("audio/ogg");
+        assertEquals(s3.endpoint() + "/" + S3ProxyServer.BUCKET + "/" + key, location);
+        assertArrayEquals(written.toByteArray(), s3.object(key), "the object holds every byte written");
+        assertEquals(size, u.size());
+        assertEquals(0, files(spool), "spool and state deleted once S3 has the object");
+        assertThrows(IllegalStateException.class, () -> u.commit("audio/ogg"), "a committed upload is done");
+    }
+
+    @Test
+    void aSinglePutCommitSucceedsWhenCalledAgain() throws Exception {
+        commitAgainAfterAFailedCommit("resume/small.ogg", 300_000, shared.resolve("spool-resume-small"));
+    }
+
+    @Test
+    void aMultipartCommitResumesFromTheConfirmedParts() throws Exception {
+        commitAgainAfterAFailedCommit("resume/large.ogg", (int) (2 * S3Sink.PART_SIZE + 777_777), shared.resolve("spool-resume-large"));
     }
 }

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * s3proxy 4.1.0 (filesystem backend) in a child JVM on a loopback port, for sink tests. {@link #stop} kills
  * it (an outage); {@link #start} brings it back on the same port and data folder.
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String AK = "test-access-key";
-    static final String SK = "test-secret-key-123456";
-    static final String BUCKET = "recordings";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String AK = "test-access-key";
+    public static final String SK = "test-secret-key-123456";
+    public static final String BUCKET = "recordings";
 
     private final Path dir;
     private final int port;
@@ -32,26 +32,26 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts s3proxy and creates the bucket (when new); returns this. */
-    static S3ProxyServer startNew(Path dir) throws Exception {
+    public static S3ProxyServer startNew(Path dir) throws Exception {
         S3ProxyServer s = new S3ProxyServer(dir);
         s.start();
         s.admin().makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
         return s;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
-    MinioClient admin() {
+    public MinioClient admin() {
         return MinioClient.builder().endpoint(endpoint()).credentials(AK, SK).region("us-east-1").build();
     }
 
-    S3Sink.Config config() {
+    public S3Sink.Config config() {
         return new S3Sink.Config(endpoint(), "", BUCKET, AK, SK, "", true, "", Map.of("egress", "EG_1"), null);
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         Path base = Files.createDirectories(dir.resolve("s3data"));
         Path props = dir.resolve("s3proxy.conf");
         Files.writeString(props, String.join("\n",
@@ -81,10 +81,22 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Kills the server (SIGKILL): connections are refused until {@link #start}. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (proc != null) {
             proc.destroyForcibly();
             proc.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** True while the server process runs (between {@link #start} and {@link #stop}). */
+    public boolean running() {
+        return proc != null && proc.isAlive();
+    }
+
+    /** The stored object {@code key}. */
+    public byte[] object(String key) throws Exception {
+        try (java.io.InputStream in = admin().getObject(io.minio.GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+            return in.readAllBytes();
         }
     }
 

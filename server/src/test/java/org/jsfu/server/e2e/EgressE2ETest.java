@@ -38,7 +38,6 @@ import livekit.LivekitModels;
 import livekit.LivekitWebhook;
 import org.jsfu.conf.EgressConfigLoader;
 import org.jsfu.server.JsfuServer;
-import org.jsfu.server.testparts.FreePorts;
 import org.jsfu.server.testparts.WebhookSink;
 import org.jsfu.server.testparts.S3ProxyProcess;
 
@@ -318,14 +317,18 @@ class EgressE2ETest {
         assertTrue(onDelta <= 20, "unmute edges align within 20 ms: " + onDelta);
     }
 
+    /**
+     * S3 refuses the upload (the bucket does not exist): the egress fails at once rather than retrying for minutes
+     * as it does when S3 is unreachable (EgressUploadRetryTest, SigtermDrainTest), and room_finished follows its
+     * egress_ended FAILED.
+     */
     @Test
-    void deadS3GivesFailedEgressAndRoomFinishedStillFollows() throws Exception {
-        String room = "egress-dead-" + Long.toString(System.currentTimeMillis(), 36);
-        int dead = FreePorts.tcp(); // nothing listens there
+    void refusedUploadGivesFailedEgressAndRoomFinishedStillFollows() throws Exception {
+        String room = "egress-refused-" + Long.toString(System.currentTimeMillis(), 36);
         String create = "{\"name\":\"" + room + "\",\"empty_timeout\":20,\"departure_timeout\":1,\"egress\":{\"tracks\":{"
-                + "\"filepath\":\"livekit/{room_name}/{publisher_identity}-{time}\",\"s3\":{\"access_key\":\"k\","
-                + "\"secret\":\"s\",\"region\":\"us-east-1\",\"endpoint\":\"http://127.0.0.1:" + dead
-                + "\",\"bucket\":\"dead-bucket\",\"force_path_style\":true}}}}";
+                + "\"filepath\":\"livekit/{room_name}/{publisher_identity}-{time}\",\"s3\":{\"access_key\":\""
+                + s3.accessKey() + "\",\"secret\":\"" + s3.secretKey() + "\",\"region\":\"us-east-1\",\"endpoint\":\""
+                + s3.endpoint() + "\",\"bucket\":\"no-such-bucket\",\"force_path_style\":true}}}}";
         HttpResponse<String> created = twirp("livekit.RoomService/CreateRoom", create, token(false, true));
         assertEquals(200, created.statusCode(), created.body());
         Path timeline = Files.createTempFile("egress-timeline", ".json");
@@ -346,7 +349,7 @@ class EgressE2ETest {
                 endedAt = i;
                 assertEquals(LivekitEgress.EgressStatus.EGRESS_FAILED, e.getEgressInfo().getStatus());
                 assertTrue(!e.getEgressInfo().getError().isEmpty(), "error text");
-                System.out.println("egress dead-S3 error: " + e.getEgressInfo().getError());
+                System.out.println("egress refused-upload error: " + e.getEgressInfo().getError());
             }
         }
         assertTrue(endedAt >= 0 && endedAt < finished, "egress_ended FAILED before room_finished");

@@ -108,8 +108,9 @@ class MediaPlaneE2ETest {
 
     /**
      * livekit-client's resume: A's signalling WebSocket closes twice (simulateScenario signal-reconnect), A
-     * keeps its sid and tracks, B keeps hearing A, and A gets C's track published during the outage; then a
-     * resume after RR_SUBSCRIBER_FAILED ICE-restarts A's subscriber PC. A's only participant_left is its
+     * keeps its sid and tracks, B keeps hearing A, A's subscriber PC is ICE-restarted by the server on each
+     * resume, and A gets C's track published during the outage; then a resume after RR_SUBSCRIBER_FAILED
+     * ICE-restarts A's subscriber PC again. A's only participant_left is its
      * final leave (a SIGNAL_CLOSE departure would have been webhooked first: one room's webhooks are
      * delivered in order), and its microphone was unpublished only then.
      */

@@ -96,8 +96,6 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     private String subRemoteUfrag;
     /** The ufrag of the last publisher offer: a new one is an ICE restart (RFC 8839 4.4). */
     private String pubRemoteUfrag;
-    /** livekit.ReconnectReason RR_SUBSCRIBER_FAILED: the client's subscriber PC failed. */
-    static final int RR_SUBSCRIBER_FAILED = 3;
 
     private static final class PubMedia {
         final NegotiatedMedia media;
@@ -674,28 +672,24 @@ final class WebRtcSession implements ParticipantMedia, PeerTransport.Listener, T
     }
 
     /**
-     * A resume (livekit-protocol.md 2.8): an offer still awaiting its answer went into the dead socket or
-     * was held back while no socket was attached, so it is superseded by a fresh offer with a new id (the
-     * answer to the old one, should it still come, fails the id check in {@link #onSubscriberAnswer}).
-     * When the client's subscriber PC failed (RR_SUBSCRIBER_FAILED) or ours is not connected, that offer
-     * also restarts ICE with new local credentials.
+     * A resume (livekit-protocol.md 2.8): as LiveKit's Go server (Room.ResumeParticipant calls
+     * ParticipantImpl.ICERestart on every resume), the subscriber PC is ICE-restarted whatever the
+     * reconnect reason: a resume usually follows a network change, and only we, the offerer of that PC, can
+     * restart it (RFC 8445 9; RFC 8839 4.4: an offer with new ice-ufrag/ice-pwd). The restart offer has a new
+     * id and supersedes one still awaiting its answer (lost in the dead socket or held back while no socket
+     * was attached): an answer to the old id fails the id check in {@link #onSubscriberAnswer}. A
+     * negotiation already scheduled becomes the restart offer; one requested while the restart offer is
+     * unanswered follows its answer ({@link #negotiate}). A subscriber PC that was never offered (Go: ICE
+     * gathering still new) has no ICE session to restart: its first offer carries fresh credentials anyway.
      */
     @Override
     public void onSignalResumed(int reason) {
-        if (closed || sub == null) {
+        if (closed || sub == null || lastOffer == null) {
             return;
         }
-        // the client's subscriber PC failed (or ours is not connected): restart ICE from our side, as the
-        // offerer (RFC 8445 9): an offer with new credentials, which the client answers with new ones
-        boolean restart = reason == RR_SUBSCRIBER_FAILED || !sub.isConnected();
-        if (!restart && !offerInFlight) {
-            return;
-        }
-        if (restart) {
-            sub.restartLocalIce();
-        }
-        log.info("subscriber offer re-sent after resume room={} identity={} unanswered={} iceRestart={} reason={}",
-                room.name(), participant.identity(), offerInFlight ? offerId : 0, restart, reason);
+        sub.restartLocalIce();
+        log.info("subscriber ICE restart after resume room={} identity={} unanswered={} reason={}", room.name(),
+                participant.identity(), offerInFlight ? offerId : 0, reason);
         offerInFlight = false;
         negotiate();
     }

@@ -55,9 +55,11 @@ public interface ParticipantMedia {
 
     /**
      * The participant resumed its signalling on a new WebSocket (livekit-protocol.md 2.8) after the
-     * reconnect response went out. A subscriber offer sent into the dead socket, or held back while no
-     * socket was attached, was never answered: the media sends a fresh offer (a new id) so the
-     * subscriber PC converges. {@code reason}: livekit.ReconnectReason.
+     * reconnect response went out. The media ICE-restarts its subscriber PC, as LiveKit does on every
+     * resume: a fresh offer (a new id, new ICE credentials) that also supersedes an offer sent into the dead
+     * socket or held back while no socket was attached. {@code reason}: livekit.ReconnectReason. A throw
+     * here ends the resume in a full reconnect (the signalling layer sends leave RECONNECT and removes the
+     * participant).
      */
     default void onSignalResumed(int reason) {
     }

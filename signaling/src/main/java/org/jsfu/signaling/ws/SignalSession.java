@@ -132,7 +132,11 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
      * A resume: the participant named by {@code sid}, in this token's room, with this token's identity and
      * not disconnected, takes this socket as its signal ({@link SignalLink#resume}, which sends
      * {@code reconnect} first). Anything else gets leave STATE_MISMATCH / RECONNECT as the first frame, and
-     * the client rejoins in full.
+     * the client rejoins in full. A resume that throws part way (in the media's
+     * {@link org.jsfu.core.room.ParticipantMedia#onSignalResumed}, say) would leave the participant attached
+     * to this socket with its resume window cancelled; it ends as LiveKit's full reconnect instead (Go:
+     * ParticipantImpl.ICERestart failing calls IssueFullReconnect): leave STATE_MISMATCH / RECONNECT, then
+     * the participant is removed (STATE_MISMATCH) and the client rejoins in full.
      */
     private void startResume() {
         String sid = join.reconnectSid();
@@ -143,7 +147,15 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
                     || !(p.sink() instanceof SignalLink l) || !l.resumable()) {
                 return null;
             }
-            l.resume(this, p, join.reconnectReason());
+            try {
+                l.resume(this, p, join.reconnectReason());
+            } catch (RuntimeException e) {
+                log.warn("resume failed, asking for full reconnect room={} identity={} sid={} err={}",
+                        join.roomName(), identity, sid, e.toString());
+                l.sendLeave(DisconnectReason.STATE_MISMATCH, LeaveAction.RECONNECT); // on this socket once attached
+                p.disconnect(DisconnectReason.STATE_MISMATCH, false); // closes the link, and this socket with it
+                return null;
+            }
             return p;
         });
         f.whenComplete((p, err) -> channel.eventLoop().execute(() -> onResumed(p)));
@@ -154,6 +166,9 @@ public final class SignalSession extends SimpleChannelInboundHandler<WebSocketFr
         joinDone = true;
         if (p == null) {
             early.clear();
+            if (closedByServer) {
+                return; // the resume failed after attaching: its leave went out before the close
+            }
             log.info("resume refused, asking for full reconnect room={} identity={} sid={} reason={}",
                     join.roomName(), join.grants().identity(), join.reconnectSid(), join.reconnectReason());
             send(SignalLink.leave(DisconnectReason.STATE_MISMATCH, LeaveAction.RECONNECT));
