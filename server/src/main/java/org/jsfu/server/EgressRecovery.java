@@ -1,6 +1,7 @@
 package org.jsfu.server;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.egress.EgressSinks;
@@ -19,18 +20,25 @@ final class EgressRecovery {
 
     private EgressRecovery() {}
 
-    /** Starts the recovery thread; {@code recovered} gets one outcome per leftover recording. */
-    static Thread start(Path spoolDir, RoomEgress.S3Target configuredS3, Consumer<SinkRecovery.Recovered> recovered) {
+    /**
+     * Starts the recovery thread; {@code recovered} gets one outcome per leftover recording. The future completes
+     * when every outcome was handed over (or the recovery failed).
+     */
+    static CompletableFuture<Void> start(Path spoolDir, RoomEgress.S3Target configuredS3,
+                                         Consumer<SinkRecovery.Recovered> recovered) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
                 SinkRecovery.recover(spoolDir, EgressSinks.credentials(configuredS3), r -> report(r, recovered));
             } catch (RuntimeException e) {
                 log.warn("egress recovery failed dir={} error={}", spoolDir, e.toString());
+            } finally {
+                done.complete(null);
             }
         }, "egress-recovery");
         t.setDaemon(true);
         t.start();
-        return t;
+        return done;
     }
 
     static void report(SinkRecovery.Recovered r, Consumer<SinkRecovery.Recovered> recovered) {

@@ -41,6 +41,14 @@ final class EgressSetup {
         return localRoot(cfg).resolve(".egress-spool");
     }
 
+    /**
+     * Webhook events not delivered at shutdown, sent at the next start: next to the egress spool, on the volume
+     * that already has to survive a restart.
+     */
+    static Path webhookSpoolDir(EgressConfig cfg) {
+        return localRoot(cfg).resolve(".webhook-spool");
+    }
+
     /** egress.yaml storage.s3, or null. */
     static RoomEgress.S3Target defaultS3(EgressConfig cfg) {
         RoomEgress.S3Target s3 = null;

@@ -23,6 +23,7 @@ import org.jsfu.signaling.SignalingServer;
 import org.jsfu.signaling.SignalingSettings;
 import org.jsfu.signaling.TokenAuthenticator;
 import org.jsfu.signaling.webhook.WebhookNotifier;
+import org.jsfu.signaling.webhook.WebhookOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,13 +173,18 @@ public final class JsfuServer implements AutoCloseable {
         }
         WebhookNotifier webhooks = null;
         RoomWebhooks roomHooks = null;
+        WebhookOutbox outbox = null;
         if (!cfg.webhook().urls().isEmpty()) {
             String key = cfg.webhook().apiKey();
             String secret = cfg.keys().get(key);
             if (secret == null) {
                 throw new IllegalArgumentException("webhook.api_key is not one of the configured keys");
             }
-            webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret);
+            // the packaged server (real media plane) or one with egress.yaml keeps undelivered webhooks for the next start
+            outbox = plane != null || ecfg != null
+                    ? new WebhookOutbox(EgressSetup.webhookSpoolDir(ecfg), WebhookOutbox.Limits.DEFAULTS, clock) : null;
+            webhooks = new WebhookNotifier(cfg.webhook().urls(), key, secret, WebhookNotifier.Options.DEFAULTS, clock,
+                    outbox);
             if (egress != null) {
                 WebhookNotifier n = webhooks;
                 roomHooks = new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
@@ -190,9 +196,12 @@ public final class JsfuServer implements AutoCloseable {
                 rooms.addListener(new RoomWebhooks(webhooks::enqueue, clock));
             }
         }
-        if (egress != null) { // after the webhook listener: recovered egresses send egress_ended through it
-            EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg), egress::recovered);
-        }
+        // webhooks kept by the last run (read in the background), then the egress recovery, after the webhook
+        // listener: recovered egresses send egress_ended through it, before a kept room_finished of their room
+        KeptWebhooks.start(webhooks, outbox, () -> egress == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : EgressRecovery.start(EgressSetup.spoolDir(ecfg), EgressSetup.defaultS3(ecfg), egress::recovered),
+                EgressSetup.ROOM_FINISHED_MAX_WAIT_MS);
         SignalingServer signaling = new SignalingServer(settings(cfg), rooms, new TokenAuthenticator(cfg.keys()), clock);
         if (egress != null) {
             signaling.addTwirpMethods(new EgressServiceApi(egress).methods());

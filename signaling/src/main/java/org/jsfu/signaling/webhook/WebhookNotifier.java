@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * (default: forever, so a receiver that is down gets everything once it is back); other 4xx
  * answers are final. Nothing the caller does ever blocks on the network. When a URL's queue is
  * full the new event is dropped, logged, and counted in the next event's {@code num_dropped}.
+ *
+ * <p>With a {@link WebhookOutbox}, {@link #close(Duration)} writes every event not delivered by its deadline
+ * (queued, in backoff or in flight) to the outbox, and {@link #resend} queues the kept ones again at the next
+ * start; a kept event's file is deleted once a receiver answered 2xx.
  */
 public final class WebhookNotifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookNotifier.class);
@@ -56,6 +60,8 @@ public final class WebhookNotifier implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<Lane> lanes = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
+    /** Where undelivered events go at close; null = dropped. */
+    private final WebhookOutbox outbox;
     private volatile boolean closed;
 
     public WebhookNotifier(List<String> urls, String apiKey, String secret) {
@@ -63,6 +69,13 @@ public final class WebhookNotifier implements AutoCloseable {
     }
 
     public WebhookNotifier(List<String> urls, String apiKey, String secret, Options options, LongSupplier clockMs) {
+        this(urls, apiKey, secret, options, clockMs, null);
+    }
+
+    /** @param outbox where events not delivered at close are kept for the next start; null = they are dropped */
+    public WebhookNotifier(List<String> urls, String apiKey, String secret, Options options, LongSupplier clockMs,
+                           WebhookOutbox outbox) {
+        this.outbox = outbox;
         this.apiKey = apiKey;
         this.secret = secret;
         this.options = options;
@@ -74,22 +87,57 @@ public final class WebhookNotifier implements AutoCloseable {
         });
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.requestTimeout()).build();
-        for (String u : urls) lanes.add(new Lane(URI.create(u)));
+        for (String u : urls) lanes.add(new Lane(u));
     }
 
     /** Queues {@code ev} for every URL; fills {@code id} ("EV_...") and {@code created_at} (unix s) when unset. Never blocks. */
     public void enqueue(WebhookEvent ev) {
-        if (closed || lanes.isEmpty()) {
-            if (closed) log.warn("webhook dropped after close event={}", ev.getEvent());
-            return;
-        }
+        if (lanes.isEmpty()) return;
         long now = clockMs.getAsLong();
         WebhookEvent.Builder b = ev.toBuilder();
         if (b.getId().isEmpty()) b.setId("EV_" + randomId(12));
         if (b.getCreatedAt() == 0) b.setCreatedAt(Math.floorDiv(now, 1000));
         WebhookEvent full = b.build();
+        if (closed) {
+            if (outbox == null) {
+                log.warn("webhook dropped after close event={} id={}", full.getEvent(), full.getId());
+            } else {
+                for (Lane lane : lanes) outbox.write(lane.url, full);
+                log.warn("webhook after close kept in the outbox event={} id={}", full.getEvent(), full.getId());
+            }
+            return;
+        }
         String key = key(full);
-        for (Lane lane : lanes) lane.offer(full, key, now);
+        for (Lane lane : lanes) lane.offer(full, key, now, null);
+    }
+
+    /**
+     * Queues events kept in the outbox by an earlier run, in the given order, each for its URL (by hash),
+     * keeping their id and created_at; the signature is made with this notifier's key. A kept event whose URL
+     * is no longer configured is logged and its file removed. Returns how many were queued.
+     */
+    public int resend(List<WebhookOutbox.Kept> kept) {
+        int queued = 0;
+        long now = clockMs.getAsLong();
+        for (WebhookOutbox.Kept k : kept) {
+            Lane lane = null;
+            for (Lane l : lanes) {
+                if (l.urlHash.equals(k.urlHash())) lane = l;
+            }
+            if (lane == null || closed) {
+                if (lane == null) {
+                    log.warn("kept webhook dropped: url no longer configured url={} event={} id={} room={}", k.url(),
+                            k.event().getEvent(), k.event().getId(), k.event().getRoom().getName());
+                    if (outbox != null) outbox.delete(k.file());
+                }
+                continue;
+            }
+            log.debug("kept webhook queued again url={} event={} id={} room={}", k.url(), k.event().getEvent(),
+                    k.event().getId(), k.event().getRoom().getName());
+            lane.offer(k.event(), key(k.event()), now, k.file());
+            queued++;
+        }
+        return queued;
     }
 
     /** Events waiting or in flight, over all URLs. */
@@ -99,10 +147,14 @@ public final class WebhookNotifier implements AutoCloseable {
         return n;
     }
 
-    /** Stops taking events and waits up to {@code maxWait} for queued ones to be delivered. */
+    /**
+     * Stops taking events and waits up to {@code maxWait} for queued ones to be delivered; with an outbox, the
+     * wait ends a little earlier (at most 300 ms, a quarter of {@code maxWait}) to write the undelivered ones.
+     */
     public void close(Duration maxWait) {
         closed = true;
-        long deadline = System.nanoTime() + maxWait.toNanos();
+        long reserve = outbox == null ? 0 : Math.min(300_000_000L, maxWait.toNanos() / 4);
+        long deadline = System.nanoTime() + maxWait.toNanos() - reserve;
         while (pending() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
@@ -111,9 +163,20 @@ public final class WebhookNotifier implements AutoCloseable {
                 break;
             }
         }
+        timer.shutdownNow(); // no new attempt from here: what is written below is not also being sent
         int left = pending();
-        if (left > 0) log.warn("webhooks not delivered at close count={}", left);
-        timer.shutdownNow();
+        if (left > 0 && outbox != null) {
+            // the heads in flight go to single files (a late 2xx deletes its file); the rest, most of a long
+            // backlog, to one batch file: creating a file costs 0.1-1 ms here, too much for 10,000 in the drain
+            List<WebhookOutbox.Item> rest = new ArrayList<>();
+            int single = 0;
+            for (Lane l : lanes) single += l.keepUndelivered(rest);
+            java.nio.file.Path batch = outbox.writeBatch(rest);
+            log.warn("webhooks not delivered at close, kept in the outbox count={} inFlight={} batched={} dir={}",
+                    left, single, batch == null ? 0 : rest.size(), outbox.dir());
+        } else if (left > 0) {
+            log.warn("webhooks not delivered at close count={}", left);
+        }
     }
 
     @Override
@@ -138,6 +201,8 @@ public final class WebhookNotifier implements AutoCloseable {
         final WebhookEvent event;
         final long enqueuedMs;
         int attempts;
+        /** This event's outbox file (kept by an earlier run, or written at close); deleted after a 2xx. */
+        volatile java.nio.file.Path kept;
 
         Pending(WebhookEvent event, long enqueuedMs) {
             this.event = event;
@@ -154,6 +219,10 @@ public final class WebhookNotifier implements AutoCloseable {
     /** One URL: per-key FIFO queues; all state guarded by {@code this}. */
     private final class Lane {
         final URI uri;
+        final String url;
+        final String urlHash;
+        /** The URL for logs: without user info or query, which may carry a credential. */
+        final String shown;
         final Map<String, KeyQueue> queues = new LinkedHashMap<>();
         int size;
         int inFlight;
@@ -161,26 +230,55 @@ public final class WebhookNotifier implements AutoCloseable {
         /** When the earliest scheduled pump fires; MAX_VALUE when none is scheduled. */
         long armedForMs = Long.MAX_VALUE;
 
-        Lane(URI uri) {
-            this.uri = uri;
+        Lane(String url) {
+            this.url = url;
+            this.uri = URI.create(url);
+            this.urlHash = WebhookOutbox.urlHash(url);
+            this.shown = WebhookOutbox.displayUrl(url);
+        }
+
+        /**
+         * At close: writes each event in flight (a key's head) not yet in the outbox to its own file, and adds
+         * the others not yet in it to {@code rest} in queue order; returns how many files were written.
+         */
+        synchronized int keepUndelivered(List<WebhookOutbox.Item> rest) {
+            int n = 0;
+            for (KeyQueue q : queues.values()) {
+                Pending head = q.events.peek();
+                if (q.inFlight && head != null && head.kept == null) {
+                    head.kept = outbox.write(url, head.event);
+                    if (head.kept != null) n++;
+                }
+                for (Pending p : q.events) {
+                    if (p.kept == null && !(q.inFlight && p == head)) rest.add(new WebhookOutbox.Item(url, p.event));
+                }
+            }
+            return n;
         }
 
         synchronized int size() {
             return size;
         }
 
-        void offer(WebhookEvent ev, String key, long now) {
+        void offer(WebhookEvent ev, String key, long now, java.nio.file.Path kept) {
             synchronized (this) {
+                if (size >= options.maxQueuePerUrl() && kept != null) {
+                    log.warn("webhook queue full, kept event stays in the outbox for the next start url={} event={} id={}",
+                            shown, ev.getEvent(), ev.getId());
+                    return;
+                }
                 if (size >= options.maxQueuePerUrl()) {
                     dropped++;
-                    log.warn("webhook queue full, event dropped url={} event={} dropped={}", uri, ev.getEvent(), dropped);
+                    log.warn("webhook queue full, event dropped url={} event={} dropped={}", shown, ev.getEvent(), dropped);
                     return;
                 }
                 if (dropped > 0) {
                     ev = ev.toBuilder().setNumDropped((int) Math.min(Integer.MAX_VALUE, ev.getNumDropped() + dropped)).build();
                     dropped = 0;
                 }
-                queues.computeIfAbsent(key, k -> new KeyQueue()).events.add(new Pending(ev, now));
+                Pending p = new Pending(ev, now);
+                p.kept = kept;
+                queues.computeIfAbsent(key, k -> new KeyQueue()).events.add(p);
                 size++;
             }
             kick();
@@ -259,6 +357,8 @@ public final class WebhookNotifier implements AutoCloseable {
                 inFlight--;
                 if (retry && !tooOld && !closedAndTimerGone()) {
                     q.notBeforeMs = now + backoffMs(p.attempts);
+                } else if (retry && !tooOld && outbox != null) {
+                    // closed: it stays queued, so close() keeps it (or already did) in the outbox
                 } else {
                     q.events.poll();
                     size--;
@@ -266,14 +366,18 @@ public final class WebhookNotifier implements AutoCloseable {
                     if (q.events.isEmpty()) queues.remove(key);
                 }
             }
+            java.nio.file.Path kept = p.kept;
+            if (!retry && status >= 200 && status < 300 && kept != null) outbox.delete(kept);
             if (retry) {
-                String why = err != null ? err.getClass().getSimpleName() : "status " + status;
-                if (tooOld) log.warn("webhook dropped after retries url={} event={} id={} attempts={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
-                else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", uri, p.event.getEvent(), p.event.getId(), p.attempts, why);
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                String why = cause != null ? cause.getClass().getSimpleName() + ": " + cause.getMessage() : "status " + status;
+                if (tooOld) log.warn("webhook dropped after retries (maxEventAge passed; not kept in the outbox) url={} event={} id={} attempts={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
+                else log.warn("webhook delivery failed, will retry url={} event={} id={} attempt={} reason={}", shown, p.event.getEvent(), p.event.getId(), p.attempts, why);
             } else if (status >= 300) {
-                log.warn("webhook refused, not retried url={} event={} id={} status={}", uri, p.event.getEvent(), p.event.getId(), status);
+                log.warn("webhook refused, not retried url={} event={} id={} status={} outboxFileKept={}", shown, p.event.getEvent(), p.event.getId(), status, kept != null);
             } else {
-                log.debug("webhook delivered url={} event={} id={}", uri, p.event.getEvent(), p.event.getId());
+                log.debug("webhook delivered url={} event={} id={}", shown, p.event.getEvent(), p.event.getId());
             }
             kick();
         }

@@ -1,0 +1,248 @@
+package org.jsfu.signaling.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jsfu.signaling.webhook.WebhookNotifierTest.FAST;
+import static org.jsfu.signaling.webhook.WebhookNotifierTest.KEY;
+import static org.jsfu.signaling.webhook.WebhookNotifierTest.SECRET;
+import static org.jsfu.signaling.webhook.WebhookNotifierTest.await;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitModels.Room;
+import livekit.LivekitWebhook.WebhookEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events not delivered at close go to the outbox and are sent, signed anew, by the next notifier. */
+class WebhookOutboxTest {
+    @TempDir
+    Path dir;
+
+    private WebhookOutbox outbox(WebhookOutbox.Limits limits) {
+        return new WebhookOutbox(dir.resolve(".webhook-spool"), limits, System::currentTimeMillis);
+    }
+
+    private static WebhookEvent roomEvent(String name, String room, String id, long createdAt) {
+        WebhookEvent.Builder b = WebhookEvent.newBuilder().setEvent(name).setId(id).setCreatedAt(createdAt)
+                .setRoom(Room.newBuilder().setName(room).setSid("RM_" + room));
+        if (name.startsWith("participant")) {
+            b.setParticipant(ParticipantInfo.newBuilder().setIdentity("alice").setSid("PA_alice"));
+        }
+        return b.build();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitEmptyOutbox() throws InterruptedException {
+        await(() -> {
+            try {
+                return files().isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 5_000);
+    }
+
+    private List<Path> files() throws Exception {
+        Path d = dir.resolve(".webhook-spool");
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void undeliveredAtCloseAreKeptAndResentSignedAtTheNextStart() throws Exception {
+        int port = freePort();
+        // the receiver's URL carries a token in its query: it must not reach the disk
+        String url = "http://127.0.0.1:" + port + "/hook?token=hunter2";
+        long created = System.currentTimeMillis() / 1000 - 30;
+        // short request timeout: the first notifier's last attempts end soon after close (its process would exit)
+        WebhookNotifier.Options quick = new WebhookNotifier.Options(100, 4, Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofMillis(300), Duration.ZERO);
+        WebhookNotifier first = new WebhookNotifier(List.of(url), KEY, SECRET, quick, System::currentTimeMillis,
+                outbox(WebhookOutbox.Limits.DEFAULTS));
+        first.enqueue(roomEvent("participant_left", "standup", "EV_left", created));
+        first.enqueue(roomEvent("room_finished", "standup", "EV_finished", created + 1));
+        first.enqueue(WebhookEvent.newBuilder().setEvent("egress_ended").setId("EV_egress").setCreatedAt(created)
+                .setEgressInfo(EgressInfo.newBuilder().setEgressId("EG_1").setRoomName("standup")
+                        .setStatus(EgressStatus.EGRESS_COMPLETE)).build());
+        Thread.sleep(300); // a few refused attempts: some events are in backoff, the room's second one queued
+        long t0 = System.nanoTime();
+        first.close(Duration.ofMillis(800));
+        assertTrue(System.nanoTime() - t0 < 1_500_000_000L, "close stays within its bound");
+        List<Path> kept = files();
+        assertFalse(kept.isEmpty(), "outbox written");
+        for (Path f : kept) {
+            String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            assertFalse(raw.contains(SECRET) || raw.contains("hunter2") || raw.contains("eyJ"),
+                    "no secret, URL token or JWT in " + f);
+            assertTrue(raw.contains("/hook"), "the URL (without its query) is readable in " + f);
+        }
+
+        // the first notifier stands for a process that has exited: let its last attempts (connect timeout 300 ms,
+        // which the JDK client retries once) end before the receiver comes up
+        Thread.sleep(1_500);
+        // next start: the receiver is up
+        WebhookReceiverStub r = new WebhookReceiverStub(port, KEY, SECRET);
+        WebhookNotifier second = null;
+        try {
+            WebhookOutbox again = outbox(WebhookOutbox.Limits.DEFAULTS);
+            List<String> loaded = again.load().stream().map(k -> k.event().getId()).toList();
+            assertEquals(List.of("EV_egress", "EV_finished", "EV_left"), loaded.stream().sorted().toList());
+            assertEquals(List.of("EV_left", "EV_finished"), loaded.stream().filter(i -> !i.equals("EV_egress")).toList(),
+                    "write order kept per key");
+            assertEquals(3, files().size(), "the load split the batch: one file per event: " + files());
+            second = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, again);
+            assertEquals(3, second.resend(again.load()));
+            await(() -> r.accepted.size() == 3, 10_000);
+            assertEquals(List.of(), r.rejected);
+            assertEquals(List.of("EV_egress", "EV_finished", "EV_left"), r.ids().stream().sorted().toList());
+            List<String> room = r.ids().stream().filter(i -> !i.equals("EV_egress")).toList();
+            assertEquals(List.of("EV_left", "EV_finished"), room, "per-key order kept");
+            for (WebhookReceiverStub.Received got : r.accepted) {
+                long want = got.event().getId().equals("EV_finished") ? created + 1 : created;
+                assertEquals(want, got.event().getCreatedAt(), "created_at kept");
+                // sha256 claim of the fresh JWT = SHA-256 of the exact body sent (the SDK checked the signature)
+                String payload = new String(Base64.getUrlDecoder().decode(got.authorization().split("\\.")[1]),
+                        StandardCharsets.UTF_8);
+                String sha = WebhookSigner.sha256Base64(got.body().getBytes(StandardCharsets.UTF_8));
+                assertTrue(payload.contains("\"sha256\":\"" + sha + "\""), payload);
+                assertTrue(payload.contains("\"iss\":\"" + KEY + "\""), payload);
+            }
+            awaitEmptyOutbox();
+            second.close(Duration.ofSeconds(1));
+            assertEquals(List.of(), files(), "nothing written when everything was delivered");
+        } finally {
+            if (second != null) {
+                second.close(Duration.ZERO);
+            }
+            r.close();
+        }
+    }
+
+    @Test
+    void anInFlightEventWrittenAtCloseIsRemovedWhenItsAnswerStillComes() throws Exception {
+        WebhookReceiverStub r = new WebhookReceiverStub(0, KEY, SECRET);
+        try {
+            r.delayMs = 700; // the answer comes after close wrote the event
+            WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+            WebhookNotifier n = new WebhookNotifier(List.of(r.url()), KEY, SECRET, FAST, System::currentTimeMillis, o);
+            n.enqueue(roomEvent("room_finished", "slow", "EV_slow", 0));
+            await(() -> r.requests.get() == 1, 5_000);
+            n.close(Duration.ofMillis(200));
+            assertEquals(1, files().size(), "in flight without an answer at close: kept");
+            await(() -> r.accepted.size() == 1, 5_000);
+            awaitEmptyOutbox();
+        } finally {
+            r.close();
+        }
+    }
+
+    @Test
+    void aLongBacklogIsWrittenAsOneBatchAndSplitAtLoad() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, o);
+        for (int i = 0; i < 1_000; i++) {
+            n.enqueue(roomEvent("participant_left", "room" + (i % 50), "EV_" + i, 0));
+        }
+        long t0 = System.nanoTime();
+        n.close(Duration.ZERO);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("outbox: 1000 events written at close in ms=" + ms);
+        assertTrue(files().size() <= 1 + FAST.maxInFlightPerUrl(), "one batch file and the in-flight ones: " + files().size());
+        long t1 = System.nanoTime();
+        List<WebhookOutbox.Kept> kept = o.load();
+        System.out.println("outbox: 1000 events split and loaded in ms=" + (System.nanoTime() - t1) / 1_000_000);
+        assertEquals(1_000, kept.size());
+        // per room, the order of enqueue
+        for (int room = 0; room < 50; room++) {
+            String name = "room" + room;
+            List<Integer> order = kept.stream().filter(k -> k.event().getRoom().getName().equals(name))
+                    .map(k -> Integer.parseInt(k.event().getId().substring(3))).toList();
+            assertEquals(order.stream().sorted().toList(), order, name);
+        }
+    }
+
+    @Test
+    void withoutAnOutboxUndeliveredEventsAreDroppedAsBefore() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis);
+        n.enqueue(roomEvent("room_finished", "r", "EV_1", 0));
+        n.close(Duration.ofMillis(200));
+        assertEquals(List.of(), files());
+    }
+
+    @Test
+    void eventsEnqueuedAfterCloseAreKept() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, o);
+        n.close(Duration.ZERO);
+        n.enqueue(roomEvent("room_finished", "late", "EV_late", 0));
+        List<WebhookOutbox.Kept> kept = o.load();
+        assertEquals(1, kept.size());
+        assertEquals("EV_late", kept.get(0).event().getId());
+        assertTrue(kept.get(0).event().getCreatedAt() > 0, "created_at filled before writing");
+    }
+
+    @Test
+    void unconfiguredUrlCorruptTooOldAndPartialFilesAreRemoved() throws Exception {
+        long nowS = System.currentTimeMillis() / 1000;
+        WebhookOutbox o = outbox(new WebhookOutbox.Limits(100, Duration.ofDays(7)));
+        Path gone = o.write("http://127.0.0.1:1/old-receiver", roomEvent("room_finished", "a", "EV_gone", nowS));
+        Path old = o.write("http://127.0.0.1:1/hook", roomEvent("room_finished", "b", "EV_old", nowS - 8 * 86_400));
+        Path good = o.write("http://127.0.0.1:1/hook", roomEvent("room_finished", "c", "EV_good", nowS));
+        assertNotNull(gone);
+        Path corrupt = o.dir().resolve("0000000000000-000000-EV_bad.hook");
+        byte[] bytes = Files.readAllBytes(good);
+        bytes[bytes.length - 12] ^= 1; // a flipped bit in the event
+        Files.write(corrupt, bytes);
+        Path partial = o.dir().resolve("0000000000001-000000-EV_x.tmp");
+        Files.write(partial, new byte[] {1, 2, 3});
+
+        List<WebhookOutbox.Kept> kept = o.load();
+        assertEquals(List.of("EV_gone", "EV_good"), kept.stream().map(k -> k.event().getId()).toList());
+        assertFalse(Files.exists(corrupt) || Files.exists(old) || Files.exists(partial), "removed at load");
+
+        WebhookNotifier n = new WebhookNotifier(List.of("http://127.0.0.1:1/hook"), KEY, SECRET, FAST,
+                System::currentTimeMillis, o);
+        try {
+            assertEquals(1, n.resend(kept), "only the configured URL's event is queued");
+            assertFalse(Files.exists(gone), "an event for a URL no longer configured is dropped");
+            assertTrue(Files.exists(good), "kept until delivered");
+        } finally {
+            n.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aFullOutboxWritesNoMore() throws Exception {
+        WebhookOutbox o = outbox(new WebhookOutbox.Limits(2, Duration.ofDays(7)));
+        long nowS = System.currentTimeMillis() / 1000;
+        assertNotNull(o.write("http://h/hook", roomEvent("room_finished", "a", "EV_1", nowS)));
+        assertNotNull(o.write("http://h/hook", roomEvent("room_finished", "b", "EV_2", nowS)));
+        assertNull(o.write("http://h/hook", roomEvent("room_finished", "c", "EV_3", nowS)));
+        assertEquals(2, files().size());
+    }
+}
