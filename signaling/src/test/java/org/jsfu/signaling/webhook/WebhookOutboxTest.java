@@ -245,4 +245,52 @@ class WebhookOutboxTest {
         assertNull(o.write("http://h/hook", roomEvent("room_finished", "c", "EV_3", nowS)));
         assertEquals(2, files().size());
     }
+
+    private static WebhookEvent egressEvent(String name, String egressId, String id, EgressStatus status) {
+        return WebhookEvent.newBuilder().setEvent(name).setId(id).setCreatedAt(System.currentTimeMillis() / 1000)
+                .setEgressInfo(EgressInfo.newBuilder().setEgressId(egressId).setRoomName("r").setStatus(status)).build();
+    }
+
+    /**
+     * An egress that ends while the notifier drains at shutdown (its upload finished late) enqueues egress_ended
+     * during close's wait: it must not overtake the egress's earlier event still queued (receiver down), which
+     * close writes at its end. At the next start the receiver must get ENDING, then COMPLETE.
+     */
+    @Test
+    void anEventEnqueuedDuringTheCloseWaitKeepsItsKeyOrder() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, o);
+        n.enqueue(egressEvent("egress_updated", "EG_1", "EV_ending", EgressStatus.EGRESS_ENDING));
+        Thread.sleep(100); // refused attempts: it is queued, in backoff
+        Thread closer = new Thread(() -> n.close(Duration.ofMillis(800)));
+        closer.start();
+        Thread.sleep(200); // close is waiting for the queue to drain
+        n.enqueue(egressEvent("egress_ended", "EG_1", "EV_ended", EgressStatus.EGRESS_COMPLETE));
+        closer.join();
+        List<String> order = o.load().stream().map(k -> k.event().getId()).toList();
+        assertEquals(List.of("EV_ending", "EV_ended"), order, "per-key order at the next start");
+    }
+
+    /** A receiver that is up gets an event enqueued during close's wait now, not at the next start. */
+    @Test
+    void anEventEnqueuedDuringTheCloseWaitIsDeliveredWhenTheReceiverIsUp() throws Exception {
+        WebhookReceiverStub r = new WebhookReceiverStub(0, KEY, SECRET);
+        try {
+            r.delayMs = 300; // the first event is still in flight when close begins
+            WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+            WebhookNotifier n = new WebhookNotifier(List.of(r.url()), KEY, SECRET, FAST, System::currentTimeMillis, o);
+            n.enqueue(egressEvent("egress_updated", "EG_2", "EV_a", EgressStatus.EGRESS_ENDING));
+            await(() -> r.requests.get() == 1, 5_000);
+            Thread closer = new Thread(() -> n.close(Duration.ofSeconds(3)));
+            closer.start();
+            Thread.sleep(50);
+            n.enqueue(egressEvent("egress_ended", "EG_2", "EV_b", EgressStatus.EGRESS_COMPLETE));
+            closer.join();
+            assertEquals(List.of("EV_a", "EV_b"), r.ids(), "both delivered during the drain, in order");
+            assertEquals(List.of(), files(), "nothing left for the next start");
+        } finally {
+            r.close();
+        }
+    }
 }
