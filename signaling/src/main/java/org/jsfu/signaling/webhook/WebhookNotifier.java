@@ -98,15 +98,12 @@ public final class WebhookNotifier implements AutoCloseable {
         if (b.getId().isEmpty()) b.setId("EV_" + randomId(12));
         if (b.getCreatedAt() == 0) b.setCreatedAt(Math.floorDiv(now, 1000));
         WebhookEvent full = b.build();
-        if (closed) {
-            if (outbox == null) {
-                log.warn("webhook dropped after close event={} id={}", full.getEvent(), full.getId());
-            } else {
-                for (Lane lane : lanes) outbox.write(lane.url, full);
-                log.warn("webhook after close kept in the outbox event={} id={}", full.getEvent(), full.getId());
-            }
+        if (closed && outbox == null) {
+            log.warn("webhook dropped after close event={} id={}", full.getEvent(), full.getId());
             return;
         }
+        // with an outbox, an event enqueued while close() waits is queued behind its key's earlier events (sent
+        // during the wait, or written in order at its end); once close() wrote a lane, the lane writes it after
         String key = key(full);
         for (Lane lane : lanes) lane.offer(full, key, now, null);
     }
@@ -164,16 +161,29 @@ public final class WebhookNotifier implements AutoCloseable {
             }
         }
         timer.shutdownNow(); // no new attempt from here: what is written below is not also being sent
+        try {
+            // a pump already running may still mark a head in flight and send it: let it finish first, so that
+            // such a head is written as in flight (its late 2xx deletes its file) and not into the batch
+            timer.awaitTermination(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         int left = pending();
-        if (left > 0 && outbox != null) {
+        if (outbox != null) {
             // the heads in flight go to single files (a late 2xx deletes its file); the rest, most of a long
-            // backlog, to one batch file: creating a file costs 0.1-1 ms here, too much for 10,000 in the drain
-            List<WebhookOutbox.Item> rest = new ArrayList<>();
+            // backlog, to one batch file per URL: creating a file costs 0.1-1 ms here, too much for 10,000 in the
+            // drain. Every lane is marked written, even an empty one: what is enqueued later is written after it.
             int single = 0;
-            for (Lane l : lanes) single += l.keepUndelivered(rest);
-            java.nio.file.Path batch = outbox.writeBatch(rest);
-            log.warn("webhooks not delivered at close, kept in the outbox count={} inFlight={} batched={} dir={}",
-                    left, single, batch == null ? 0 : rest.size(), outbox.dir());
+            int batched = 0;
+            for (Lane l : lanes) {
+                int[] n = l.keepUndelivered();
+                single += n[0];
+                batched += n[1];
+            }
+            if (left > 0) {
+                log.warn("webhooks not delivered at close, kept in the outbox count={} inFlight={} batched={} dir={}",
+                        left, single, batched, outbox.dir());
+            }
         } else if (left > 0) {
             log.warn("webhooks not delivered at close count={}", left);
         }
@@ -229,6 +239,8 @@ public final class WebhookNotifier implements AutoCloseable {
         long dropped;
         /** When the earliest scheduled pump fires; MAX_VALUE when none is scheduled. */
         long armedForMs = Long.MAX_VALUE;
+        /** close() wrote this lane's undelivered events to the outbox: a later event is written after them. */
+        boolean flushed;
 
         Lane(String url) {
             this.url = url;
@@ -238,11 +250,13 @@ public final class WebhookNotifier implements AutoCloseable {
         }
 
         /**
-         * At close: writes each event in flight (a key's head) not yet in the outbox to its own file, and adds
-         * the others not yet in it to {@code rest} in queue order; returns how many files were written.
+         * At close: writes each event in flight (a key's head) not yet in the outbox to its own file, then the
+         * others not yet in it, in queue order, to one batch file, and marks the lane written (under its lock, so
+         * an event offered meanwhile is either in the batch or written after it); returns {in flight, batched}.
          */
-        synchronized int keepUndelivered(List<WebhookOutbox.Item> rest) {
+        synchronized int[] keepUndelivered() {
             int n = 0;
+            List<WebhookOutbox.Item> rest = new ArrayList<>();
             for (KeyQueue q : queues.values()) {
                 Pending head = q.events.peek();
                 if (q.inFlight && head != null && head.kept == null) {
@@ -253,7 +267,9 @@ public final class WebhookNotifier implements AutoCloseable {
                     if (p.kept == null && !(q.inFlight && p == head)) rest.add(new WebhookOutbox.Item(url, p.event));
                 }
             }
-            return n;
+            java.nio.file.Path batch = outbox.writeBatch(rest);
+            flushed = true;
+            return new int[] {n, batch == null ? 0 : rest.size()};
         }
 
         synchronized int size() {
@@ -262,6 +278,14 @@ public final class WebhookNotifier implements AutoCloseable {
 
         void offer(WebhookEvent ev, String key, long now, java.nio.file.Path kept) {
             synchronized (this) {
+                if (flushed) {
+                    // close() already wrote this lane: after its files, so a key's order holds at the next start
+                    if (kept == null && outbox.write(url, ev) != null) {
+                        log.warn("webhook after close kept in the outbox url={} event={} id={}", shown, ev.getEvent(),
+                                ev.getId());
+                    }
+                    return;
+                }
                 if (size >= options.maxQueuePerUrl() && kept != null) {
                     log.warn("webhook queue full, kept event stays in the outbox for the next start url={} event={} id={}",
                             shown, ev.getEvent(), ev.getId());
