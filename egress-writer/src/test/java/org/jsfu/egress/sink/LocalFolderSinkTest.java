@@ -146,4 +146,31 @@ class LocalFolderSinkTest {
         assertEquals(0, count(root));
         assertEquals(0, count(tmp.resolve("spool")));
     }
+
+    /**
+     * A commit that threw after the rename (its state file could not be removed) may be called again, as the
+     * Upload contract says: the file is in place, so the second call finishes the cleanup and answers the location
+     * (the egress's upload retry would otherwise report FAILED for a complete recording).
+     */
+    @Test
+    void aCommitThatThrewAfterTheRenameAnswersTheLocationWhenCalledAgain() throws IOException {
+        Path root = tmp.resolve("store");
+        Path spool = tmp.resolve("spool");
+        LocalFolderSink sink = new LocalFolderSink(root, spool);
+        RecordingSink.Upload u = sink.begin("r/a.ogg", "audio/ogg", "EG_a");
+        u.stream().write(new byte[] {1, 2, 3});
+        Path state;
+        try (Stream<Path> s = Files.list(spool)) {
+            state = s.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Files.delete(state);
+        Files.createDirectories(state.resolve("blocker")); // its removal fails: DirectoryNotEmptyException
+        assertThrows(IOException.class, () -> u.commit("audio/ogg"));
+        Path target = root.resolve("r/a.ogg");
+        assertTrue(Files.exists(target), "renamed before the failure");
+        Files.delete(state.resolve("blocker"));
+        assertEquals(target.toString(), u.commit("audio/ogg"));
+        assertFalse(Files.exists(state), "state removed by the second call");
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+    }
 }

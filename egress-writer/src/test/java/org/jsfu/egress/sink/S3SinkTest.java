@@ -174,4 +174,30 @@ class S3SinkTest {
         S3Sink other = new S3Sink(new S3Sink.Config("https://s3.example.com", "", "bkt", AK, SK, "", false, "", null, null), spool, 1, ms -> { });
         assertEquals("https://bkt.s3.example.com/x/y.ogg", other.location("x/y.ogg"));
     }
+
+    /**
+     * A commit whose object S3 completed but whose state write then threw (a full spool disk, say) may be called
+     * again, as the Upload contract says: it finishes the cleanup and answers the location instead of throwing
+     * IllegalStateException (which made the egress's upload retry report FAILED for a complete object).
+     */
+    @Test
+    void aCommitThatThrewAfterS3ConfirmedAnswersTheLocationWhenCalledAgain(@TempDir Path spool) throws Exception {
+        S3Sink sink = new S3Sink(config(endpoint), spool, 3, ms -> fail("no retry expected"));
+        RecordingSink.Upload u = sink.begin("livekit/room/again.ogg", "audio/ogg", "EG_again");
+        byte[] data = "OggS-again".getBytes();
+        u.stream().write(data);
+        File[] states = spool.toFile().listFiles((d, n) -> n.endsWith(".json"));
+        assertEquals(1, states.length);
+        Path blocker = states[0].toPath().resolveSibling(states[0].getName() + ".tmp");
+        Files.createDirectories(blocker.resolve("x")); // the state write cannot replace its temp file
+        assertThrows(IOException.class, () -> u.commit("audio/ogg"));
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        assertEquals(endpoint + "/recordings/livekit/room/again.ogg", u.commit("audio/ogg"));
+        assertEquals(0, spool.toFile().listFiles().length, "spool and state removed by the second call");
+        MinioClient c = MinioClient.builder().endpoint(endpoint).credentials(AK, SK).region("us-east-1").build();
+        try (InputStream in = c.getObject(GetObjectArgs.builder().bucket("recordings").object("livekit/room/again.ogg").build())) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+    }
 }
