@@ -117,6 +117,8 @@ public final class LocalFolderSink implements RecordingSink {
         private long size;
         private boolean done;
         private boolean closed;
+        /** The file is in place under its key (a commit call after one that threw only removes the state). */
+        private boolean renamed;
 
         LocalUpload(Path target, Path part, FileOutputStream fos, Path statePath) {
             this.target = target;
@@ -134,6 +136,11 @@ public final class LocalFolderSink implements RecordingSink {
 
         @Override
         public String commit(String contentType) throws IOException {
+            if (renamed) {
+                // an earlier call renamed the file, then threw removing the state: only that is left to do
+                if (statePath != null) Files.deleteIfExists(statePath);
+                return target.toString();
+            }
             if (done) throw new IllegalStateException("already finished");
             if (!closed) {
                 closed = true; // a commit that threw may be called again: it retries the rename
@@ -148,6 +155,7 @@ public final class LocalFolderSink implements RecordingSink {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+            renamed = true;
             if (statePath != null) Files.deleteIfExists(statePath);
             return target.toString();
         }

@@ -35,6 +35,8 @@ final class S3StreamingUpload implements RecordingSink.Upload {
     private volatile boolean closed;
     private volatile boolean pumpStopped;
     private boolean done;
+    /** The object is complete and its spool and state are gone. */
+    private boolean cleanedUp;
 
     S3StreamingUpload(S3Target target, Path spool, Path statePath, SpoolState state, long partSize, Executor io)
             throws IOException {
@@ -109,23 +111,27 @@ final class S3StreamingUpload implements RecordingSink.Upload {
 
     @Override
     public String commit(String contentType) throws IOException {
-        if (done) throw new IllegalStateException("already committed");
-        if (!closed) {
-            closed = true; // the stream is closed below whatever happens: a later commit resumes from here
-            try (fos) {
-                fos.flush();
-                fos.getChannel().force(true);
+        if (cleanedUp || (done && !state.completed)) throw new IllegalStateException("already finished");
+        if (!done) {
+            if (!closed) {
+                closed = true; // the stream is closed below whatever happens: a later commit resumes from here
+                try (fos) {
+                    fos.flush();
+                    fos.getChannel().force(true);
+                }
             }
+            // after a failed commit (IOException) this resumes from the parts recorded in the state
+            multipart.finish(written, contentType);
+            done = true;
+            state.completed = true;
+            state.completedSize = written;
+            state.location = target.location(key);
         }
-        // after a failed commit (IOException) this resumes from the parts recorded in the state
-        multipart.finish(written, contentType);
-        done = true;
-        state.completed = true;
-        state.completedSize = written;
-        state.location = target.location(key);
+        // S3 confirmed the object: a call after one that threw below (a full disk) only repeats the cleanup
         state.write(statePath);
         Files.deleteIfExists(spool);
         Files.deleteIfExists(statePath);
+        cleanedUp = true;
         log.info("s3 upload done key={} bytes={} parts={}", key, written, state.parts.size());
         return state.location;
     }
