@@ -70,4 +70,26 @@ class RoomWebhooksTest {
         never.complete(null); // the gate opening later sends nothing more
         assertEquals(4, sent.size(), sent.toString());
     }
+
+    /**
+     * A room of the same name starts while the last one's room_finished is still held (its egress upload retries
+     * during an S3 outage, up to 11 min): the old room_finished goes out first. Otherwise a receiver that keys
+     * rooms by name (the webhooks' per-key order is by room name) would get room_started, then the old
+     * room_finished, and take the new room for finished.
+     */
+    @Test
+    void aRoomOfTheSameNameStartingSendsTheHeldRoomFinishedFirst() throws Exception {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        RoomWebhooks hooks = new RoomWebhooks(ev -> sent.add(ev.getEvent() + ":" + ev.getRoom().getName()),
+                System::currentTimeMillis, r -> never, 60_000);
+        rooms.addListener(hooks);
+        rooms.createRoom("a", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        rooms.createRoom("b", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        deleteRoom("a");
+        deleteRoom("b");
+        rooms.createRoom("a", RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("room_started:a", "room_started:b", "room_finished:a", "room_started:a"), names(),
+                "the old room_finished before the new room_started; b's stays held");
+        assertEquals(1, hooks.flushHeldFinishes(System.nanoTime()), "only b's was still held");
+    }
 }
