@@ -72,8 +72,19 @@ public final class RoomWebhooks implements RoomListener {
                 .setRoom(ProtoMapper.room(room.info()));
     }
 
+    /**
+     * A held room_finished of an earlier room of this name goes out first (its egress is still uploading, which
+     * may take minutes during an S3 outage): room events are ordered per room name, and a receiver given the new
+     * room's room_started before the old room_finished would take the new room for finished.
+     */
     @Override
     public void onRoomStarted(Room room) {
+        for (Held h : waiting) {
+            if (h.event.getRoom().getName().equals(room.name()) && h.send()) {
+                log.warn("room_finished sent before its egress ended: a room of the same name started room={}",
+                        room.name());
+            }
+        }
         sender.accept(event("room_started", room).build());
     }
 
