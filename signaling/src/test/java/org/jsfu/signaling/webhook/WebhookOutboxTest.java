@@ -293,4 +293,19 @@ class WebhookOutboxTest {
             r.close();
         }
     }
+
+    /** A second close (a test's try-with-resources after an explicit close, say) writes nothing twice. */
+    @Test
+    void aSecondCloseWritesNoDuplicates() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, o);
+        for (int i = 0; i < 5; i++) {
+            n.enqueue(roomEvent("participant_left", "room" + i, "EV_" + i, 0));
+        }
+        n.close(Duration.ofMillis(100));
+        n.close(Duration.ZERO);
+        assertEquals(List.of("EV_0", "EV_1", "EV_2", "EV_3", "EV_4"),
+                o.load().stream().map(k -> k.event().getId()).sorted().toList());
+    }
 }
