@@ -255,6 +255,9 @@ public final class WebhookNotifier implements AutoCloseable {
          * an event offered meanwhile is either in the batch or written after it); returns {in flight, batched}.
          */
         synchronized int[] keepUndelivered() {
+            if (flushed) {
+                return new int[] {0, 0}; // a second close: the batch already holds what is queued
+            }
             int n = 0;
             List<WebhookOutbox.Item> rest = new ArrayList<>();
             for (KeyQueue q : queues.values()) {
