@@ -308,4 +308,20 @@ class WebhookOutboxTest {
         assertEquals(List.of("EV_0", "EV_1", "EV_2", "EV_3", "EV_4"),
                 o.load().stream().map(k -> k.event().getId()).sorted().toList());
     }
+
+    /** File names keep the write order when the wall clock steps back (NTP) between two writes. */
+    @Test
+    void writeOrderSurvivesAClockSteppingBack() throws Exception {
+        long nowMs = System.currentTimeMillis();
+        long[] clock = {nowMs};
+        WebhookOutbox o = new WebhookOutbox(dir.resolve(".webhook-spool"), WebhookOutbox.Limits.DEFAULTS, () -> clock[0]);
+        long createdS = nowMs / 1000;
+        assertNotNull(o.write("http://h/hook", roomEvent("participant_joined", "a", "EV_first", createdS)));
+        clock[0] -= 5_000;
+        assertNotNull(o.writeBatch(List.of(new WebhookOutbox.Item("http://h/hook",
+                roomEvent("participant_left", "a", "EV_second", createdS)))));
+        clock[0] -= 5_000;
+        assertNotNull(o.write("http://h/hook", roomEvent("room_finished", "a", "EV_third", createdS)));
+        assertEquals(List.of("EV_first", "EV_second", "EV_third"), o.load().stream().map(k -> k.event().getId()).toList());
+    }
 }
