@@ -62,6 +62,8 @@ public final class WebhookOutbox {
     private final AtomicLong seq = new AtomicLong();
     /** Files in the folder as far as this process knows; -1 until first counted. Guarded by {@code this}. */
     private int files = -1;
+    /** The time in the newest file name written or found at load; guarded by {@code this}. */
+    private long lastNameMs;
 
     public WebhookOutbox(Path dir, Limits limits, LongSupplier clockMs) {
         this.dir = dir;
@@ -207,6 +209,14 @@ public final class WebhookOutbox {
             return List.of();
         }
         files.sort(null);
+        if (!files.isEmpty()) { // a clock behind the last run's must not name new files before its leftovers
+            try {
+                lastNameMs = Math.max(lastNameMs, Long.parseLong(files.get(files.size() - 1).getFileName().toString()
+                        .substring(0, 13)));
+            } catch (RuntimeException notOurs) {
+                // a foreign name: it sorts where it sorts
+            }
+        }
         long oldestS = Math.floorDiv(clockMs.getAsLong() - limits.maxAge().toMillis(), 1000);
         List<Kept> out = new ArrayList<>();
         for (Path f : files) {
@@ -270,8 +280,10 @@ public final class WebhookOutbox {
         }
     }
 
+    /** Under {@code this}: never below an earlier name's time, so names sort in write order if the clock steps back. */
     private String nextName() {
-        return String.format("%013d-%06d", clockMs.getAsLong(), seq.getAndIncrement() % 1_000_000);
+        lastNameMs = Math.max(lastNameMs, clockMs.getAsLong());
+        return String.format("%013d-%06d", lastNameMs, seq.getAndIncrement() % 1_000_000);
     }
 
     private static String safeId(WebhookEvent ev) {
