@@ -32,8 +32,13 @@ final class KeptWebhooks {
                 ? CompletableFuture.completedFuture(List.of()) : load(outbox);
         kept.thenAccept(k -> {
             CompletableFuture<Object> recovered = new CompletableFuture<>();
-            if (n != null) {
-                resend(n, k, recovered, maxWaitMs);
+            try {
+                if (n != null) {
+                    resend(n, k, recovered, maxWaitMs);
+                }
+            } catch (RuntimeException e) {
+                // the kept webhooks stay on disk for the next start; the recovery must start all the same
+                log.warn("webhooks kept by the last run not queued error={}", e.toString());
             }
             try {
                 recovery.get().whenComplete((v, e) -> recovered.complete(null));
