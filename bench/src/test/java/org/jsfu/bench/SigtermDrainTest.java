@@ -300,9 +300,9 @@ class SigtermDrainTest {
                     assertTrue(ev.stream().anyMatch(e -> e.getEvent().equals("participant_left")
                             && e.getParticipant().getIdentity().equals(who)), "participant_left " + who + " in " + names(ev));
                 }
-                for (String room : List.of(LOCAL_ROOM, S3_ROOM)) {
-                    assertTrue(indexOf(ev, "room_finished", room) >= 0, "room_finished for " + room + " in " + names(ev));
-                }
+                assertTrue(indexOf(ev, "room_finished", LOCAL_ROOM) >= 0, "room_finished for " + LOCAL_ROOM + " in " + names(ev));
+                assertEquals(-1, indexOf(ev, "room_finished", S3_ROOM),
+                        "the S3 room's room_finished is kept to follow its recording at the next start: " + names(ev));
                 assertSpoolKept(s);
 
                 // S3 is back: the next start uploads the spool and reports the egress COMPLETE
@@ -390,7 +390,8 @@ class SigtermDrainTest {
                 assertTrue(exitMs < 8_000, "exit " + exitMs + " ms after SIGTERM, docker kills at " + DOCKER_GRACE_MS);
                 List<WebhookEvent> ev = List.copyOf(hooks.events);
                 assertEquals(-1, egressEndedAt(ev, p.trackSid), "no egress_ended before the next start: " + names(ev));
-                assertTrue(indexOf(ev, "room_finished", S3_ROOM) >= 0, "room_finished at shutdown: " + names(ev));
+                assertEquals(-1, indexOf(ev, "room_finished", S3_ROOM),
+                        "room_finished kept to follow the recording at the next start: " + names(ev));
                 assertSpoolKept(s);
                 gate.up();
                 nextStartUploadsTheSpool(s, hooks, p, leftAt, "outage2.log");
@@ -437,6 +438,16 @@ class SigtermDrainTest {
         checkRecording(s3proxy.data().resolve(S3ProxyLauncher.BUCKET)
                 .resolve(recovered.getEgressInfo().getFileResults(0).getFilename()), (endedAt - p.publishedAt) / 1e9);
         assertEquals(List.of(), files(s.spool()), "spool after recovery");
+        // the room_finished kept at shutdown follows the recovered egress_ended: the receiver lists recordings on it
+        long until = System.currentTimeMillis() + 30_000;
+        while (indexOf(List.copyOf(hooks.events), "room_finished", S3_ROOM) < 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(50);
+        }
+        List<WebhookEvent> ev = List.copyOf(hooks.events);
+        int finished = indexOf(ev, "room_finished", S3_ROOM);
+        assertTrue(finished > egressEndedAt(ev, p.trackSid), "room_finished after the recovered egress_ended: " + names(ev));
+        assertEquals(1, ev.stream().filter(e -> e.getEvent().equals("room_finished")
+                && e.getRoom().getName().equals(S3_ROOM)).count(), "once: " + names(ev));
     }
 
     /** Where the egress_ended of {@code trackSid} is in {@code ev}, or -1. */

@@ -85,6 +85,8 @@ public final class EgressManager implements RoomListener {
     private final Map<String, Set<String>> autoStarted = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean draining;
+    /** Rooms with a recording left to the next start's recovery (only during shutdown). */
+    private final Set<String> roomsLeftToRecovery = ConcurrentHashMap.newKeySet();
     private final Map<MediaLoop, LoopTicker> tickers = new ConcurrentHashMap<>();
     /**
      * Threads for every egress's I/O (each egress runs its tasks in order through a {@link SerialExecutor}):
@@ -288,6 +290,19 @@ public final class EgressManager implements RoomListener {
         }
         out.sort((a, b) -> a.egressId().compareTo(b.egressId()));
         return out;
+    }
+
+    /** An egress of this room left its recording to the next start's recovery (shutdown); before its done completes. */
+    void markLeftToRecovery(String roomSid) {
+        roomsLeftToRecovery.add(roomSid);
+    }
+
+    /**
+     * True when shutdown left a recording of this room to the next start's recovery, which reports its
+     * egress_ended then (read once {@link #roomDone} completed).
+     */
+    public boolean leftToRecovery(String roomSid) {
+        return roomsLeftToRecovery.contains(roomSid);
     }
 
     /** Completes when every egress of the room has ended (uploaded, failed or aborted). */

@@ -295,9 +295,21 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
             reportEnd(started, endUtc, reason);
         } finally {
             if (!retrying) {
-                done.complete(info);
+                finish();
             }
         }
+    }
+
+    /**
+     * Completes {@link #done}. A recording left to the next start's recovery (shutdown stopped its upload or its
+     * retries; no egress_ended now) is first reported to the manager, so its room's room_finished can be kept for
+     * the next start too, to follow the recovered egress_ended.
+     */
+    private void finish() {
+        if (spoolKept && !failed) {
+            manager.markLeftToRecovery(info.roomId());
+        }
+        done.complete(info);
     }
 
     /** After the last commit attempt: egress_ended, except for a spool kept at shutdown (the next start reports it). */
@@ -336,7 +348,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
             }
         } finally {
             if (!retrying) {
-                done.complete(info);
+                finish();
             }
         }
     }
@@ -359,7 +371,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         if (t != null && t.cancel(false)) {
             log.info("egress upload retry stopped by shutdown, recording kept for recovery at next start egressId={}",
                     info.egressId());
-            done.complete(info);
+            finish();
         }
     }
 

@@ -225,6 +225,7 @@ class EgressUploadRetryTest {
         assertTrue(m.roomDone(e.roomId()).isDone());
         assertEquals(EgressStatus.COMPLETE, m.list(null, id, false).get(0).status());
         assertEquals(1, logged(id, "upload succeeded after retries").size(), logs.list.toString());
+        assertFalse(m.leftToRecovery(e.roomId()), "reported now: nothing left to the next start");
     }
 
     @Test
@@ -240,6 +241,7 @@ class EgressUploadRetryTest {
         assertTrue(end.error().contains("kept and uploaded at the next start"), end.error());
         assertTrue(logged(id, "will retry").size() >= 4, logged(id, "will retry").toString());
         assertTrue(m.roomDone(e.roomId()).isDone());
+        assertFalse(m.leftToRecovery(e.roomId()), "reported FAILED now, not left to the next start's report");
         recoveryAtNextStartUploadsTheWholeRecording(e);
     }
 
@@ -268,6 +270,7 @@ class EgressUploadRetryTest {
         assertEquals(0, m.awaitAll(Duration.ofSeconds(10)), "the waiting egress is done");
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(tookMs < 1000, "drain did not wait for the retry: " + tookMs + " ms");
+        assertTrue(m.leftToRecovery(e.roomId()), "its room_finished is to follow the next start's recovery");
         nothingReportedAndTheSpoolRecovers(m, e);
     }
 
@@ -283,6 +286,7 @@ class EgressUploadRetryTest {
         assertEquals(0, m.awaitAll(Duration.ofSeconds(10)), "the attempt ends and the egress is done");
         assertTrue(logged(e.egressId(), "kept for recovery at next start").get(0).contains("draining=true"),
                 logged(e.egressId(), "kept").toString());
+        assertTrue(m.leftToRecovery(e.roomId()));
         nothingReportedAndTheSpoolRecovers(m, e);
     }
     @Test

@@ -187,9 +187,13 @@ public final class JsfuServer implements AutoCloseable {
                     outbox);
             if (egress != null) {
                 WebhookNotifier n = webhooks;
+                // a room whose recording shutdown left to the next start: its room_finished is kept for then too,
+                // so that it follows the recovered egress_ended (KeptWebhooks), as receivers list recordings on it
                 roomHooks = new RoomWebhooks(webhooks::enqueue, clock, r -> egress.roomDone(r.sid())
-                        .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + 10_000)),
-                        EgressSetup.ROOM_FINISHED_MAX_WAIT_MS);
+                        .thenCompose(v -> egress.leftToRecovery(r.sid())
+                                ? java.util.concurrent.CompletableFuture.failedFuture(new RoomWebhooks.KeptForNextStart())
+                                : EgressSetup.whenDelivered(n, System.currentTimeMillis() + 10_000)),
+                        EgressSetup.ROOM_FINISHED_MAX_WAIT_MS, webhooks::keepForNextStart);
                 rooms.addListener(roomHooks);
                 egress.addListener(new EgressWebhooks(webhooks::enqueue, clock));
             } else {

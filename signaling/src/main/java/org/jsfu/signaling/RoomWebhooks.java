@@ -26,6 +26,8 @@ public final class RoomWebhooks implements RoomListener {
     private final LongSupplier clock;
     private final Function<Room, CompletableFuture<?>> finishGate;
     private final long finishWaitMs;
+    /** Where a room_finished goes when its room's recording is left to the next start (see {@link KeptForNextStart}). */
+    private final Consumer<LivekitWebhook.WebhookEvent> keeper;
     /** room_finished events waiting for their gate: each sends its event once, now or when the gate opens. */
     private final java.util.Set<Held> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -39,12 +41,32 @@ public final class RoomWebhooks implements RoomListener {
         }
 
         boolean send() {
+            return handTo(sender);
+        }
+
+        /** Keeps it for the next start (its room's recording is left to recovery there). */
+        boolean keep() {
+            return handTo(keeper);
+        }
+
+        private boolean handTo(Consumer<LivekitWebhook.WebhookEvent> to) {
             if (!sent.compareAndSet(false, true)) {
                 return false;
             }
-            sender.accept(event);
+            to.accept(event);
             waiting.remove(this);
             return true;
+        }
+    }
+
+    /**
+     * How a finish gate says that shutdown left the room's recording to the next start's recovery: its
+     * room_finished goes to the keeper (the webhook outbox), so that at the next start it follows the recovered
+     * egress_ended, as receivers list the recordings on room_finished.
+     */
+    public static final class KeptForNextStart extends RuntimeException {
+        public KeptForNextStart() {
+            super("recording left to the next start", null, false, false);
         }
     }
 
@@ -58,10 +80,22 @@ public final class RoomWebhooks implements RoomListener {
      */
     public RoomWebhooks(Consumer<LivekitWebhook.WebhookEvent> sender, LongSupplier clockMs,
                         Function<Room, CompletableFuture<?>> finishGate, long finishWaitMs) {
+        this(sender, clockMs, finishGate, finishWaitMs, sender);
+    }
+
+    /**
+     * @param keeper where a room_finished goes when its gate fails with {@link KeptForNextStart}, or when it is
+     *               still held at shutdown ({@link #flushHeldFinishes}): its room's recording is left to the next
+     *               start's recovery (the webhook outbox keeps it for then)
+     */
+    public RoomWebhooks(Consumer<LivekitWebhook.WebhookEvent> sender, LongSupplier clockMs,
+                        Function<Room, CompletableFuture<?>> finishGate, long finishWaitMs,
+                        Consumer<LivekitWebhook.WebhookEvent> keeper) {
         this.sender = sender;
         this.clock = clockMs;
         this.finishGate = finishGate;
         this.finishWaitMs = finishWaitMs;
+        this.keeper = keeper;
     }
 
     private LivekitWebhook.WebhookEvent.Builder event(String name, Room room) {
@@ -92,13 +126,21 @@ public final class RoomWebhooks implements RoomListener {
     public void onRoomFinished(Room room) {
         LivekitWebhook.WebhookEvent ev = event("room_finished", room).build();
         CompletableFuture<?> gate = finishGate.apply(room);
-        if (gate.isDone()) {
+        if (gate.isDone() && !gate.isCompletedExceptionally()) {
             sender.accept(ev);
             return;
         }
         Held held = new Held(ev);
         waiting.add(held);
         gate.orTimeout(finishWaitMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> {
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            if (cause instanceof KeptForNextStart) {
+                if (held.keep()) {
+                    log.info("room_finished kept for the next start, after its recovered recording room={}", room.name());
+                }
+                return;
+            }
             if (err != null) {
                 log.warn("room_finished sent before its egress ended room={} error={}", room.name(), err.toString());
             }
@@ -108,8 +150,9 @@ public final class RoomWebhooks implements RoomListener {
 
     /**
      * For shutdown, before the sender closes: waits until every room_finished held for its room's egress has
-     * been handed to the sender, at most until {@code deadlineNanos} (System.nanoTime()), then hands over the
-     * ones still held (their egress did not end in time). Returns how many were sent early.
+     * been handed to the sender, at most until {@code deadlineNanos} (System.nanoTime()), then hands the ones
+     * still held (their egress did not end in time, so its recording is left to the next start) to the keeper.
+     * Returns how many were handed over that way.
      */
     public int flushHeldFinishes(long deadlineNanos) {
         while (!waiting.isEmpty() && System.nanoTime() < deadlineNanos) {
@@ -122,12 +165,13 @@ public final class RoomWebhooks implements RoomListener {
         }
         int early = 0;
         for (Held h : List.copyOf(waiting)) {
-            if (h.send()) {
+            if (h.keep()) {
                 early++;
             }
         }
         if (early > 0) {
-            log.warn("room_finished sent at shutdown before its egress ended count={}", early);
+            log.warn("room_finished at shutdown before its egress ended, kept for the next start when it can be count={}",
+                    early);
         }
         return early;
     }

@@ -92,4 +92,40 @@ class RoomWebhooksTest {
                 "the old room_finished before the new room_started; b's stays held");
         assertEquals(1, hooks.flushHeldFinishes(System.nanoTime()), "only b's was still held");
     }
+    /**
+     * Shutdown left a room's recording to the next start's recovery: its gate fails with KeptForNextStart and
+     * room_finished goes to the keeper (the webhook outbox), not to the receiver now; a room_finished still held
+     * at the shutdown deadline goes there too. The receiver then gets it at the next start, after the recovered
+     * egress_ended, instead of now, before the recording exists.
+     */
+    @Test
+    void aRoomFinishedWhoseRecordingIsLeftToTheNextStartIsKeptNotSent() throws Exception {
+        List<String> kept = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        CompletableFuture<Void> alreadyLeft = CompletableFuture.failedFuture(new RoomWebhooks.KeptForNextStart());
+        RoomWebhooks hooks = new RoomWebhooks(ev -> sent.add(ev.getEvent() + ":" + ev.getRoom().getName()),
+                System::currentTimeMillis, r -> switch (r.name()) {
+                    case "left" -> left;
+                    case "early" -> alreadyLeft; // the egress was left to recovery before the room closed
+                    default -> never;
+                }, 60_000, ev -> kept.add(ev.getEvent() + ":" + ev.getRoom().getName()));
+        rooms.addListener(hooks);
+        for (String name : List.of("early", "left", "stuck")) {
+            rooms.createRoom(name, RoomOptions.defaults()).get(5, TimeUnit.SECONDS);
+        }
+        deleteRoom("early");
+        assertEquals(List.of("room_finished:early"), kept, "a gate failed already at the room's end");
+        deleteRoom("left");
+        deleteRoom("stuck");
+        left.completeExceptionally(new RoomWebhooks.KeptForNextStart());
+        assertEquals(List.of("room_finished:early", "room_finished:left"), kept);
+        assertEquals(1, hooks.flushHeldFinishes(System.nanoTime()), "stuck's was still held");
+        assertEquals(List.of("room_finished:early", "room_finished:left", "room_finished:stuck"), kept);
+        List<String> started = List.of("room_started:early", "room_started:left", "room_started:stuck");
+        assertEquals(started, names(), "nothing sent now");
+        never.complete(null); // the gate opening later hands over nothing more
+        assertEquals(started, names());
+        assertEquals(3, kept.size(), kept.toString());
+    }
 }

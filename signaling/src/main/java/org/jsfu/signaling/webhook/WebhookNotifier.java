@@ -94,10 +94,7 @@ public final class WebhookNotifier implements AutoCloseable {
     public void enqueue(WebhookEvent ev) {
         if (lanes.isEmpty()) return;
         long now = clockMs.getAsLong();
-        WebhookEvent.Builder b = ev.toBuilder();
-        if (b.getId().isEmpty()) b.setId("EV_" + randomId(12));
-        if (b.getCreatedAt() == 0) b.setCreatedAt(Math.floorDiv(now, 1000));
-        WebhookEvent full = b.build();
+        WebhookEvent full = complete(ev, now);
         if (closed && outbox == null) {
             log.warn("webhook dropped after close event={} id={}", full.getEvent(), full.getId());
             return;
@@ -106,6 +103,30 @@ public final class WebhookNotifier implements AutoCloseable {
         // during the wait, or written in order at its end); once close() wrote a lane, the lane writes it after
         String key = key(full);
         for (Lane lane : lanes) lane.offer(full, key, now, null);
+    }
+
+    private WebhookEvent complete(WebhookEvent ev, long now) {
+        WebhookEvent.Builder b = ev.toBuilder();
+        if (b.getId().isEmpty()) b.setId("EV_" + randomId(12));
+        if (b.getCreatedAt() == 0) b.setCreatedAt(Math.floorDiv(now, 1000));
+        return b.build();
+    }
+
+    /**
+     * Shutdown: {@code ev} is for the next start, not for now (a room_finished whose room's recording is left to
+     * the next start's recovery): written to the outbox for every URL, to be sent by the next start's
+     * {@link #resend}. Without an outbox it is queued as {@link #enqueue} does.
+     */
+    public void keepForNextStart(WebhookEvent ev) {
+        if (lanes.isEmpty()) return;
+        if (outbox == null) {
+            enqueue(ev);
+            return;
+        }
+        WebhookEvent full = complete(ev, clockMs.getAsLong());
+        for (Lane lane : lanes) outbox.write(lane.url, full);
+        log.info("webhook kept for the next start event={} id={} room={}", full.getEvent(), full.getId(),
+                full.getRoom().getName());
     }
 
     /**
