@@ -63,7 +63,17 @@ final class E2eServer implements AutoCloseable {
                 + rtcLines
                 + (webhookPort > 0 ? "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + webhookPort + "/hook]\n" : "");
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        return new E2eServer(JsfuServer.start(cfg, egress), rtcTcp);
+        return new E2eServer(JsfuServer.start(cfg, egress == null ? tempStorage() : egress), rtcTcp);
+    }
+
+    /**
+     * egress.yaml with only a temporary storage_dir: without one the server keeps recordings and undelivered
+     * webhooks under ./recordings, and a test's would land in the work tree (and reach the next run's server).
+     */
+    static EgressConfig tempStorage() throws java.io.IOException {
+        java.nio.file.Path storage = java.nio.file.Files.createTempDirectory("e2e-storage");
+        return org.jsfu.conf.EgressConfigLoader.parse("api_key: devkey\napi_secret: secret\nws_url: ws://127.0.0.1:1\n"
+                + "storage_dir: " + storage + "\n", Map.of());
     }
 
     /** A Node test runner pointed at this server with the dev key. */

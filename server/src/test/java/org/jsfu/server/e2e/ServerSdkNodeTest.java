@@ -22,7 +22,7 @@ class ServerSdkNodeTest {
                 + "rtc:\n  udp_port: " + FreePorts.udp() + "\n  node_ip: 127.0.0.1\n"
                 + "webhook:\n  api_key: devkey\n  urls: [http://127.0.0.1:" + hookPort + "/hook]\n";
         ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        try (JsfuServer server = JsfuServer.start(cfg)) {
+        try (JsfuServer server = JsfuServer.start(cfg, E2eServer.tempStorage())) {
             NodeTestRunner.forE2e()
                     .env("LK_URL", "ws://127.0.0.1:" + server.port())
                     .env("LK_API_KEY", "devkey")
