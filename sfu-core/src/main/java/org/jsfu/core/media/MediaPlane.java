@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jsfu.core.dtls.DtlsIdentity;
+import org.jsfu.core.dtls.DtlsSession;
 import org.jsfu.core.dtls.DtlsWarmUp;
 import org.jsfu.core.ice.IceCandidates;
 import org.jsfu.core.ice.IceRole;
@@ -23,9 +24,12 @@ import org.jsfu.core.room.RoomListener;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.LocalTransport;
+import org.jsfu.core.srtp.SrtpProfile;
 import org.jsfu.core.transport.PeerTransport;
 import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WebRTC media plane of this node: the shared UDP sockets, the DTLS identity and handshake pool,
@@ -33,6 +37,7 @@ import org.jsfu.core.transport.UdpMux;
  * per room.
  */
 public final class MediaPlane implements MediaSessionFactory, RoomListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaPlane.class);
     private final UdpMux mux;
     private final TcpMux tcp;
     private final List<InetAddress> advertised;
@@ -79,8 +84,23 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
      */
     public CompletableFuture<Boolean> warmUp() {
         return DtlsWarmUp.start(handshakePool, WARM_UP_TIMEOUT_MS)
-                .thenApplyAsync(dtlsOk -> CryptoWarmUp.run() && dtlsOk, handshakePool);
+                .thenApplyAsync(dtlsOk -> {
+                    CryptoWarmUp.Result crypto = CryptoWarmUp.run();
+                    if (crypto.ok()) {
+                        srtpPreference = crypto.preference();
+                    }
+                    log.info("srtp profiles measured aesCmNs={} gcmNs={} preference={}", crypto.aesCmNanos(),
+                            crypto.gcmNanos(), srtpPreference);
+                    return crypto.ok() && dtlsOk;
+                }, handshakePool);
     }
+
+    /** The server's SRTP profile order: GCM first until {@link #warmUp} has measured this machine. */
+    List<SrtpProfile> srtpPreference() {
+        return srtpPreference;
+    }
+
+    private volatile List<SrtpProfile> srtpPreference = DtlsSession.Options.defaults().srtpProfiles();
 
     /** Media sessions created and not yet closed (one per joined participant). */
     final AtomicInteger sessions = new AtomicInteger();
@@ -205,7 +225,7 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l, boolean offerer) {
         IceRole role = iceLite ? IceRole.lite() : IceRole.full(offerer);
         return new PeerTransport(name, mux, tcp, room.loop().inbox(), handshakePool, identity, l, role,
-                room.loop()::schedule);
+                room.loop()::schedule).preferSrtpProfiles(srtpPreference);
     }
 
     boolean iceLite() {

@@ -36,12 +36,6 @@ public final class PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
     /** Room after a packet for the SRTP auth tag (up to 16 bytes) and the SRTCP index (4). */
     public static final int TAG_ROOM = 20;
-    /**
-     * AES_CM_128_HMAC_SHA1_80 first: our allocation-free AES-CM path is faster than our GCM (see
-     * BENCHMARKS.md, SRTP); the browser offers both (RFC 5764 4.1.2: the server picks).
-     */
-    private static final DtlsSession.Options DTLS_OPTIONS = DtlsSession.Options.defaults()
-            .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
 
     /** Delayed tasks on the owning loop (full ICE paces its checks, RFC 8445 14.2). */
     public interface Timer {
@@ -102,6 +96,8 @@ public final class PeerTransport {
     private String candidatesUfrag;
     private long earlyDtlsFirstNanos;
 
+    /** use_srtp preference, the server's pick (RFC 5764 4.1.1); see {@link #preferSrtpProfiles}. */
+    private List<SrtpProfile> srtpProfiles = DtlsSession.Options.defaults().srtpProfiles();
     private DtlsSession dtls;
     private SrtpSession srtpSend;
     private SrtpSession srtpRecv;
@@ -163,6 +159,15 @@ public final class PeerTransport {
         if (tcp != null) {
             tcp.registerUfrag(localIce.ufrag(), this);
         }
+    }
+
+    /**
+     * The SRTP profiles to choose from, fastest on this machine first (the media plane measures them at
+     * start, {@code CryptoWarmUp}); before the DTLS server starts, on the owning loop.
+     */
+    public PeerTransport preferSrtpProfiles(List<SrtpProfile> inOrder) {
+        srtpProfiles = List.copyOf(inOrder);
+        return this;
     }
 
     public IceCredentials localIce() {
@@ -250,7 +255,8 @@ public final class PeerTransport {
             armIce(System.nanoTime() / 1_000_000);
         }
         if (dtls == null) {
-            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool, DTLS_OPTIONS);
+            dtls = new DtlsSession(identity, false, fingerprintSha256, new DtlsGlue(), handshakePool,
+                    DtlsSession.Options.defaults().withSrtpProfiles(srtpProfiles));
             dtls.start();
             if (!earlyDtls.isEmpty()) {
                 log.debug("dtls replaying early datagrams pc={} n={} heldMs={}", name, earlyDtls.size(),

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * AEAD_AES_128_GCM end to end (RFC 7714): the server prefers AES_CM_128_HMAC_SHA1_80 but must accept
- * a client whose use_srtp (RFC 5764 4.1.1) offers only GCM, as LiveKit (pion) does. A real
+ * AEAD_AES_128_GCM end to end (RFC 7714): a server told to prefer AES_CM_128_HMAC_SHA1_80 must still
+ * accept a client whose use_srtp (RFC 5764 4.1.1) offers only GCM, as LiveKit (pion) does; and the
+ * server's pick follows {@link PeerTransport#preferSrtpProfiles} when the client offers both. A real
  * PeerTransport on a loopback UdpMux answers a STUN check, runs the DTLS server, and exchanges SRTP
  * and SRTCP both ways with a DtlsSession client on a plain UDP socket.
  */
@@ -68,7 +69,9 @@ class PeerTransportGcmTest {
     void gcmOnlyClientNegotiatesGcmAndExchangesSrtpBothWays() throws Exception {
         InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
         rig.browserCheck(false);
-        loop.submit(() -> transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))
+        loop.submit(() -> transport.preferSrtpProfiles(
+                List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM))
+                .setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))
                 .get(5, TimeUnit.SECONDS);
 
         KeyingListener keying = KeyingListener.udp(browser, server);
@@ -121,6 +124,36 @@ class PeerTransportGcmTest {
     }
 
     /** Client side of the UDP socket: DTLS to the client session, SRTP/SRTCP to the media queue. */
+    @Test
+    void serverPicksByItsPreferenceFromAClientOfferingBoth() throws Exception {
+        assertEquals(SrtpProfile.AES_CM_128_HMAC_SHA1_80, negotiate(
+                List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM)));
+    }
+
+    @Test
+    void defaultPreferenceIsGcmFirst() throws Exception {
+        assertEquals(SrtpProfile.AEAD_AES_128_GCM, negotiate(null));
+    }
+
+    /** The profile negotiated with a client offering AES-CM first, then GCM; serverOrder null: default. */
+    private SrtpProfile negotiate(List<SrtpProfile> serverOrder) throws Exception {
+        InetSocketAddress server = new InetSocketAddress(LO, transport.localPort());
+        rig.browserCheck(false);
+        loop.submit(() -> {
+            if (serverOrder != null) transport.preferSrtpProfiles(serverOrder);
+            transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256());
+        }).get(5, TimeUnit.SECONDS);
+        KeyingListener keying = KeyingListener.udp(browser, server);
+        DtlsSession.Options both = DtlsSession.Options.defaults().withHandshakeTimeoutMs(10_000)
+                .withSrtpProfiles(List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM));
+        client = new DtlsSession(CLIENT_ID, true, transport.fingerprint(), keying, handshakes, both);
+        clientReader.execute(this::readBrowserSocket);
+        client.start();
+        SrtpProfile p = keying.profile.get(15, TimeUnit.SECONDS);
+        serverSide.awaitConnected(5000);
+        return p;
+    }
+
     private void readBrowserSocket() {
         byte[] b = new byte[2048];
         while (!browser.isClosed() && !Thread.currentThread().isInterrupted()) {
