@@ -13,7 +13,7 @@ import org.jsfu.core.srtp.SrtpSession;
  * misses that a single-session microbenchmark ({@link SrtpBench}) never sees.
  *
  * <p>Run: {@code java -cp sfu-core/target/classes:bench/target/classes org.jsfu.bench.SrtpFanOutBench
- * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15]}
+ * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15] [profile AES_CM_128_HMAC_SHA1_80]}
  */
 public final class SrtpFanOutBench {
     static volatile long sink;
@@ -25,7 +25,7 @@ public final class SrtpFanOutBench {
         int pubs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int evictKb = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
-        SrtpProfile p = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+        SrtpProfile p = args.length > 4 ? SrtpProfile.valueOf(args[4]) : SrtpProfile.AES_CM_128_HMAC_SHA1_80;
         SrtpSession[] tx = new SrtpSession[subs];
         for (int s = 0; s < subs; s++) {
             byte[] k = new byte[p.keyLength()];
@@ -53,7 +53,7 @@ public final class SrtpFanOutBench {
         Arrays.sort(ns);
         System.out.printf("java %s, %d subscribers x %d publishers, %d KB evicted between fan-outs%n",
                 System.getProperty("java.version"), subs, pubs, evictKb);
-        System.out.printf("| protect in a fan-out (AES-CM) | median %.0f ns | min %.0f ns |%n", ns[rounds / 2], ns[0]);
+        System.out.printf("| protect in a fan-out (%s) | median %.0f ns | min %.0f ns |%n", p, ns[rounds / 2], ns[0]);
     }
 
     private static int round(SrtpSession[] tx, byte[][] packets, byte[] buf, byte[] evict, int fanOuts, int seq,

@@ -12,7 +12,7 @@ import org.jsfu.core.transport.PeerTransport;
  * The audio fan-out of a room as the media loop runs it, without sockets: {@code P} publishers' opus
  * tracks ({@link UpTrack}), {@code S} subscribers, each with one {@link DownTrack} per track (rewriter,
  * header extensions: transport-wide number from its own {@link SendHistory} of 1024, abs-send-time, audio
- * level), one {@link SrtpSession} (AES-CM, own keys, one SSRC per track) and the loop's send-time clock
+ * level), one {@link SrtpSession} (AES-CM unless told otherwise, own keys, one SSRC per track) and the loop's send-time clock
  * ({@link System#nanoTime}). Each publisher packet goes through {@link UpTrack#onRtp} to every DownTrack,
  * which rebuilds, rewrites, protects and hands the datagram to a stand-in for the loop's send batch (a
  * copy into one of 64 slots). Between two fan-outs, {@code E} KB of other memory is written outside the
@@ -22,7 +22,7 @@ import org.jsfu.core.transport.PeerTransport;
  * only calls that the server's own loop makes.
  *
  * <p>Run: {@code java -cp sfu-core/target/classes:bench/target/classes:<deps> org.jsfu.core.media.DownTrackFanOutBench
- * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15] [fanOuts 2000]} ({@code fanOuts} per round; the JIT
+ * [subscribers 100] [publishers 5] [evictKB 1024] [rounds 15] [fanOuts 2000] [profile AES_CM_128_HMAC_SHA1_80]} ({@code fanOuts} per round; the JIT
  * warm-up evicts at most 1 MB, so a cold run, e.g. {@code 65536 15 200}, takes seconds, not minutes).
  */
 public final class DownTrackFanOutBench {
@@ -73,8 +73,12 @@ public final class DownTrackFanOutBench {
 
     /** Builds the room: {@code subs} subscribers of {@code pubs} tracks; {@code evictKb} written between fan-outs. */
     public DownTrackFanOutBench(int subs, int pubs, int evictKb) {
+        this(subs, pubs, evictKb, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    /** The same with the subscribers' SRTP profile {@code prof}. */
+    public DownTrackFanOutBench(int subs, int pubs, int evictKb, SrtpProfile prof) {
         this.subs = subs;
-        SrtpProfile prof = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
         byte[][] batch = new byte[64][1500];
         ups = new UpTrack[pubs];
         for (int k = 0; k < pubs; k++) {
@@ -123,7 +127,8 @@ public final class DownTrackFanOutBench {
         int evictKb = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
         int fanOuts = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
-        DownTrackFanOutBench b = new DownTrackFanOutBench(subs, pubs, evictKb);
+        SrtpProfile prof = args.length > 5 ? SrtpProfile.valueOf(args[5]) : SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+        DownTrackFanOutBench b = new DownTrackFanOutBench(subs, pubs, evictKb, prof);
         b.warmUp(22_000);
         double[] ns = new double[rounds];
         for (int r = 0; r < rounds; r++) {
