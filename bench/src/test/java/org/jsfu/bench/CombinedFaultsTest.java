@@ -132,7 +132,9 @@ class CombinedFaultsTest {
                 bob.leave();
                 double bobPublishedS = (System.nanoTime() - bobPublishedAt) / 1e9;
                 awaitLog(log1, "room finished room=" + ROOM, 30_000);
-                awaitLog(log1, "egress upload failed, will retry", 2, 90_000);
+                await("ann's and bob's uploads failing and waiting to retry", 90_000, () -> PackagedServer.read(log1).lines()
+                        .filter(l -> l.contains("egress upload failed, will retry"))
+                        .map(l -> l.replaceAll(".*egressId=(\\S+).*", "$1")).distinct().count() == 2);
                 long sigtermAt = System.nanoTime();
                 server.destroy(); // SIGTERM
                 assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exited after SIGTERM");
@@ -269,15 +271,11 @@ class CombinedFaultsTest {
         }
     }
 
+    /** Waits until {@code log} has a line containing {@code text}. */
     private static void awaitLog(Path log, String text, long timeoutMs) throws Exception {
-        awaitLog(log, text, 1, timeoutMs);
-    }
-
-    /** Waits until {@code log} has {@code count} lines containing {@code text}. */
-    private static void awaitLog(Path log, String text, int count, long timeoutMs) throws Exception {
         long until = System.currentTimeMillis() + timeoutMs;
-        while (PackagedServer.read(log).lines().filter(l -> l.contains(text)).count() < count) {
-            assertTrue(System.currentTimeMillis() < until, count + " x '" + text + "' in the log:\n" + PackagedServer.read(log));
+        while (PackagedServer.read(log).lines().noneMatch(l -> l.contains(text))) {
+            assertTrue(System.currentTimeMillis() < until, "'" + text + "' in the log:\n" + PackagedServer.read(log));
             Thread.sleep(100);
         }
     }
