@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import livekit.LivekitEgress;
 import livekit.LivekitRoom;
 import livekit.LivekitWebhook.WebhookEvent;
@@ -154,7 +153,7 @@ class CombinedFaultsTest {
                 server = PackagedServer.start(yaml, env, port, dir, log2);
                 await("room_finished and empty spools", 60_000, () -> indexOf(hooks.events, "room_finished") >= 0
                         && filesQuietly(egressSpool).isEmpty() && filesQuietly(webhookSpool).isEmpty());
-                quiet(hooks); // room for a duplicate to show up
+                WebhookOutboxRestartTest.quiet(hooks); // room for a duplicate to show up
                 String l2 = PackagedServer.read(log2);
                 System.out.println("combined faults: sigterm exit ms=" + exitMs + " events=" + names(hooks.events));
 
@@ -280,42 +279,21 @@ class CombinedFaultsTest {
         }
     }
 
-    /** Returns once no event arrived for 1.5 s. */
-    private static void quiet(SigtermDrainTest.Hooks hooks) throws InterruptedException {
-        int n = -1;
-        while (n != hooks.events.size()) {
-            n = hooks.events.size();
-            Thread.sleep(1_500);
-        }
-    }
-
     private static WebhookEvent endedOf(List<WebhookEvent> ev, String trackSid) {
         return ev.stream().filter(e -> e.getEvent().equals("egress_ended")
                 && e.getEgressInfo().getTrack().getTrackId().equals(trackSid)).findFirst().orElse(null);
     }
 
     private static int indexOf(List<WebhookEvent> ev, String name) {
-        List<WebhookEvent> copy = List.copyOf(ev);
-        for (int i = 0; i < copy.size(); i++) {
-            if (copy.get(i).getEvent().equals(name) && copy.get(i).getRoom().getName().equals(ROOM)) {
-                return i;
-            }
-        }
-        return -1;
+        return SigtermDrainTest.indexOf(List.copyOf(ev), name, ROOM);
     }
 
     private static List<String> names(List<WebhookEvent> ev) {
-        return List.copyOf(ev).stream().map(e -> e.getEvent() + "(" + (e.hasParticipant() ? e.getParticipant().getIdentity()
-                : e.hasEgressInfo() ? e.getEgressInfo().getStatus() : e.getRoom().getName()) + ")").toList();
+        return SigtermDrainTest.names(ev);
     }
 
     private static List<Path> files(Path root) throws Exception {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).toList();
-        }
+        return SigtermDrainTest.files(root);
     }
 
     private static List<Path> filesQuietly(Path root) {
