@@ -51,7 +51,8 @@ public final class RecoveredEgress {
 
     /**
      * The final EgressInfo of a recovered recording: COMPLETE with its file result (and the error of a manifest
-     * that could not be stored, as a live egress reports it), else FAILED with the error. The file ends where its recovered audio ends (start + duration) when the duration is known.
+     * that could not be stored, as a live egress reports it), else FAILED with the error. The file ends where its
+     * recovered audio ends (start + duration) when the duration is known.
      * Recordings from before this information was stored come back with empty room and track fields.
      */
     public static EgressInfo info(SinkRecovery.Recovered r, long nowUtcNanos) {
