@@ -18,6 +18,7 @@ import livekit.LivekitEgress;
 import org.jsfu.bench.client.ClientContext;
 import org.jsfu.bench.client.SimClient;
 import org.jsfu.bench.client.Tokens;
+import org.jsfu.egress.Manifest;
 import org.jsfu.ogg.OggOpusReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A track egress to a local folder survives a SIGKILLed server: the server runs in a child JVM (egress.yaml
  * from EGRESS_CONFIG_BODY), a SimClient publishes Opus-shaped audio, StartTrackEgress records it, the server
  * is killed after ~5 s and started again on the same folder, and its startup recovery must leave a valid,
- * finished Ogg Opus file holding the recorded audio (>= elapsed - 3 s)
+ * finished Ogg Opus file holding the recorded audio (>= elapsed - 3 s) with its {@code <egress_id>.json} manifest beside it,
  * and send egress_ended (COMPLETE, with room and track) to the webhook; ListEgress then shows it in its room.
  */
 class EgressCrashRecoveryTest {
@@ -95,7 +96,8 @@ class EgressCrashRecoveryTest {
             long until = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < until) {
                 List<Path> files = leftovers(storage);
-                if (files.stream().noneMatch(p -> p.toString().endsWith(".part") || p.toString().endsWith(".json"))) {
+                // recovered: no .part left and the spool state gone (it is removed after the manifest is stored)
+                if (files.stream().noneMatch(p -> p.toString().endsWith(".part") || p.startsWith(storage.resolve(".egress-spool")))) {
                     ogg = files.stream().filter(p -> p.toString().endsWith(".ogg")).findFirst().orElse(null);
                     if (ogg != null) break;
                 }
@@ -113,6 +115,20 @@ class EgressCrashRecoveryTest {
             assertTrue(f.durationSeconds() <= elapsed + 1, "duration " + f.durationSeconds() + " s of " + elapsed + " s");
             assertEquals(0, new ProcessBuilder("opusinfo", ogg.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(), "opusinfo accepts " + ogg);
+            // the manifest a commit writes, beside the recovered file
+            Path manifestFile = ogg.resolveSibling(egressId + ".json");
+            assertTrue(Files.isRegularFile(manifestFile), "manifest beside the recovered file: " + leftovers(storage));
+            Manifest mf = Manifest.fromJson(Files.readAllBytes(manifestFile));
+            assertEquals(egressId, mf.egressId());
+            assertEquals(room, mf.roomName());
+            assertTrue(mf.roomId().startsWith("RM_"), mf.toString());
+            assertEquals("pub", mf.publisherIdentity());
+            assertEquals(trackSid, mf.trackId());
+            assertEquals("audio", mf.trackKind());
+            assertEquals(1, mf.files().size());
+            assertEquals(storage.relativize(ogg).toString(), mf.files().get(0).filename());
+            assertEquals(ogg.toRealPath().toString(), Path.of(mf.files().get(0).location()).toRealPath().toString());
+            assertTrue(mf.endedAt() - mf.startedAt() >= (long) ((elapsed - 3) * 1e9), mf.toString());
             assertTrue(Files.readString(dir.resolve("server2.log")).contains("egress recovered egressId=" + egressId),
                     "the restarted server logs the recovery");
             String ended = null;

@@ -502,7 +502,7 @@ class SigtermDrainTest {
         return log.lines().filter(l -> l.contains("jsfu stopped")).findFirst().orElse("(no 'jsfu stopped' line)");
     }
 
-    private static int indexOf(List<WebhookEvent> ev, String name, String room) {
+    static int indexOf(List<WebhookEvent> ev, String name, String room) {
         for (int i = 0; i < ev.size(); i++) {
             if (ev.get(i).getEvent().equals(name) && ev.get(i).getRoom().getName().equals(room)) {
                 return i;
@@ -511,12 +511,12 @@ class SigtermDrainTest {
         return -1;
     }
 
-    private static List<String> names(List<WebhookEvent> ev) {
+    static List<String> names(List<WebhookEvent> ev) {
         return ev.stream().map(e -> e.getEvent() + "(" + (e.hasParticipant() ? e.getParticipant().getIdentity()
                 : e.hasEgressInfo() ? e.getEgressInfo().getStatus() : e.getRoom().getName()) + ")").toList();
     }
 
-    private static List<Path> files(Path root) throws Exception {
+    static List<Path> files(Path root) throws Exception {
         if (!Files.isDirectory(root)) {
             return List.of();
         }

@@ -155,7 +155,7 @@ class WebhookOutboxRestartTest {
     }
 
     /** The number of events received once none arrived for 700 ms. */
-    private static int quiet(SigtermDrainTest.Hooks hooks) throws InterruptedException {
+    static int quiet(SigtermDrainTest.Hooks hooks) throws InterruptedException {
         int n = -1;
         while (n != hooks.events.size()) {
             n = hooks.events.size();

@@ -1,7 +1,9 @@
 package org.jsfu.egress;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.jsfu.egress.sink.SinkRecovery;
 
 /**
@@ -48,8 +50,9 @@ public final class RecoveredEgress {
     }
 
     /**
-     * The final EgressInfo of a recovered recording: COMPLETE with its file result, else FAILED with the
-     * error. The file ends where its recovered audio ends (start + duration) when the duration is known.
+     * The final EgressInfo of a recovered recording: COMPLETE with its file result (and the error of a manifest
+     * that could not be stored, as a live egress reports it), else FAILED with the error. The file ends where its
+     * recovered audio ends (start + duration) when the duration is known.
      * Recordings from before this information was stored come back with empty room and track fields.
      */
     public static EgressInfo info(SinkRecovery.Recovered r, long nowUtcNanos) {
@@ -65,7 +68,29 @@ public final class RecoveredEgress {
         return new EgressInfo(r.owner(), m.getOrDefault(ROOM_ID, ""), m.getOrDefault(ROOM_NAME, ""),
                 m.getOrDefault(TRACK_ID, ""), m.getOrDefault(PUBLISHER, ""),
                 r.complete() ? EgressStatus.COMPLETE : EgressStatus.FAILED, started, ended, nowUtcNanos,
-                r.complete() ? null : r.error(), DETAILS, out, Boolean.parseBoolean(m.get(AUTO)), file);
+                r.error(), DETAILS, out, Boolean.parseBoolean(m.get(AUTO)), file);
+    }
+
+    /**
+     * The {@code <egress_id>.json} manifest a recovered recording stores beside its file, as the egress would have
+     * at its commit ({@link TrackEgress}): for a complete recording with an egress id whose output did not disable
+     * the manifest. Recordings from before the owner info was stored have none (their room and track are unknown).
+     *
+     * @param utcNanos now (unix ns): the end of a recording whose duration is unknown, as {@link #info} has it
+     */
+    public static SinkRecovery.Companions manifests(LongSupplier utcNanos) {
+        return r -> {
+            Map<String, String> m = r.ownerInfo();
+            if (!r.complete() || r.owner() == null || r.owner().isEmpty()
+                    || Boolean.parseBoolean(m.getOrDefault(DISABLE_MANIFEST, "true"))) {
+                return List.of();
+            }
+            EgressInfo i = info(r, utcNanos.getAsLong());
+            Manifest mf = new Manifest(i.egressId(), i.roomId(), i.roomName(), i.startedAt(), i.endedAt(),
+                    i.publisherIdentity(), i.trackSid(), m.get(TRACK_KIND), m.get(TRACK_SOURCE),
+                    List.of(new Manifest.FileEntry(i.file().filename(), i.file().location())));
+            return List.of(new SinkRecovery.Companion(i.egressId() + ".json", mf.toJson(), "application/json"));
+        };
     }
 
     private static long parse(String s, long dflt) {

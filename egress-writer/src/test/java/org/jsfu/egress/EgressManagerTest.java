@@ -227,8 +227,9 @@ class EgressManagerTest {
         assertEquals(EgressStatus.ACTIVE, active.status());
         Thread.sleep(200); // the I/O thread writes the pages
         // the process "dies" here; the next one recovers the spool and tells its (new) manager
+        assertTrue(Files.notExists(dir.resolve("rec/" + e.egressId() + ".json")), "no manifest before the commit");
         List<SinkRecovery.Recovered> rs = new SinkRecovery(dir.resolve(".egress-spool")).includeThisProcess(true)
-                .recover(null);
+                .companions(RecoveredEgress.manifests(() -> 0L)).recover(null);
         assertEquals(1, rs.size());
         assertTrue(rs.get(0).complete(), rs.get(0).toString());
         List<EgressInfo> announced = new ArrayList<>();
@@ -251,6 +252,13 @@ class EgressManagerTest {
         assertTrue(info.file().duration() >= 1_000_000_000L, "duration " + info.file().duration());
         assertEquals(info.file().startedAt() + info.file().duration(), info.file().endedAt());
         assertEquals(Files.size(Path.of(info.file().location())), info.file().size());
+        assertEquals(null, info.error());
+        // the manifest a commit writes, beside the recovered file: the same fields as egress_ended
+        Path manifest = Path.of(info.file().location()).resolveSibling(e.egressId() + ".json");
+        assertEquals(dir.resolve("rec/" + e.egressId() + ".json").toRealPath(), manifest.toRealPath());
+        Manifest mf = Manifest.fromJson(Files.readAllBytes(manifest));
+        assertEquals(new Manifest(e.egressId(), info.roomId(), "r5", info.startedAt(), info.endedAt(), "erin", track,
+                "audio", "MICROPHONE", List.of(new Manifest.FileEntry(info.file().filename(), info.file().location()))), mf);
 
         assertEquals(List.of(info), restarted.list("r5", null, false), "ListEgress shows it in its room");
         assertEquals(List.of(info), restarted.list(null, e.egressId(), false));
@@ -308,9 +316,10 @@ class EgressManagerTest {
         }
         Thread.sleep(200);
         List<SinkRecovery.Recovered> rs = new SinkRecovery(dir.resolve(".egress-spool")).includeThisProcess(true)
-                .recover(null);
+                .companions(RecoveredEgress.manifests(() -> 0L)).recover(null);
         assertEquals(1, rs.size());
         assertEquals("pre/x/" + track + ".ogg", rs.get(0).key());
+        assertTrue(Files.notExists(dir.resolve("pre/x/" + e.egressId() + ".json")), "disable_manifest is kept");
         EgressInfo info = new EgressManager(rooms, taps, out -> null).recovered(rs.get(0));
         assertEquals("x/" + track + ".ogg", info.file().filename());
         assertTrue(info.file().location().endsWith("/pre/x/" + track + ".ogg"), info.file().location());

@@ -176,17 +176,58 @@ class EgressUploadRetryTest {
         }
     }
 
-    /** What the next start does with a kept spool: S3 back, recovery uploads it; the object is the whole recording. */
+    /**
+     * What the next start does with a kept spool: while S3 is still down, the recovery fails and stores nothing (no
+     * manifest); S3 back, recovery uploads it, the object is the whole recording, and then the manifest the commit
+     * would have written goes beside it.
+     */
     private void recoveryAtNextStartUploadsTheWholeRecording(EgressInfo e) throws Exception {
         assertEquals(2, spoolFiles(), "spool and state kept for the next start");
-        if (!s3.running()) s3.start();
+        SinkRecovery.Companions manifests = RecoveredEgress.manifests(System::nanoTime);
+        String manifestKey = "retry/" + e.egressId() + ".json";
+        assertFalse(s3.running(), "S3 is still down");
+        List<SinkRecovery.Recovered> down = new SinkRecovery(spool).includeThisProcess(true)
+                .credentials((endpoint, region, bucket) -> s3.config()).retries(2, ms -> Thread.sleep(20))
+                .companions(manifests).recover(null);
+        assertEquals(1, down.size());
+        assertFalse(down.get(0).complete(), down.get(0).toString());
+        assertEquals(2, spoolFiles(), "a recovery that fails again keeps the spool for the start after");
+        s3.start();
+        assertFalse(objectExists(manifestKey), "a recovery whose upload failed stores no manifest");
+
+        AtomicBoolean oggInPlace = new AtomicBoolean();
         List<SinkRecovery.Recovered> rs = new SinkRecovery(spool).includeThisProcess(true)
-                .credentials((endpoint, region, bucket) -> s3.config()).recover(null);
+                .credentials((endpoint, region, bucket) -> s3.config()).companions(r -> {
+                    oggInPlace.set(objectExists(r.key()) && !objectExists(manifestKey));
+                    return manifests.beside(r);
+                }).recover(null);
         assertEquals(1, rs.size());
-        assertTrue(rs.get(0).complete(), rs.get(0).toString());
-        assertEquals(e.egressId(), rs.get(0).owner());
-        assertArrayEquals(tee.copy.toByteArray(), s3.object(rs.get(0).key()), "the kept spool held the whole recording");
+        SinkRecovery.Recovered r = rs.get(0);
+        assertTrue(r.complete(), r.toString());
+        assertEquals(null, r.error());
+        assertEquals(e.egressId(), r.owner());
+        assertArrayEquals(tee.copy.toByteArray(), s3.object(r.key()), "the kept spool held the whole recording");
         assertEquals(0, spoolFiles());
+        assertTrue(oggInPlace.get(), "the manifest is written once the recording is in place, not before");
+
+        // the manifest a commit writes: the egress_ended's fields
+        EgressInfo info = RecoveredEgress.info(r, 0);
+        Manifest mf = Manifest.fromJson(s3.object(manifestKey));
+        assertEquals(new Manifest(e.egressId(), e.roomId(), e.roomName(), info.startedAt(), info.endedAt(), "ann",
+                e.trackSid(), "audio", "MICROPHONE", List.of(new Manifest.FileEntry(r.key(), r.location()))), mf);
+        assertTrue(mf.startedAt() > 0 && mf.endedAt() - mf.startedAt() >= 2_000_000_000L, mf.toString());
+        assertEquals(info.file().startedAt(), mf.startedAt());
+    }
+
+    private boolean objectExists(String key) {
+        try {
+            s3.admin().statObject(io.minio.StatObjectArgs.builder().bucket(S3ProxyServer.BUCKET).object(key).build());
+            return true;
+        } catch (io.minio.errors.ErrorResponseException notFound) {
+            return false;
+        } catch (Exception ex) {
+            throw new AssertionError("cannot ask S3 for " + key, ex);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jsfu.core.room.RoomEgress;
 import org.jsfu.egress.EgressSinks;
+import org.jsfu.egress.RecoveredEgress;
 import org.jsfu.egress.sink.SinkRecovery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Finishes, at start, the recordings a killed server left in the egress spool folder (see egress-writer
  * README "Durability"), on a background daemon thread, and hands each outcome to the egress manager
  * ({@code EgressManager::recovered}), which lists it in ListEgress and sends egress_ended with the room,
- * track and publisher the spool state kept.
+ * track and publisher the spool state kept. A complete recording's {@code <egress_id>.json} manifest is stored
+ * beside it first (unless its output disabled it), so recovered and live recordings leave the same files.
  */
 final class EgressRecovery {
     private static final Logger log = LoggerFactory.getLogger(EgressRecovery.class);
@@ -29,7 +31,10 @@ final class EgressRecovery {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                SinkRecovery.recover(spoolDir, EgressSinks.credentials(configuredS3), r -> report(r, recovered));
+                // each complete recording gets the manifest its commit would have written, after the file is in place
+                new SinkRecovery(spoolDir).credentials(EgressSinks.credentials(configuredS3))
+                        .companions(RecoveredEgress.manifests(() -> System.currentTimeMillis() * 1_000_000L))
+                        .recover(r -> report(r, recovered));
             } catch (RuntimeException e) {
                 log.warn("egress recovery failed dir={} error={}", spoolDir, e.toString());
             } finally {

@@ -38,8 +38,17 @@ public final class SignalClient implements AutoCloseable {
      */
     public static SignalClient open(HttpClient http, String base, String token, boolean autoSubscribe,
                                     Consumer<LivekitRtc.SignalResponse> onMessage, Duration timeout) {
+        return open(http, base, token, autoSubscribe, "", onMessage, timeout);
+    }
+
+    /**
+     * As {@link #open(HttpClient, String, String, boolean, Consumer, Duration)} with {@code extraQuery} appended
+     * (a resume's {@code &reconnect=1&sid=PA_..&reconnect_reason=1}, livekit-protocol.md 2.8).
+     */
+    public static SignalClient open(HttpClient http, String base, String token, boolean autoSubscribe,
+                                    String extraQuery, Consumer<LivekitRtc.SignalResponse> onMessage, Duration timeout) {
         String url = base + "/rtc?access_token=" + token + "&protocol=17&auto_subscribe=" + (autoSubscribe ? 1 : 0)
-                + "&sdk=js&version=2.23.0&client_protocol=2";
+                + "&sdk=js&version=2.23.0&client_protocol=2" + extraQuery;
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket ws = http.newWebSocketBuilder().connectTimeout(timeout)
                 .buildAsync(URI.create(url), new Frames(onMessage, closed))
@@ -58,6 +67,11 @@ public final class SignalClient implements AutoCloseable {
     /** Completes with the close status code when the server closes (or -1 on error). */
     public CompletableFuture<Integer> closedFuture() {
         return closed;
+    }
+
+    /** Drops the connection without a close handshake, as a lost network does. */
+    public void abort() {
+        ws.abort();
     }
 
     @Override

@@ -35,8 +35,17 @@ public final class SimClient implements AutoCloseable {
     /** Ticks of the media pacer: 50 packets per second per track. */
     public static final long PACKET_INTERVAL_MS = 20;
 
+    /** livekit-client's ReconnectReason RR_SIGNAL_DISCONNECTED. */
+    private static final int RR_SIGNAL_DISCONNECTED = 1;
+
     private final ClientContext ctx;
     private final InetAddress bind;
+    // where and how it joined: a resume opens the same path again
+    private volatile String wsBase;
+    private volatile String token;
+    private volatile boolean autoSubscribe;
+    /** Completes with the first frame of a resumed WebSocket (reconnect, or leave when refused). */
+    private volatile CompletableFuture<LivekitRtc.SignalResponse> resumed;
     private final long sessionId = RANDOM.nextLong() & Long.MAX_VALUE;
     private final String streamId = UUID.randomUUID().toString();
     private final CompletableFuture<LivekitRtc.JoinResponse> joined = new CompletableFuture<>();
@@ -49,8 +58,11 @@ public final class SimClient implements AutoCloseable {
     private final AtomicLong unknownSsrc = new AtomicLong();
     private final AtomicLong subscriberOffers = new AtomicLong();
     private volatile SignalClient signal;
-    /** Completes once the WebSocket is open; messages can arrive before {@code open} returns. */
-    private final CompletableFuture<SignalClient> signalReady = new CompletableFuture<>();
+    /**
+     * Completes once the WebSocket is open; messages can arrive before {@code open} returns. A resume puts a new
+     * one in place before it opens its socket.
+     */
+    private volatile CompletableFuture<SignalClient> signalReady = new CompletableFuture<>();
     private volatile ClientPeer pub;
     private volatile ClientPeer sub;
     private ScheduledFuture<?> pinger;
@@ -112,6 +124,9 @@ public final class SimClient implements AutoCloseable {
                                     Duration timeout) throws Exception {
         SimClient c = new SimClient(ctx, InetAddress.getLoopbackAddress());
         long deadline = System.nanoTime() + timeout.toNanos();
+        c.wsBase = wsBase;
+        c.token = token;
+        c.autoSubscribe = autoSubscribe;
         try {
             c.signal = SignalClient.open(ctx.http, wsBase, token, autoSubscribe, c::onSignal, timeout);
             c.signalReady.complete(c.signal);
@@ -153,6 +168,10 @@ public final class SimClient implements AutoCloseable {
     // ---- signalling ------------------------------------------------------------------------------
 
     private void onSignal(LivekitRtc.SignalResponse r) {
+        CompletableFuture<LivekitRtc.SignalResponse> res = resumed;
+        if (res != null && !res.isDone()) {
+            res.complete(r); // the first frame of a resume: reconnect, or leave when the server refuses it
+        }
         switch (r.getMessageCase()) {
             case JOIN -> {
                 for (LivekitModels.ParticipantInfo p : r.getJoin().getOtherParticipantsList()) {
@@ -218,7 +237,7 @@ public final class SimClient implements AutoCloseable {
             updateTracks(sdp, offer.getMidToTrackIdMap());
             LivekitRtc.SignalRequest req = LivekitRtc.SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription
                     .newBuilder().setType("answer").setSdp(answer).setId(offer.getId())).build();
-            signalReady.thenAccept(s -> s.send(req));
+            signalReady.thenAccept(s -> s.send(req)); // the socket open now, or the one a resume is opening
             MediaSection t = ClientSdp.transportSection(sdp);
             // RFC 8445 6.1.1: answering a full agent's offer we are controlled; an ICE-lite server never controls
             sub.start(ClientSdp.serverCandidate(sdp), sdp.iceUfrag(t), sdp.icePwd(t), sdp.fingerprint(t).value(),
@@ -394,6 +413,44 @@ public final class SimClient implements AutoCloseable {
 
     public long pongs() {
         return pongs.get();
+    }
+
+    // ---- signal loss and resume (livekit-protocol.md 2.8) ------------------------------------------
+
+    /**
+     * The signalling WebSocket drops (no close handshake, no leave), as on a lost network; the peer connections
+     * and the published tracks go on. {@link #resume} reconnects.
+     */
+    public void dropSignal() {
+        signal.abort();
+    }
+
+    /**
+     * Resumes as livekit-client does after a signal loss: a new WebSocket to the same path with
+     * {@code reconnect=1&sid=<participant sid>&reconnect_reason=1} whose first frame must be {@code reconnect}
+     * (a {@code leave} means the server refused: thrown); the server then ICE-restarts the subscriber PC with a
+     * new offer, answered here as any offer (the peer restarts its checks with the new credentials), and the
+     * publisher PC is renegotiated (an offer and its answer on the new socket). Returns the ReconnectResponse.
+     */
+    public synchronized LivekitRtc.ReconnectResponse resume(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<LivekitRtc.SignalResponse> first = new CompletableFuture<>();
+        resumed = first;
+        CompletableFuture<SignalClient> ready = new CompletableFuture<>();
+        signalReady = ready;
+        signal.close();
+        signal = SignalClient.open(ctx.http, wsBase, token, autoSubscribe, "&reconnect=1&sid=" + sid()
+                + "&reconnect_reason=" + RR_SIGNAL_DISCONNECTED, this::onSignal, timeout);
+        ready.complete(signal);
+        LivekitRtc.SignalResponse r = first.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        if (r.getMessageCase() != LivekitRtc.SignalResponse.MessageCase.RECONNECT) {
+            throw new IllegalStateException("resume refused: " + r);
+        }
+        log.info("sim resumed identity={} sid={}", identityOrSession(), sid());
+        if (pub != null) {
+            negotiatePublisher(Duration.ofMillis(remainingMs(deadline)));
+        }
+        return r.getReconnect();
     }
 
     /** Sends LeaveRequest{CLIENT_INITIATED, DISCONNECT} and closes everything. */

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@code .part}) file is cut after its last valid Ogg page and given an EOS page ({@link OggRepair}), then
  * an S3 recording's multipart upload is continued (parts S3 still lists with the recorded ETag and below
  * the cut are kept, the rest is uploaded, the object completed; a new upload when the id is gone) and a
- * local one is renamed to its final name. Each outcome goes to the listener, so the egress can be marked
- * COMPLETE or FAILED and its webhook sent. Blocking, and S3 calls retry like {@link S3Sink} (no limit by
+ * local one is renamed to its final name. Once a recording is complete, the small objects its owner wants beside
+ * it ({@link #companions}: the egress manifest) are stored in the same folder or bucket, before the state file is
+ * removed (so a crash in between stores them at the next start). Each outcome goes to the listener, so the egress
+ * can be marked COMPLETE or FAILED and its webhook sent. Blocking, and S3 calls retry like {@link S3Sink} (no limit by
  * default): run it on a background thread.
  */
 public final class SinkRecovery {
@@ -40,7 +42,7 @@ public final class SinkRecovery {
      * @param durationNanos playable duration, -1 when unknown (the upload had completed before the crash)
      * @param startedAtMillis when the recording's upload began (epoch ms)
      * @param complete true when the object is now complete at {@code location}
-     * @param error why not, else null
+     * @param error why not, else null; for a complete recording, a companion that could not be stored
      * @param ownerInfo what the writer passed to {@link RecordingSink#begin(String, String, String, Map)}; empty if none
      */
     public record Recovered(String kind, String key, String owner, String location, long sizeBytes, long durationNanos,
@@ -48,6 +50,31 @@ public final class SinkRecovery {
         public Recovered {
             ownerInfo = ownerInfo == null ? Map.of() : Map.copyOf(ownerInfo);
         }
+    }
+
+    /**
+     * A small object stored beside a complete recording (the egress manifest).
+     *
+     * @param name file name in the recording's folder (no '/')
+     */
+    public record Companion(String name, byte[] body, String contentType) {
+        public Companion {
+            if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+                throw new IllegalArgumentException("companion name must be a plain file name: " + name);
+            }
+        }
+    }
+
+    /** What to store beside a recovered recording once it is complete; an empty list for nothing. */
+    @FunctionalInterface
+    public interface Companions {
+        List<Companion> beside(Recovered complete);
+    }
+
+    /** Stores one companion in the recording's folder or bucket. */
+    @FunctionalInterface
+    private interface CompanionWriter {
+        void write(Companion c) throws IOException;
     }
 
     /** The S3 settings with keys for a stored target (from the egress configuration); null when there are none. */
@@ -60,6 +87,7 @@ public final class SinkRecovery {
     private int maxAttempts;
     private S3Sink.Sleeper sleeper = Thread::sleep;
     private boolean includeThisProcess;
+    private Companions companions = r -> List.of();
 
     public SinkRecovery(Path spoolDir) {
         this.spoolDir = Objects.requireNonNull(spoolDir);
@@ -79,6 +107,12 @@ public final class SinkRecovery {
     public SinkRecovery retries(int maxAttempts, S3Sink.Sleeper sleeper) {
         this.maxAttempts = maxAttempts;
         this.sleeper = Objects.requireNonNull(sleeper);
+        return this;
+    }
+
+    /** Objects to store beside each recording it completes (written after the recording is in place). */
+    public SinkRecovery companions(Companions c) {
+        this.companions = Objects.requireNonNull(c);
         return this;
     }
 
@@ -139,11 +173,14 @@ public final class SinkRecovery {
     private Recovered recoverLocal(SpoolState st, Path statePath) throws IOException {
         Path part = Path.of(st.spool);
         Path target = Path.of(st.target);
+        CompanionWriter beside = c -> writeLocal(target.resolveSibling(c.name()), c.body());
         if (!Files.exists(part)) {
-            Files.deleteIfExists(statePath);
             if (Files.exists(target)) { // renamed just before the crash
-                return done(st, target.toString(), Files.size(target), durationOf(target));
+                Recovered r = withCompanions(done(st, target.toString(), Files.size(target), durationOf(target)), beside);
+                Files.deleteIfExists(statePath);
+                return r;
             }
+            Files.deleteIfExists(statePath);
             return failed(st, "recording file missing");
         }
         OggRepair.Result rep;
@@ -159,8 +196,55 @@ public final class SinkRecovery {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        Recovered r = withCompanions(done(st, target.toString(), rep.repairedLength(), rep.durationNanos()), beside);
         Files.deleteIfExists(statePath);
-        return done(st, target.toString(), rep.repairedLength(), rep.durationNanos());
+        return r;
+    }
+
+    /**
+     * Stores the companions of a complete recording; the first that cannot be stored ends it, and the recording
+     * is still reported complete, with that error (as a live egress whose manifest upload fails).
+     */
+    private Recovered withCompanions(Recovered r, CompanionWriter writer) {
+        List<Companion> list;
+        try {
+            list = companions.beside(r);
+        } catch (RuntimeException e) {
+            log.warn("recovery companions failed key={} owner={} error={}", r.key(), r.owner(), e.toString());
+            return withError(r, "cannot describe the recording: " + e.getMessage());
+        }
+        for (Companion c : list) {
+            try {
+                writer.write(c);
+                log.info("egress recovery stored beside key={} name={} bytes={}", r.key(), c.name(), c.body().length);
+            } catch (IOException | RuntimeException e) {
+                log.warn("egress recovery could not store beside key={} name={} error={}", r.key(), c.name(), e.toString());
+                return withError(r, c.name() + " upload failed: " + e.getMessage());
+            }
+        }
+        return r;
+    }
+
+    private static Recovered withError(Recovered r, String error) {
+        return new Recovered(r.kind(), r.key(), r.owner(), r.location(), r.sizeBytes(), r.durationNanos(),
+                r.startedAtMillis(), r.complete(), error, r.ownerInfo());
+    }
+
+    /** Written to a temporary name in the same folder and renamed: a reader never sees half of it. */
+    private static void writeLocal(Path file, byte[] body) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.write(tmp, body);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The key of {@code name} in the folder of {@code key}. */
+    static String keyBeside(String key, String name) {
+        int slash = key.lastIndexOf('/');
+        return (slash < 0 ? "" : key.substring(0, slash + 1)) + name;
     }
 
     private static long durationOf(Path f) {
@@ -173,15 +257,21 @@ public final class SinkRecovery {
 
     private Recovered recoverS3(SpoolState st, Path statePath) throws IOException {
         Path spool = spoolDir.resolve(st.spool);
-        if (st.completed) { // S3 confirmed before the crash; only the cleanup was left
-            Files.deleteIfExists(spool);
-            Files.deleteIfExists(statePath);
-            return done(st, st.location, st.completedSize, -1);
-        }
         S3Sink.Config cfg = st.secret != null
                 ? new S3Sink.Config(st.endpoint, st.region, st.bucket, st.accessKey, st.secret, st.sessionToken,
                         st.forcePathStyle, st.contentDisposition, st.metadata, st.tagging)
                 : configured(st);
+        if (st.completed) { // S3 confirmed before the crash; the cleanup (and the companions) were left
+            Files.deleteIfExists(spool);
+            Recovered r = done(st, st.location, st.completedSize, -1);
+            S3Target t = cfg == null ? null : new S3Target(cfg, maxAttempts, sleeper);
+            r = withCompanions(r, c -> {
+                if (t == null) throw new IOException("no S3 credentials configured for bucket " + st.bucket);
+                t.putBytes(keyBeside(st.key, c.name()), c.body(), c.contentType());
+            });
+            Files.deleteIfExists(statePath);
+            return r;
+        }
         if (cfg == null) return failed(st, "no S3 credentials configured for bucket " + st.bucket + " (files kept)");
         S3Target target = new S3Target(cfg, maxAttempts, sleeper);
         if (!Files.exists(spool)) {
@@ -221,8 +311,11 @@ public final class SinkRecovery {
         st.location = target.location(st.key);
         st.write(statePath);
         Files.deleteIfExists(spool);
+        // the object is in place: now what goes beside it; a crash before the state is gone stores them again
+        Recovered r = withCompanions(done(st, st.location, rep.repairedLength(), rep.durationNanos()),
+                c -> target.putBytes(keyBeside(st.key, c.name()), c.body(), c.contentType()));
         Files.deleteIfExists(statePath);
-        return done(st, st.location, rep.repairedLength(), rep.durationNanos());
+        return r;
     }
 
     private S3Sink.Config configured(SpoolState st) {
