@@ -90,8 +90,11 @@ final class KeptWebhooks {
         if (finishes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        // one deadline for both waits: the delivery poll, which starts when the recovery ends, stops at it too
+        // (not maxWaitMs after the recovery's end, polling on long after the timeout below sent room_finished)
+        long deadlineMs = System.currentTimeMillis() + maxWaitMs;
         return recoveryDone
-                .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + maxWaitMs))
+                .thenCompose(v -> EgressSetup.whenDelivered(n, deadlineMs))
                 .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS)
                 .handle((v, err) -> {
                     if (err != null) {
