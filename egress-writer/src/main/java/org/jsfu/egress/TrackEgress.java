@@ -264,7 +264,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         if (upload != null && !spoolKept) {
             upload.abort();
         }
-        log.warn("egress failed egressId={} error={}", info.egressId(), error);
+        log.warn("egress failed egressId={} commitAttempts={} error={}", info.egressId(), commitAttempts, error);
         info = info.withError(error);
         // stop recording and detach the tap; a no-op when the loop already finished this egress
         long at = now();
@@ -400,10 +400,10 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                     scheduleRetry(delay);
                     return true;
                 }
-                log.warn("egress upload not finished, recording kept for recovery at next start egressId={} attempts={} elapsedMs={} draining={} error={}",
-                        info.egressId(), commitAttempts, elapsedMs, manager.draining(), e.toString());
-                if (!manager.draining()) {
-                    // a running server reports the failure once the budget is spent; during shutdown the next start reports it
+                if (manager.draining()) { // no egress_ended now: the next start reports it
+                    log.warn("egress upload not finished, recording kept for recovery at next start egressId={} attempts={} elapsedMs={} draining=true error={}",
+                            info.egressId(), commitAttempts, elapsedMs, e.toString());
+                } else { // a running server reports the failure once the budget is spent (fail logs it, once)
                     fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
                 }
                 return false;

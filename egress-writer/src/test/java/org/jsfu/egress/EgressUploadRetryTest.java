@@ -165,6 +165,12 @@ class EgressUploadRetryTest {
                 .filter(s -> s.contains("egressId=" + egressId) && s.contains(text)).toList();
     }
 
+    /** The WARN lines of {@link TrackEgress} for {@code egressId} but the retry ones: one per failure. */
+    private List<String> failureWarnings(String egressId) {
+        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .filter(s -> s.contains("egressId=" + egressId) && !s.contains("will retry")).toList();
+    }
+
     private List<EgressInfo> ended(String egressId) {
         return updates.stream().filter(i -> i.egressId().equals(egressId) && i.status().terminal()).toList();
     }
@@ -240,6 +246,7 @@ class EgressUploadRetryTest {
         assertEquals(EgressStatus.FAILED, end.status());
         assertTrue(end.error().contains("kept and uploaded at the next start"), end.error());
         assertTrue(logged(id, "will retry").size() >= 4, logged(id, "will retry").toString());
+        assertEquals(1, failureWarnings(id).size(), "the failure is logged once: " + failureWarnings(id));
         assertTrue(m.roomDone(e.roomId()).isDone());
         assertFalse(m.leftToRecovery(e.roomId()), "reported FAILED now, not left to the next start's report");
         recoveryAtNextStartUploadsTheWholeRecording(e);
@@ -309,6 +316,7 @@ class EgressUploadRetryTest {
         assertEquals(EgressStatus.FAILED, end.status(), "S3 refused the upload: failed at once, not retried");
         assertTrue(end.error().contains("NoSuchBucket") || end.error().contains("rejected"), end.error());
         assertEquals(List.of(), logged(e.egressId(), "will retry"));
+        assertEquals(1, failureWarnings(e.egressId()).size(), "the failure is logged once: " + failureWarnings(e.egressId()));
         assertEquals(2, spoolFiles(), "the spool is kept all the same");
     }
 }
