@@ -319,6 +319,14 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         }
         EgressInfo last;
         if (failed) {
+            if (spoolKept && upload != null) { // before the report: a later start's recovery reports no failure again
+                try {
+                    upload.failureReported();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("spool state not marked reported, the next start may report FAILED again egressId={} error={}",
+                            info.egressId(), e.toString());
+                }
+            }
             last = info.withTimes(info.startedAt(), endUtc).with(EgressStatus.FAILED, now());
         } else if (!started) {
             last = info.withDetails(reason == null ? "ended before any media" : reason + " before any media")
