@@ -254,7 +254,8 @@ public final class EgressManager implements RoomListener {
      * A recording of a killed process that {@link org.jsfu.egress.sink.SinkRecovery} finished (or gave up
      * on): kept for ListEgress (COMPLETE or FAILED, in its room) and announced to the listeners (egress_ended),
      * except a failure of a recording already reported FAILED (one FAILED per egress; a success after it is
-     * announced: the receiver learns where the recording is). Any thread; returns the EgressInfo, or null when the recording has no egress id.
+     * announced: the receiver learns where the recording is). Any thread; returns the EgressInfo, or null when
+     * the recording has no egress id.
      */
     public EgressInfo recovered(org.jsfu.egress.sink.SinkRecovery.Recovered r) {
         if (r.owner() == null || r.owner().isEmpty()) {
