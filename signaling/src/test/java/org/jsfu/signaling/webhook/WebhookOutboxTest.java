@@ -30,6 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookOutboxTest {
     @TempDir
     Path dir;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+            new ch.qos.logback.core.read.ListAppender<>();
+    private final ch.qos.logback.classic.Logger notifierLog =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookNotifier.class);
 
     private WebhookOutbox outbox(WebhookOutbox.Limits limits) {
         return new WebhookOutbox(dir.resolve(".webhook-spool"), limits, System::currentTimeMillis);
@@ -353,6 +357,48 @@ class WebhookOutboxTest {
                 .filter(k -> k.event().getRoom().getName().equals("room0")).map(k -> k.event().getId()).toList();
         assertEquals(101, room0.size(), room0.toString());
         assertEquals("EV_live", room0.get(100), "written during the load, sent after the last run's events of its key");
+    }
+
+    /**
+     * At start the receiver is still down: a live event of a room (refused once, waiting to retry) must not go
+     * before the last run's events of that room, which the start queues after reading the outbox.
+     */
+    @Test
+    void keptEventsGoBeforeTheLiveEventsOfTheirKeyNotSentYet() throws Exception {
+        WebhookReceiverStub r = new WebhookReceiverStub(0, KEY, SECRET);
+        WebhookNotifier n = null;
+        try {
+            java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+            r.statusFor = i -> up.get() ? 200 : 503;
+            long nowS = System.currentTimeMillis() / 1000;
+            WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+            o.write(r.url(), roomEvent("participant_left", "standup", "EV_kept1", nowS - 60));
+            o.write(r.url(), roomEvent("room_finished", "standup", "EV_kept2", nowS - 59));
+            // a long backoff: the live event is waiting (not in flight) when the kept ones are queued
+            WebhookNotifier.Options slowRetry = new WebhookNotifier.Options(100, 4, Duration.ofMillis(1500),
+                    Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ZERO);
+            n = new WebhookNotifier(List.of(r.url()), KEY, SECRET, slowRetry, System::currentTimeMillis, o);
+            notifierLog.addAppender(logs);
+            logs.start();
+            n.enqueue(roomEvent("room_started", "standup", "EV_live", nowS));
+            // logged once its 503 is handled (no longer in flight): it waits to retry
+            await(() -> {
+                synchronized (logs) { // the appender appends under its own lock
+                    return logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("will retry")
+                            && e.getFormattedMessage().contains("id=EV_live"));
+                }
+            }, 5_000);
+            assertEquals(2, n.resend(o.load()));
+            up.set(true);
+            await(() -> r.accepted.size() == 3, 10_000);
+            assertEquals(List.of("EV_kept1", "EV_kept2", "EV_live"), r.ids());
+        } finally {
+            notifierLog.detachAppender(logs);
+            if (n != null) {
+                n.close(Duration.ZERO);
+            }
+            r.close();
+        }
     }
 
     /** File names keep the write order when the wall clock steps back (NTP) between two writes. */
