@@ -133,8 +133,8 @@ public final class WebhookNotifier implements AutoCloseable {
      * Queues events kept in the outbox by an earlier run, in the given order, each for its URL (by hash),
      * keeping their id and created_at; the signature is made with this notifier's key. A kept event goes before
      * the live events of its key not sent yet (enqueued while the outbox was read, or while a kept room_finished
-     * waited), which happened after it. A kept event whose URL
-     * is no longer configured is logged and its file removed. Returns how many were queued.
+     * waited), which happened after it. A kept event whose URL is no longer configured is logged and its file
+     * removed. Returns how many were queued.
      */
     public int resend(List<WebhookOutbox.Kept> kept) {
         int queued = 0;
