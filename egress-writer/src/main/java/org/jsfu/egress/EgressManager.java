@@ -252,8 +252,10 @@ public final class EgressManager implements RoomListener {
 
     /**
      * A recording of a killed process that {@link org.jsfu.egress.sink.SinkRecovery} finished (or gave up
-     * on): kept for ListEgress (COMPLETE or FAILED, in its room) and announced to the listeners (egress_ended).
-     * Any thread; returns the EgressInfo, or null when the recording has no egress id.
+     * on): kept for ListEgress (COMPLETE or FAILED, in its room) and announced to the listeners (egress_ended),
+     * except a failure of a recording already reported FAILED (one FAILED per egress; a success after it is
+     * announced: the receiver learns where the recording is). Any thread; returns the EgressInfo, or null when
+     * the recording has no egress id.
      */
     public EgressInfo recovered(org.jsfu.egress.sink.SinkRecovery.Recovered r) {
         if (r.owner() == null || r.owner().isEmpty()) {
@@ -261,6 +263,16 @@ public final class EgressManager implements RoomListener {
         }
         EgressInfo info = RecoveredEgress.info(r, utcNanos(System.nanoTime()));
         recovered.put(info.egressId(), info);
+        if (r.failureReportedBefore()) {
+            if (!r.complete()) {
+                // one egress_ended FAILED per egress: the receiver has it; the files wait for a later start
+                log.warn("egress recovery failed again, FAILED already reported: no egress_ended, files kept for the "
+                        + "next start egressId={} error={}", info.egressId(), r.error());
+                return info;
+            }
+            log.info("egress uploaded after it was reported FAILED: egress_ended COMPLETE follows egressId={} location={}",
+                    info.egressId(), r.location());
+        }
         notifyListeners(info);
         return info;
     }

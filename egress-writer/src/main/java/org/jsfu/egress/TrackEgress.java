@@ -264,7 +264,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         if (upload != null && !spoolKept) {
             upload.abort();
         }
-        log.warn("egress failed egressId={} error={}", info.egressId(), error);
+        log.warn("egress failed egressId={} commitAttempts={} error={}", info.egressId(), commitAttempts, error);
         info = info.withError(error);
         // stop recording and detach the tap; a no-op when the loop already finished this egress
         long at = now();
@@ -319,6 +319,14 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         }
         EgressInfo last;
         if (failed) {
+            if (spoolKept && upload != null) { // before the report: a later start's recovery reports no failure again
+                try {
+                    upload.failureReported();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("spool state not marked reported, the next start may report FAILED again egressId={} error={}",
+                            info.egressId(), e.toString());
+                }
+            }
             last = info.withTimes(info.startedAt(), endUtc).with(EgressStatus.FAILED, now());
         } else if (!started) {
             last = info.withDetails(reason == null ? "ended before any media" : reason + " before any media")
@@ -400,10 +408,10 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                     scheduleRetry(delay);
                     return true;
                 }
-                log.warn("egress upload not finished, recording kept for recovery at next start egressId={} attempts={} elapsedMs={} draining={} error={}",
-                        info.egressId(), commitAttempts, elapsedMs, manager.draining(), e.toString());
-                if (!manager.draining()) {
-                    // a running server reports the failure once the budget is spent; during shutdown the next start reports it
+                if (manager.draining()) { // no egress_ended now: the next start reports it
+                    log.warn("egress upload not finished, recording kept for recovery at next start egressId={} attempts={} elapsedMs={} draining=true error={}",
+                            info.egressId(), commitAttempts, elapsedMs, e.toString());
+                } else { // a running server reports the failure once the budget is spent (fail logs it, once)
                     fail("upload failed (the recording is kept and uploaded at the next start): " + e.getMessage());
                 }
                 return false;

@@ -127,6 +127,7 @@ class EgressUploadRetryTest {
                 @Override public long size() { return u.size(); }
                 @Override public String commit(String contentType) throws IOException { return u.commit(contentType); }
                 @Override public void abort() { u.abort(); }
+                @Override public void failureReported() throws IOException { u.failureReported(); }
             };
         }
     }
@@ -163,6 +164,12 @@ class EgressUploadRetryTest {
     private List<String> logged(String egressId, String text) {
         return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(s -> s.contains("egressId=" + egressId) && s.contains(text)).toList();
+    }
+
+    /** The WARN lines of {@link TrackEgress} for {@code egressId} but the retry ones: one per failure. */
+    private List<String> failureWarnings(String egressId) {
+        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .filter(s -> s.contains("egressId=" + egressId) && !s.contains("will retry")).toList();
     }
 
     private List<EgressInfo> ended(String egressId) {
@@ -281,6 +288,7 @@ class EgressUploadRetryTest {
         assertEquals(EgressStatus.FAILED, end.status());
         assertTrue(end.error().contains("kept and uploaded at the next start"), end.error());
         assertTrue(logged(id, "will retry").size() >= 4, logged(id, "will retry").toString());
+        assertEquals(1, failureWarnings(id).size(), "the failure is logged once: " + failureWarnings(id));
         assertTrue(m.roomDone(e.roomId()).isDone());
         assertFalse(m.leftToRecovery(e.roomId()), "reported FAILED now, not left to the next start's report");
         recoveryAtNextStartUploadsTheWholeRecording(e);
@@ -330,26 +338,102 @@ class EgressUploadRetryTest {
         assertTrue(m.leftToRecovery(e.roomId()));
         nothingReportedAndTheSpoolRecovers(m, e);
     }
-    @Test
-    void aRefusalIsNotRetried() throws Exception {
+    /** Records 2 s into {@code bucket}, which S3 does not have, and stops the egress; returns it once it ended. */
+    private EgressInfo recordIntoAMissingBucket(String bucket, String room) throws Exception {
         S3Sink.Config c = s3.config();
-        S3Sink.Config missingBucket = new S3Sink.Config(c.endpoint(), c.region(), "no-such-bucket", c.accessKey(),
+        S3Sink.Config missingBucket = new S3Sink.Config(c.endpoint(), c.region(), bucket, c.accessKey(),
                 c.secret(), c.sessionToken(), c.forcePathStyle(), c.contentDisposition(), c.metadata(), c.tagging());
         RecordingSink refusing = new S3Sink(missingBucket, spool, 3, ms -> Thread.sleep(50));
         EgressManager m = env.manager(out -> refusing)
                 .commitRetry(new CommitRetryPolicy(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5)));
         m.addListener(updates::add);
-        String track = env.publish("retry-refused", "ann");
-        EgressInfo e = m.startTrackEgress("retry-refused", track, new EgressOutput("retry/{track_id}", false, null))
+        String track = env.publish(room, "ann");
+        EgressInfo e = m.startTrackEgress(room, track, new EgressOutput("retry/{track_id}", false, null))
                 .get(5, TimeUnit.SECONDS);
-        env.feed(env.rooms.room("retry-refused"), 100);
-        await("ACTIVE", 5, () -> m.list("retry-refused", e.egressId(), false).get(0).status() == EgressStatus.ACTIVE);
+        env.feed(env.rooms.room(room), 100);
+        await("ACTIVE", 5, () -> m.list(room, e.egressId(), false).get(0).status() == EgressStatus.ACTIVE);
         m.stopEgress(e.egressId()).get(5, TimeUnit.SECONDS);
         await("egress_ended", 10, () -> !ended(e.egressId()).isEmpty());
+        return e;
+    }
+
+    /**
+     * A next start: a new manager gets what {@link SinkRecovery} finishes with {@code keys} (its outcomes go to
+     * {@code outcomes}); returns the egress_ended updates it sent for {@code egressId}.
+     */
+    private List<EgressInfo> nextStart(String egressId, SinkRecovery.CredentialSource keys,
+                                       List<SinkRecovery.Recovered> outcomes) {
+        EgressManager restarted = env.manager(out -> null);
+        List<EgressInfo> reported = new CopyOnWriteArrayList<>();
+        restarted.addListener(reported::add);
+        outcomes.addAll(new SinkRecovery(spool).includeThisProcess(true).credentials(keys).recover(restarted::recovered));
+        assertEquals(1, restarted.list(null, egressId, false).size(), "ListEgress shows it");
+        return reported.stream().filter(i -> i.egressId().equals(egressId) && i.status().terminal()).toList();
+    }
+
+    @Test
+    void aRefusalIsNotRetried() throws Exception {
+        EgressInfo e = recordIntoAMissingBucket("no-such-bucket", "retry-refused");
         EgressInfo end = ended(e.egressId()).get(0);
         assertEquals(EgressStatus.FAILED, end.status(), "S3 refused the upload: failed at once, not retried");
         assertTrue(end.error().contains("NoSuchBucket") || end.error().contains("rejected"), end.error());
         assertEquals(List.of(), logged(e.egressId(), "will retry"));
+        assertEquals(1, failureWarnings(e.egressId()).size(), "the failure is logged once: " + failureWarnings(e.egressId()));
         assertEquals(2, spoolFiles(), "the spool is kept all the same");
+    }
+
+    /**
+     * A recording S3 refused (no such bucket) was reported FAILED by the running server. Each later start tries
+     * it again and, while S3 still refuses, reports nothing (one egress_ended FAILED per egress) and keeps it;
+     * the start that uploads it reports COMPLETE, so the receiver learns where the recording is.
+     */
+    @Test
+    void aRefusedRecordingIsReportedFailedOnceAndCompleteWhenALaterStartUploadsIt() throws Exception {
+        String bucket = "created-later";
+        String id = recordIntoAMissingBucket(bucket, "refused-later").egressId();
+        assertEquals(List.of(EgressStatus.FAILED), ended(id).stream().map(EgressInfo::status).toList());
+        SinkRecovery.CredentialSource keys = (endpoint, region, b) -> s3.config();
+        for (int start = 1; start <= 2; start++) {
+            List<SinkRecovery.Recovered> rs = new java.util.ArrayList<>();
+            assertEquals(List.of(), nextStart(id, keys, rs), "start " + start + ": no second FAILED");
+            assertFalse(rs.get(0).complete(), rs.get(0).toString());
+            assertTrue(rs.get(0).failureReportedBefore());
+            assertEquals(2, spoolFiles(), "start " + start + ": the recording is kept");
+        }
+        s3.admin().makeBucket(io.minio.MakeBucketArgs.builder().bucket(bucket).build());
+        List<SinkRecovery.Recovered> rs = new java.util.ArrayList<>();
+        List<EgressInfo> done = nextStart(id, keys, rs);
+        assertEquals(List.of(EgressStatus.COMPLETE), done.stream().map(EgressInfo::status).toList());
+        String key = rs.get(0).key();
+        long size = s3.admin().statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).size();
+        assertTrue(size > 5_000 && size == done.get(0).file().size(), "the object is in S3: " + size);
+        assertEquals(0, spoolFiles(), "nothing left for the next start");
+    }
+
+    /**
+     * A recording shutdown left to the next start (S3 down), whose next start has no keys for its bucket: that
+     * start reports FAILED, a later one without keys nothing, and the one with keys COMPLETE.
+     */
+    @Test
+    void aRecoveryFailureIsReportedOnceAndALaterUploadComplete() throws Exception {
+        EgressManager m = manager(new CommitRetryPolicy(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5)));
+        String id = firstAttemptFailed(m, "recovery-no-keys").egressId();
+        m.beginDrain();
+        assertEquals(0, m.awaitAll(Duration.ofSeconds(10)));
+        assertEquals(List.of(), ended(id), "shutdown: the next start reports it");
+        s3.start();
+        SinkRecovery.CredentialSource none = (endpoint, region, b) -> null;
+        List<SinkRecovery.Recovered> rs = new java.util.ArrayList<>();
+        assertEquals(List.of(EgressStatus.FAILED), nextStart(id, none, rs).stream().map(EgressInfo::status).toList());
+        assertFalse(rs.get(0).failureReportedBefore());
+        rs.clear();
+        assertEquals(List.of(), nextStart(id, none, rs), "no second FAILED");
+        assertTrue(rs.get(0).failureReportedBefore());
+        assertEquals(2, spoolFiles(), "kept");
+        rs.clear();
+        List<EgressInfo> done = nextStart(id, (endpoint, region, b) -> s3.config(), rs);
+        assertEquals(List.of(EgressStatus.COMPLETE), done.stream().map(EgressInfo::status).toList());
+        assertArrayEquals(tee.copy.toByteArray(), s3.object(rs.get(0).key()), "the whole recording");
+        assertEquals(0, spoolFiles());
     }
 }

@@ -48,8 +48,9 @@ final class EgressRecovery {
 
     static void report(SinkRecovery.Recovered r, Consumer<SinkRecovery.Recovered> recovered) {
         log.info("egress recovered egressId={} kind={} key={} location={} bytes={} durationNanos={} complete={} "
-                + "room={} track={} error={}", r.owner(), r.kind(), r.key(), r.location(), r.sizeBytes(),
-                r.durationNanos(), r.complete(), r.ownerInfo().get("roomName"), r.ownerInfo().get("trackId"), r.error());
+                + "failureReportedBefore={} room={} track={} error={}", r.owner(), r.kind(), r.key(), r.location(),
+                r.sizeBytes(), r.durationNanos(), r.complete(), r.failureReportedBefore(), r.ownerInfo().get("roomName"),
+                r.ownerInfo().get("trackId"), r.error());
         try {
             recovered.accept(r);
         } catch (RuntimeException e) {

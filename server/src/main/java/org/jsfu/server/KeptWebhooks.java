@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jsfu.signaling.webhook.WebhookNotifier;
 import org.jsfu.signaling.webhook.WebhookOutbox;
@@ -28,14 +29,22 @@ final class KeptWebhooks {
      * egress_ended follows a kept one of the same egress; kept room_finished events follow the recovery.
      */
     static void start(WebhookNotifier n, WebhookOutbox outbox, Supplier<CompletableFuture<?>> recovery, long maxWaitMs) {
+        start(outbox, (k, recovered) -> {
+            if (n != null) {
+                resend(n, k, recovered, maxWaitMs);
+            }
+        }, recovery);
+    }
+
+    /** {@link #start} with the queueing given: {@code queue} gets the kept events and the recovery's end. */
+    static void start(WebhookOutbox outbox, BiConsumer<List<WebhookOutbox.Kept>, CompletableFuture<?>> queue,
+                      Supplier<CompletableFuture<?>> recovery) {
         CompletableFuture<List<WebhookOutbox.Kept>> kept = outbox == null
                 ? CompletableFuture.completedFuture(List.of()) : load(outbox);
         kept.thenAccept(k -> {
             CompletableFuture<Object> recovered = new CompletableFuture<>();
             try {
-                if (n != null) {
-                    resend(n, k, recovered, maxWaitMs);
-                }
+                queue.accept(k, recovered);
             } catch (RuntimeException e) {
                 // the kept webhooks stay on disk for the next start; the recovery must start all the same
                 log.warn("webhooks kept by the last run not queued error={}", e.toString());
@@ -81,8 +90,11 @@ final class KeptWebhooks {
         if (finishes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        // one deadline for both waits: the delivery poll, which starts when the recovery ends, stops at it too
+        // (not maxWaitMs after the recovery's end, polling on long after the timeout below sent room_finished)
+        long deadlineMs = System.currentTimeMillis() + maxWaitMs;
         return recoveryDone
-                .thenCompose(v -> EgressSetup.whenDelivered(n, System.currentTimeMillis() + maxWaitMs))
+                .thenCompose(v -> EgressSetup.whenDelivered(n, deadlineMs))
                 .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS)
                 .handle((v, err) -> {
                     if (err != null) {

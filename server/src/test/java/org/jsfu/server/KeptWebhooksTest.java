@@ -115,4 +115,23 @@ class KeptWebhooksTest {
             }
         }
     }
+
+    /** Queueing the kept webhooks throws (74dbb8e): the egress recovery starts all the same, the kept file stays. */
+    @Test
+    void theRecoveryStartsWhenQueueingTheKeptWebhooksThrows() throws Exception {
+        WebhookOutbox outbox = new WebhookOutbox(dir, WebhookOutbox.Limits.DEFAULTS, System::currentTimeMillis);
+        outbox.write("http://127.0.0.1:1/hook", roomEvent("participant_left", "EV_left"));
+        AtomicInteger queued = new AtomicInteger();
+        CompletableFuture<Void> recoveryStarted = new CompletableFuture<>();
+        KeptWebhooks.start(outbox, (kept, recovered) -> {
+            queued.set(kept.size());
+            throw new IllegalStateException("queue broken");
+        }, () -> {
+            recoveryStarted.complete(null);
+            return new CompletableFuture<>();
+        });
+        recoveryStarted.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, queued.get(), "the kept event was read and handed to the queue first");
+        assertEquals(1, outboxFiles(), "the kept webhook stays on disk for the next start");
+    }
 }

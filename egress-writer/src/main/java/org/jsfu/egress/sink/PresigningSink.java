@@ -68,6 +68,11 @@ public final class PresigningSink implements RecordingSink {
             public void abort() {
                 u.abort();
             }
+
+            @Override
+            public void failureReported() throws IOException {
+                u.failureReported();
+            }
         };
     }
 }

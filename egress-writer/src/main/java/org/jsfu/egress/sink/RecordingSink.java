@@ -55,5 +55,13 @@ public interface RecordingSink {
 
         /** Closes the stream and discards the object. */
         void abort();
+
+        /**
+         * After a failed commit whose files are kept (a durable sink): the owner has reported the recording
+         * FAILED. Recorded in the spool state, so that {@link SinkRecovery} at a later start tells
+         * ({@link SinkRecovery.Recovered#failureReportedBefore()}) and the failure is not reported again.
+         */
+        default void failureReported() throws IOException {
+        }
     }
 }

@@ -137,6 +137,13 @@ final class S3StreamingUpload implements RecordingSink.Upload {
     }
 
     @Override
+    public void failureReported() throws IOException {
+        if (cleanedUp || state.completed) return; // the object is in S3: nothing is kept to report again
+        state.failureReported = true;
+        state.write(statePath);
+    }
+
+    @Override
     public void abort() {
         if (done) return;
         done = true;

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * local one is renamed to its final name. Once a recording is complete, the small objects its owner wants beside
  * it ({@link #companions}: the egress manifest) are stored in the same folder or bucket, before the state file is
  * removed (so a crash in between stores them at the next start). Each outcome goes to the listener, so the egress
- * can be marked COMPLETE or FAILED and its webhook sent. Blocking, and S3 calls retry like {@link S3Sink} (no limit by
- * default): run it on a background thread.
+ * can be marked COMPLETE or FAILED and its webhook sent; a recording whose files are kept after a failure is marked
+ * in its state ({@code failureReported}), so that the outcome of a later start tells the failure was reported.
+ * Blocking, and S3 calls retry like {@link S3Sink} (no limit by default): run it on a background thread.
  */
 public final class SinkRecovery {
     private static final Logger log = LoggerFactory.getLogger(SinkRecovery.class);
@@ -44,11 +45,19 @@ public final class SinkRecovery {
      * @param complete true when the object is now complete at {@code location}
      * @param error why not, else null; for a complete recording, a companion that could not be stored
      * @param ownerInfo what the writer passed to {@link RecordingSink#begin(String, String, String, Map)}; empty if none
+     * @param failureReportedBefore the recording was reported FAILED before (by its writer, or by an earlier
+     *        recovery), its files kept: a failure now is not to be reported again
      */
     public record Recovered(String kind, String key, String owner, String location, long sizeBytes, long durationNanos,
-            long startedAtMillis, boolean complete, String error, Map<String, String> ownerInfo) {
+            long startedAtMillis, boolean complete, String error, Map<String, String> ownerInfo,
+            boolean failureReportedBefore) {
         public Recovered {
             ownerInfo = ownerInfo == null ? Map.of() : Map.copyOf(ownerInfo);
+        }
+
+        public Recovered(String kind, String key, String owner, String location, long sizeBytes, long durationNanos,
+                         long startedAtMillis, boolean complete, String error, Map<String, String> ownerInfo) {
+            this(kind, key, owner, location, sizeBytes, durationNanos, startedAtMillis, complete, error, ownerInfo, false);
         }
     }
 
@@ -147,14 +156,29 @@ public final class SinkRecovery {
                 continue;
             }
             if (st.writerAlive() && !(includeThisProcess && st.writtenByThisProcess())) continue;
+            boolean reportedBefore = st.failureReported;
             Recovered r;
             try {
                 r = SpoolState.KIND_LOCAL.equals(st.kind) ? recoverLocal(st, statePath) : recoverS3(st, statePath);
             } catch (IOException | RuntimeException e) {
                 r = failed(st, e.toString());
             }
-            log.info("egress recovery kind={} key={} owner={} complete={} bytes={} durationNanos={} error={}", r.kind(),
-                    r.key(), r.owner(), r.complete(), r.sizeBytes(), r.durationNanos(), r.error());
+            if (!r.complete() && !reportedBefore && Files.exists(statePath)) {
+                // kept for the next start, which is to report a failure no more (the listener reports this one)
+                try {
+                    st.failureReported = true;
+                    st.write(statePath);
+                } catch (IOException e) {
+                    log.warn("spool state not updated, the failure may be reported again file={} error={}", statePath,
+                            e.toString());
+                }
+            }
+            if (reportedBefore) {
+                r = new Recovered(r.kind(), r.key(), r.owner(), r.location(), r.sizeBytes(), r.durationNanos(),
+                        r.startedAtMillis(), r.complete(), r.error(), r.ownerInfo(), true);
+            }
+            log.info("egress recovery kind={} key={} owner={} complete={} bytes={} durationNanos={} failureReportedBefore={} error={}",
+                    r.kind(), r.key(), r.owner(), r.complete(), r.sizeBytes(), r.durationNanos(), reportedBefore, r.error());
             out.add(r);
             if (listener != null) listener.accept(r);
         }
@@ -227,7 +251,7 @@ public final class SinkRecovery {
 
     private static Recovered withError(Recovered r, String error) {
         return new Recovered(r.kind(), r.key(), r.owner(), r.location(), r.sizeBytes(), r.durationNanos(),
-                r.startedAtMillis(), r.complete(), error, r.ownerInfo());
+                r.startedAtMillis(), r.complete(), error, r.ownerInfo(), r.failureReportedBefore());
     }
 
     /** Written to a temporary name in the same folder and renamed: a reader never sees half of it. */

@@ -49,6 +49,11 @@ final class SpoolState {
     public boolean completed;
     public long completedSize;
     public String location;
+    /**
+     * The owner reported this recording FAILED (egress_ended) while its files were kept: a failed upload at
+     * the end of the recording, or an earlier recovery S3 refused. Recovery does not report a failure again.
+     */
+    public boolean failureReported;
 
     public String endpoint;
     public String region;

@@ -131,8 +131,10 @@ public final class WebhookNotifier implements AutoCloseable {
 
     /**
      * Queues events kept in the outbox by an earlier run, in the given order, each for its URL (by hash),
-     * keeping their id and created_at; the signature is made with this notifier's key. A kept event whose URL
-     * is no longer configured is logged and its file removed. Returns how many were queued.
+     * keeping their id and created_at; the signature is made with this notifier's key. A kept event goes before
+     * the live events of its key not sent yet (enqueued while the outbox was read, or while a kept room_finished
+     * waited), which happened after it. A kept event whose URL is no longer configured is logged and its file
+     * removed. Returns how many were queued.
      */
     public int resend(List<WebhookOutbox.Kept> kept) {
         int queued = 0;
@@ -245,6 +247,29 @@ public final class WebhookNotifier implements AutoCloseable {
         final ArrayDeque<Pending> events = new ArrayDeque<>();
         boolean inFlight;
         long notBeforeMs;
+
+        /**
+         * An event an earlier run kept goes after the kept ones queued before it and after the head in flight,
+         * but before the live events not sent yet: they happened later (a live one already sent has gone first).
+         */
+        void addKept(Pending p) {
+            Pending last = events.peekLast();
+            if (last == null || last.kept != null || (inFlight && events.size() == 1)) {
+                events.add(p); // the usual case: no live event of this key waits
+                return;
+            }
+            ArrayDeque<Pending> reordered = new ArrayDeque<>(events.size() + 1);
+            boolean placed = false;
+            for (Pending e : events) {
+                if (!placed && e.kept == null && !(inFlight && e == events.peekFirst())) {
+                    reordered.add(p);
+                    placed = true;
+                }
+                reordered.add(e);
+            }
+            events.clear();
+            events.addAll(reordered);
+        }
     }
 
     /** One URL: per-key FIFO queues; all state guarded by {@code this}. */
@@ -326,7 +351,12 @@ public final class WebhookNotifier implements AutoCloseable {
                 }
                 Pending p = new Pending(ev, now);
                 p.kept = kept;
-                queues.computeIfAbsent(key, k -> new KeyQueue()).events.add(p);
+                KeyQueue q = queues.computeIfAbsent(key, k -> new KeyQueue());
+                if (kept == null) {
+                    q.events.add(p);
+                } else {
+                    q.addKept(p);
+                }
                 size++;
             }
             kick();

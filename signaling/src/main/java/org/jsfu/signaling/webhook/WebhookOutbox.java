@@ -64,6 +64,8 @@ public final class WebhookOutbox {
     private int files = -1;
     /** The time in the newest file name written or found at load; guarded by {@code this}. */
     private long lastNameMs;
+    /** Held by {@link #load()} (not {@code this}, which a write takes). */
+    private final Object loading = new Object();
 
     public WebhookOutbox(Path dir, Limits limits, LongSupplier clockMs) {
         this.dir = dir;
@@ -186,98 +188,124 @@ public final class WebhookOutbox {
 
     /**
      * The kept events in write order; removes leftover temp files, unreadable files and events older than
-     * {@link Limits#maxAge}, each logged.
+     * {@link Limits#maxAge}, each logged. Only the folder's listing is taken under this outbox's lock: the
+     * reading and splitting (seconds for thousands of files) are not, so a {@link #write} or {@link #writeBatch}
+     * meanwhile (a close at shutdown) is not held by them. What is written meanwhile is not returned (it is for
+     * the next start) and is named after every listed file, so a key's order holds at the next start.
      */
-    public synchronized List<Kept> load() {
-        List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+    public List<Kept> load() {
+        synchronized (loading) { // one load at a time: a split writes names a second one would write too
+            Listing listing = list();
+            if (listing == null) {
+                return List.of();
+            }
+            for (Path p : listing.temps) {
+                log.warn("webhook outbox: partial file removed file={}", p);
+                delete(p);
+            }
+            java.util.SortedSet<Path> files = new java.util.TreeSet<>(listing.hooks);
+            for (Path b : listing.batches) {
+                files.addAll(split(b)); // a split redone after a crash names the files it named before
+            }
+            long oldestS = Math.floorDiv(clockMs.getAsLong() - limits.maxAge().toMillis(), 1000);
+            List<Kept> out = new ArrayList<>();
+            for (Path f : files) {
+                Kept k;
+                try {
+                    k = decode(f, Files.readAllBytes(f));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("webhook outbox: unreadable file removed file={} error={}", f, e.toString());
+                    delete(f);
+                    continue;
+                }
+                if (k.event().getCreatedAt() < oldestS) {
+                    log.warn("webhook outbox: event older than the limit dropped url={} event={} id={} createdAt={} maxAge={}",
+                            k.url(), k.event().getEvent(), k.event().getId(), k.event().getCreatedAt(), limits.maxAge());
+                    delete(f);
+                    continue;
+                }
+                out.add(k);
+            }
+            synchronized (this) {
+                try {
+                    this.files = count(); // the kept ones and whatever was written meanwhile
+                } catch (IOException e) {
+                    this.files = -1;
+                }
+            }
+            return out;
         }
-        splitBatches();
+    }
+
+    /** The folder's files when a load begins. */
+    private record Listing(List<Path> hooks, List<Path> batches, List<Path> temps) {}
+
+    /**
+     * Under {@code this}, so no write is half done (a write holds it from its temp file to the rename): lists the
+     * folder and moves the name clock past the newest listed name (a clock behind the last run's must not name
+     * new files before its leftovers, nor a name of the same millisecond with a lower sequence). Null: no folder.
+     */
+    private synchronized Listing list() {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        Listing l = new Listing(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(SUFFIX)) {
-                    files.add(p);
+                if (n.endsWith(SUFFIX) || n.endsWith(BATCH_SUFFIX)) {
+                    (n.endsWith(SUFFIX) ? l.hooks : l.batches).add(p);
+                    try {
+                        lastNameMs = Math.max(lastNameMs, Long.parseLong(n.substring(0, 13)) + 1);
+                    } catch (RuntimeException notOurs) {
+                        // a foreign name: it sorts where it sorts
+                    }
                 } else if (n.endsWith(TEMP_SUFFIX)) {
-                    log.warn("webhook outbox: partial file removed file={}", p);
-                    delete(p);
+                    l.temps.add(p);
                 }
             }
         } catch (IOException e) {
             log.warn("webhook outbox unreadable dir={} error={}", dir, e.toString());
-            return List.of();
+            return null;
         }
-        files.sort(null);
-        if (!files.isEmpty()) { // a clock behind the last run's must not name new files before its leftovers
-            try {
-                lastNameMs = Math.max(lastNameMs, Long.parseLong(files.get(files.size() - 1).getFileName().toString()
-                        .substring(0, 13)));
-            } catch (RuntimeException notOurs) {
-                // a foreign name: it sorts where it sorts
-            }
-        }
-        long oldestS = Math.floorDiv(clockMs.getAsLong() - limits.maxAge().toMillis(), 1000);
-        List<Kept> out = new ArrayList<>();
-        for (Path f : files) {
-            Kept k;
-            try {
-                k = decode(f, Files.readAllBytes(f));
-            } catch (IOException | RuntimeException e) {
-                log.warn("webhook outbox: unreadable file removed file={} error={}", f, e.toString());
-                delete(f);
-                continue;
-            }
-            if (k.event().getCreatedAt() < oldestS) {
-                log.warn("webhook outbox: event older than the limit dropped url={} event={} id={} createdAt={} maxAge={}",
-                        k.url(), k.event().getEvent(), k.event().getId(), k.event().getCreatedAt(), limits.maxAge());
-                delete(f);
-                continue;
-            }
-            out.add(k);
-        }
-        this.files = out.size();
-        return out;
+        return l;
     }
 
-    /** Each batch file becomes single files named {@code <batch name>-<index>-<event id>.hook}, then is removed. */
-    private void splitBatches() {
-        List<Path> batches = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + BATCH_SUFFIX)) {
-            ds.forEach(batches::add);
-        } catch (IOException e) {
-            log.warn("webhook outbox unreadable dir={} error={}", dir, e.toString());
-            return;
-        }
-        for (Path b : batches) {
-            String base = b.getFileName().toString();
-            base = base.substring(0, base.length() - BATCH_SUFFIX.length());
-            try {
-                byte[] data = Files.readAllBytes(b);
-                DataInputStream in = checked(data);
-                if (in.readInt() != BATCH_MAGIC) {
-                    throw new IOException("not a webhook outbox batch");
-                }
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    String url = in.readUTF();
-                    String hash = in.readUTF();
-                    byte[] body = body(in, data.length);
-                    WebhookEvent ev = WebhookEvent.parseFrom(body);
-                    String name = String.format("%s-%06d-%s", base, i, safeId(ev));
-                    Path tmp = dir.resolve(name + TEMP_SUFFIX);
-                    Files.write(tmp, encode(url, hash, body));
-                    Files.move(tmp, dir.resolve(name + SUFFIX), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                }
-                if (in.available() != 8) {
-                    throw new IOException("trailing bytes");
-                }
-            } catch (IOException | RuntimeException e) {
-                log.warn("webhook outbox: unreadable batch removed file={} error={}", b, e.toString());
+    /**
+     * A batch file becomes single files named {@code <batch name>-<index>-<event id>.hook}, then is removed;
+     * returns them (none when the batch is unreadable, logged).
+     */
+    private List<Path> split(Path b) {
+        List<Path> out = new ArrayList<>();
+        String base = b.getFileName().toString();
+        base = base.substring(0, base.length() - BATCH_SUFFIX.length());
+        try {
+            byte[] data = Files.readAllBytes(b);
+            DataInputStream in = checked(data);
+            if (in.readInt() != BATCH_MAGIC) {
+                throw new IOException("not a webhook outbox batch");
             }
-            delete(b);
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String url = in.readUTF();
+                String hash = in.readUTF();
+                byte[] body = body(in, data.length);
+                WebhookEvent ev = WebhookEvent.parseFrom(body);
+                String name = String.format("%s-%06d-%s", base, i, safeId(ev));
+                Path tmp = dir.resolve(name + TEMP_SUFFIX);
+                Path file = dir.resolve(name + SUFFIX);
+                Files.write(tmp, encode(url, hash, body));
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                out.add(file);
+            }
+            if (in.available() != 8) {
+                throw new IOException("trailing bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("webhook outbox: unreadable batch removed file={} error={}", b, e.toString());
         }
+        delete(b);
+        return out;
     }
 
     /** Under {@code this}: never below an earlier name's time, so names sort in write order if the clock steps back. */

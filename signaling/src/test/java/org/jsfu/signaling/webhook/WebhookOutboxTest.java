@@ -30,6 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookOutboxTest {
     @TempDir
     Path dir;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+            new ch.qos.logback.core.read.ListAppender<>();
+    private final ch.qos.logback.classic.Logger notifierLog =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookNotifier.class);
 
     private WebhookOutbox outbox(WebhookOutbox.Limits limits) {
         return new WebhookOutbox(dir.resolve(".webhook-spool"), limits, System::currentTimeMillis);
@@ -307,6 +311,94 @@ class WebhookOutboxTest {
         n.close(Duration.ZERO);
         assertEquals(List.of("EV_0", "EV_1", "EV_2", "EV_3", "EV_4"),
                 o.load().stream().map(k -> k.event().getId()).sorted().toList());
+    }
+
+    /**
+     * SIGTERM while the start reads a long outbox (5,000 events in a batch: seconds to split here): close must
+     * not wait for the read. What close writes meanwhile is not returned by that read, and the next start gets
+     * it after the last run's events of its key, even with the last run's clock ahead of this one's.
+     */
+    @Test
+    void aCloseDuringALongLoadIsNotHeldByIt() throws Exception {
+        String url = "http://127.0.0.1:" + freePort() + "/hook";
+        long ahead = System.currentTimeMillis() + 60_000;
+        WebhookOutbox lastRun = new WebhookOutbox(dir.resolve(".webhook-spool"), WebhookOutbox.Limits.DEFAULTS, () -> ahead);
+        List<WebhookOutbox.Item> items = new java.util.ArrayList<>();
+        long nowS = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < 5_000; i++) {
+            items.add(new WebhookOutbox.Item(url, roomEvent("participant_left", "room" + (i % 50), "EV_" + i, nowS)));
+        }
+        assertNotNull(lastRun.writeBatch(items));
+        WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+        WebhookNotifier n = new WebhookNotifier(List.of(url), KEY, SECRET, FAST, System::currentTimeMillis, o);
+        n.enqueue(roomEvent("participant_joined", "room0", "EV_live", 0));
+        long t0 = System.nanoTime();
+        java.util.concurrent.CompletableFuture<List<WebhookOutbox.Kept>> loading =
+                java.util.concurrent.CompletableFuture.supplyAsync(o::load);
+        await(() -> {
+            try {
+                return files().size() > 200; // the split is under way
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 20_000);
+        long t1 = System.nanoTime();
+        n.close(Duration.ofMillis(200));
+        long closeMs = (System.nanoTime() - t1) / 1_000_000;
+        boolean loadRunningAfterClose = !loading.isDone();
+        List<WebhookOutbox.Kept> kept = loading.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("outbox: close during a 5000-event load took ms=" + closeMs + ", load ms=" + loadMs);
+        assertTrue(loadRunningAfterClose && closeMs < 1_000,
+                "close did not wait for the load: close ms=" + closeMs + " load ms=" + loadMs);
+        assertEquals(5_000, kept.size(), "the load returns what the last run kept, not what was written meanwhile");
+
+        List<String> room0 = outbox(WebhookOutbox.Limits.DEFAULTS).load().stream()
+                .filter(k -> k.event().getRoom().getName().equals("room0")).map(k -> k.event().getId()).toList();
+        assertEquals(101, room0.size(), room0.toString());
+        assertEquals("EV_live", room0.get(100), "written during the load, sent after the last run's events of its key");
+    }
+
+    /**
+     * At start the receiver is still down: a live event of a room (refused once, waiting to retry) must not go
+     * before the last run's events of that room, which the start queues after reading the outbox.
+     */
+    @Test
+    void keptEventsGoBeforeTheLiveEventsOfTheirKeyNotSentYet() throws Exception {
+        WebhookReceiverStub r = new WebhookReceiverStub(0, KEY, SECRET);
+        WebhookNotifier n = null;
+        try {
+            java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+            r.statusFor = i -> up.get() ? 200 : 503;
+            long nowS = System.currentTimeMillis() / 1000;
+            WebhookOutbox o = outbox(WebhookOutbox.Limits.DEFAULTS);
+            o.write(r.url(), roomEvent("participant_left", "standup", "EV_kept1", nowS - 60));
+            o.write(r.url(), roomEvent("room_finished", "standup", "EV_kept2", nowS - 59));
+            // a long backoff: the live event is waiting (not in flight) when the kept ones are queued
+            WebhookNotifier.Options slowRetry = new WebhookNotifier.Options(100, 4, Duration.ofMillis(1500),
+                    Duration.ofMillis(1500), Duration.ofSeconds(5), Duration.ZERO);
+            n = new WebhookNotifier(List.of(r.url()), KEY, SECRET, slowRetry, System::currentTimeMillis, o);
+            notifierLog.addAppender(logs);
+            logs.start();
+            n.enqueue(roomEvent("room_started", "standup", "EV_live", nowS));
+            // logged once its 503 is handled (no longer in flight): it waits to retry
+            await(() -> {
+                synchronized (logs) { // the appender appends under its own lock
+                    return logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("will retry")
+                            && e.getFormattedMessage().contains("id=EV_live"));
+                }
+            }, 5_000);
+            assertEquals(2, n.resend(o.load()));
+            up.set(true);
+            await(() -> r.accepted.size() == 3, 10_000);
+            assertEquals(List.of("EV_kept1", "EV_kept2", "EV_live"), r.ids());
+        } finally {
+            notifierLog.detachAppender(logs);
+            if (n != null) {
+                n.close(Duration.ZERO);
+            }
+            r.close();
+        }
     }
 
     /** File names keep the write order when the wall clock steps back (NTP) between two writes. */
