@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jsfu.core.ice.StunMessage;
@@ -74,7 +75,8 @@ public final class CryptoWarmUp {
             long t0 = System.nanoTime();
             return srtpRoundTrips(p, random, BLOCK_ROUNDS, false) ? (System.nanoTime() - t0) / BLOCK_ROUNDS : -1;
         }, System::nanoTime) : null;
-        ok &= best != null && otherMacs(random);
+        boolean macs = otherMacs(random); // warmed even when a round trip failed, as before the timing
+        ok &= best != null && macs;
         return new Result(ok, ok ? best[0] : 0, ok ? best[1] : 0);
     }
 
@@ -84,7 +86,7 @@ public final class CryptoWarmUp {
      * right after the warm-up can end while one profile still runs less optimised code than the other (the JIT
      * compiles tier by tier, later under load). Returns {AES-CM ns, GCM ns}, or null when a round trip failed.
      */
-    static long[] timeBoth(BlockTimer timer, java.util.function.LongSupplier nanoClock) {
+    static long[] timeBoth(BlockTimer timer, LongSupplier nanoClock) {
         long start = nanoClock.getAsLong();
         long cm = Long.MAX_VALUE;
         long gcm = Long.MAX_VALUE;
