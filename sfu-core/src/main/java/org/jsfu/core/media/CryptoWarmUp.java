@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jsfu.core.ice.StunMessage;
@@ -25,7 +26,21 @@ public final class CryptoWarmUp {
     static final int ROUNDS = 2000;
     /** Timed blocks per profile, interleaved; the fastest block of each counts. */
     static final int TIMED_BLOCKS = 8;
-    static final int BLOCK_ROUNDS = 1000;
+    static final int BLOCK_ROUNDS = 250;
+    /**
+     * Blocks in a row in which neither profile's fastest time dropped by {@link #SETTLED_PERCENT}% or more: the JIT
+     * has finished with both (it compiles tier by tier, and the SHA-1 and AES intrinsics exist only in the last tier).
+     */
+    static final int SETTLED_BLOCKS = 12;
+    static final int SETTLED_PERCENT = 3;
+    /** The timing stops here even if not settled (a loaded machine); the fastest blocks so far count. */
+    static final long TIMING_BUDGET_NANOS = 3_000_000_000L;
+
+    /** Times one block of a profile's round trips: ns per packet, or -1 when a round trip failed. */
+    @FunctionalInterface
+    interface BlockTimer {
+        long nanosPerPacket(SrtpProfile p);
+    }
 
     /**
      * @param ok every round trip gave back what was protected
@@ -56,19 +71,45 @@ public final class CryptoWarmUp {
         for (SrtpProfile p : SrtpProfile.values()) {
             ok &= srtpRoundTrips(p, random, ROUNDS, true);
         }
+        long[] best = ok ? timeBoth(p -> {
+            long t0 = System.nanoTime();
+            return srtpRoundTrips(p, random, BLOCK_ROUNDS, false) ? (System.nanoTime() - t0) / BLOCK_ROUNDS : -1;
+        }, System::nanoTime) : null;
+        boolean macs = otherMacs(random); // warmed even when a round trip failed, as before the timing
+        ok &= best != null && macs;
+        return new Result(ok, ok ? best[0] : 0, ok ? best[1] : 0);
+    }
+
+    /**
+     * Interleaved blocks of both profiles (which goes first alternates), at least {@link #TIMED_BLOCKS}, then until
+     * both fastest times have settled ({@link #SETTLED_BLOCKS}) or the budget is spent: a fixed number of blocks
+     * right after the warm-up can end while one profile still runs less optimised code than the other (the JIT
+     * compiles tier by tier, later under load). Returns {AES-CM ns, GCM ns}, or null when a round trip failed.
+     */
+    static long[] timeBoth(BlockTimer timer, LongSupplier nanoClock) {
+        long start = nanoClock.getAsLong();
         long cm = Long.MAX_VALUE;
         long gcm = Long.MAX_VALUE;
-        for (int b = 0; b < TIMED_BLOCKS && ok; b++) {
-            long t0 = System.nanoTime();
-            ok = srtpRoundTrips(SrtpProfile.AES_CM_128_HMAC_SHA1_80, random, BLOCK_ROUNDS, false);
-            long t1 = System.nanoTime();
-            ok &= srtpRoundTrips(SrtpProfile.AEAD_AES_128_GCM, random, BLOCK_ROUNDS, false);
-            long t2 = System.nanoTime();
-            cm = Math.min(cm, (t1 - t0) / BLOCK_ROUNDS);
-            gcm = Math.min(gcm, (t2 - t1) / BLOCK_ROUNDS);
+        int sinceImproved = 0;
+        for (int b = 0; ; b++) {
+            boolean cmFirst = (b & 1) == 0;
+            long first = timer.nanosPerPacket(cmFirst ? SrtpProfile.AES_CM_128_HMAC_SHA1_80 : SrtpProfile.AEAD_AES_128_GCM);
+            long second = timer.nanosPerPacket(cmFirst ? SrtpProfile.AEAD_AES_128_GCM : SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+            if (first < 0 || second < 0) return null;
+            long c = cmFirst ? first : second;
+            long g = cmFirst ? second : first;
+            boolean improved = dropped(cm, c) || dropped(gcm, g);
+            cm = Math.min(cm, c);
+            gcm = Math.min(gcm, g);
+            sinceImproved = improved ? 0 : sinceImproved + 1;
+            if (b + 1 >= TIMED_BLOCKS && sinceImproved >= SETTLED_BLOCKS) break;
+            if (nanoClock.getAsLong() - start >= TIMING_BUDGET_NANOS) break;
         }
-        ok &= otherMacs(random);
-        return new Result(ok, ok ? cm : 0, ok ? gcm : 0);
+        return new long[] {cm, gcm};
+    }
+
+    private static boolean dropped(long best, long now) {
+        return best == Long.MAX_VALUE || now * 100 < best * (100 - SETTLED_PERCENT);
     }
 
     /** The STUN HMAC-SHA1 and the SCTP cookie HMAC-SHA256. */
@@ -88,7 +129,7 @@ public final class CryptoWarmUp {
 
     /**
      * @param withRtcp also an SRTCP round trip every 20 rounds (the warm-up; the timed blocks are RTP
-     *                 only, their key setup is the same for both profiles and small against 1000 rounds)
+     *                 only, their key setup is the same for both profiles and small against {@link #BLOCK_ROUNDS})
      */
     private static boolean srtpRoundTrips(SrtpProfile p, SecureRandom random, int rounds, boolean withRtcp) {
         byte[] km = new byte[2 * (p.keyLength() + p.saltLength())];
