@@ -393,6 +393,10 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         commitAttempts++;
         EgressInfo.FileResult f = info.file();
         String location;
+        boolean manifest = !info.output().disableManifest();
+        if (manifest) { // a crash before the manifest is stored leaves the recovery a state to store it from
+            upload.holdStateAfterCommit();
+        }
         try {
             location = upload.commit("audio/ogg");
         } catch (IOException | RuntimeException e) {
@@ -428,7 +432,7 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
         EgressInfo.FileResult fr = new EgressInfo.FileResult(f.filename(), location, upload.size(), f.startedAt(),
                 endUtc, duration);
         info = info.withFile(fr).withTimes(info.startedAt(), endUtc);
-        if (!info.output().disableManifest()) {
+        if (manifest) {
             String mkey = Manifest.keyBeside(f.filename(), info.egressId());
             Manifest m = new Manifest(info.egressId(), info.roomId(), info.roomName(), info.startedAt(), endUtc,
                     info.publisherIdentity(), info.trackSid(), trackKind, trackSource,
@@ -439,6 +443,11 @@ final class TrackEgress implements RtpTap, LoopTicker.Member {
                 // the file is there; the egress still reports it, with the manifest error
                 log.warn("manifest upload failed egressId={} error={}", info.egressId(), e.toString());
                 info = info.withError("manifest upload failed: " + e.getMessage());
+            }
+            try {
+                upload.releaseState();
+            } catch (IOException e) { // the next start finds it: stores the manifest again, reports COMPLETE again
+                log.warn("spool state not removed after the manifest egressId={} error={}", info.egressId(), e.toString());
             }
         }
         info = info.with(EgressStatus.COMPLETE, now());

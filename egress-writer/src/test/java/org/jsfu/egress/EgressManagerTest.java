@@ -269,6 +269,73 @@ class EgressManagerTest {
         assertEquals(List.of(), restarted.list("r5", null, false), "pruned like finished egresses");
     }
 
+    /** A local folder whose manifest put (a {@code .json} key) blocks until released: a process dying there. */
+    private static final class ManifestStallSink implements org.jsfu.egress.sink.RecordingSink {
+        final LocalFolderSink files;
+        final java.util.concurrent.CountDownLatch putStarted = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        ManifestStallSink(Path dir) throws IOException {
+            files = new LocalFolderSink(dir);
+        }
+
+        @Override
+        public Upload begin(String key) throws IOException {
+            return files.begin(key);
+        }
+
+        @Override
+        public Upload begin(String key, String contentType, String owner, java.util.Map<String, String> info)
+                throws IOException {
+            return files.begin(key, contentType, owner, info);
+        }
+
+        @Override
+        public String put(String key, byte[] data, String contentType) throws IOException {
+            if (key.endsWith(".json")) {
+                putStarted.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("the process died here");
+            }
+            return files.put(key, data, contentType);
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheCommitAndTheManifestLeavesTheRecoveryAStateToStoreItFrom() throws Exception {
+        ManifestStallSink sink = new ManifestStallSink(dir);
+        EgressManager m = manager(out -> sink);
+        String track = publish("r-mf", "fay");
+        EgressInfo e = m.startTrackEgress("r-mf", track, new EgressOutput("rec/{publisher_identity}", false, null))
+                .get(5, TimeUnit.SECONDS);
+        feed(rooms.room("r-mf"), 100);
+        m.stopEgress(e.egressId()).get(5, TimeUnit.SECONDS);
+        assertTrue(sink.putStarted.await(10, TimeUnit.SECONDS), "the commit reached the manifest");
+        try {
+            // the .ogg is in place and the manifest not yet: a crash now must leave a state the recovery can use
+            List<SinkRecovery.Recovered> rs = new SinkRecovery(dir.resolve(".egress-spool")).includeThisProcess(true)
+                    .companions(RecoveredEgress.manifests(() -> 0L)).recover(null);
+            assertEquals(1, rs.size(), "a spool state survives the commit until the manifest is stored");
+            assertTrue(rs.get(0).complete(), rs.get(0).toString());
+            assertEquals(e.egressId(), rs.get(0).owner());
+            Path manifest = Path.of(rs.get(0).location()).resolveSibling(e.egressId() + ".json");
+            Manifest mf = Manifest.fromJson(Files.readAllBytes(manifest));
+            assertEquals(e.egressId(), mf.egressId());
+            assertEquals("fay", mf.publisherIdentity());
+        } finally {
+            sink.release.countDown();
+        }
+        EgressInfo end = awaitEnd(m, e.egressId());
+        assertEquals(EgressStatus.COMPLETE, end.status());
+        try (var left = Files.list(dir.resolve(".egress-spool"))) {
+            assertEquals(List.of(), left.toList(), "the live egress removes the state once it is done");
+        }
+    }
+
     @Test
     void aRecordingFromBeforeOwnerInfoStillReports() {
         EgressManager m = manager();

@@ -119,6 +119,8 @@ public final class LocalFolderSink implements RecordingSink {
         private boolean closed;
         /** The file is in place under its key (a commit call after one that threw only removes the state). */
         private boolean renamed;
+        /** {@link #holdStateAfterCommit}: the commit leaves the state for {@link #releaseState}. */
+        private boolean holdState;
 
         LocalUpload(Path target, Path part, FileOutputStream fos, Path statePath) {
             this.target = target;
@@ -138,7 +140,7 @@ public final class LocalFolderSink implements RecordingSink {
         public String commit(String contentType) throws IOException {
             if (renamed) {
                 // an earlier call renamed the file, then threw removing the state: only that is left to do
-                if (statePath != null) Files.deleteIfExists(statePath);
+                if (statePath != null && !holdState) Files.deleteIfExists(statePath);
                 return target.toString();
             }
             if (done) throw new IllegalStateException("already finished");
@@ -156,8 +158,18 @@ public final class LocalFolderSink implements RecordingSink {
             }
             done = true;
             renamed = true;
-            if (statePath != null) Files.deleteIfExists(statePath);
+            if (statePath != null && !holdState) Files.deleteIfExists(statePath);
             return target.toString();
+        }
+
+        @Override
+        public void holdStateAfterCommit() {
+            holdState = true;
+        }
+
+        @Override
+        public void releaseState() throws IOException {
+            if (renamed && statePath != null) Files.deleteIfExists(statePath);
         }
 
         @Override

@@ -73,6 +73,16 @@ public final class PresigningSink implements RecordingSink {
             public void failureReported() throws IOException {
                 u.failureReported();
             }
+
+            @Override
+            public void holdStateAfterCommit() {
+                u.holdStateAfterCommit();
+            }
+
+            @Override
+            public void releaseState() throws IOException {
+                u.releaseState();
+            }
         };
     }
 }

@@ -57,6 +57,18 @@ public interface RecordingSink {
         void abort();
 
         /**
+         * Before {@link #commit}: keep the spool state (marked completed) after the commit until
+         * {@link #releaseState()}, so that a crash between the commit and what the owner stores beside the object
+         * (the manifest) leaves {@link SinkRecovery} a state to finish it from. No-op for sinks without one.
+         */
+        default void holdStateAfterCommit() {
+        }
+
+        /** After a commit with {@link #holdStateAfterCommit()}: the owner is done, the state goes. */
+        default void releaseState() throws IOException {
+        }
+
+        /**
          * After a failed commit whose files are kept (a durable sink): the owner has reported the recording
          * FAILED. Recorded in the spool state, so that {@link SinkRecovery} at a later start tells
          * ({@link SinkRecovery.Recovered#failureReportedBefore()}) and the failure is not reported again.

@@ -35,8 +35,10 @@ final class S3StreamingUpload implements RecordingSink.Upload {
     private volatile boolean closed;
     private volatile boolean pumpStopped;
     private boolean done;
-    /** The object is complete and its spool and state are gone. */
+    /** The object is complete and its spool is gone (and its state, unless held). */
     private boolean cleanedUp;
+    /** {@link #holdStateAfterCommit}: the commit leaves the state (completed) for {@link #releaseState}. */
+    private boolean holdState;
 
     S3StreamingUpload(S3Target target, Path spool, Path statePath, SpoolState state, long partSize, Executor io)
             throws IOException {
@@ -130,10 +132,22 @@ final class S3StreamingUpload implements RecordingSink.Upload {
         // S3 confirmed the object: a call after one that threw below (a full disk) only repeats the cleanup
         state.write(statePath);
         Files.deleteIfExists(spool);
-        Files.deleteIfExists(statePath);
+        if (!holdState) {
+            Files.deleteIfExists(statePath);
+        }
         cleanedUp = true;
         log.info("s3 upload done key={} bytes={} parts={}", key, written, state.parts.size());
         return state.location;
+    }
+
+    @Override
+    public void holdStateAfterCommit() {
+        holdState = true;
+    }
+
+    @Override
+    public void releaseState() throws IOException {
+        if (cleanedUp) Files.deleteIfExists(statePath);
     }
 
     @Override

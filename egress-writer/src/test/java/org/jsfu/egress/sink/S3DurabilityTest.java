@@ -297,6 +297,40 @@ class S3DurabilityTest {
     }
 
     @Test
+    void aHeldStateOutlivesTheCommitUntilReleasedAndLetsTheRecoveryStoreTheCompanion(@TempDir Path spool)
+            throws Exception {
+        String key = "held/rec.ogg";
+        S3Sink sink = new S3Sink(s3.config(), spool);
+        RecordingSink.Upload u = sink.begin(key, "audio/ogg", "EG_held");
+        u.stream().write(new byte[1000]);
+        u.holdStateAfterCommit();
+        u.commit("audio/ogg");
+        assertEquals(1000, s3.object(key).length);
+        assertEquals(1, files(spool), "the state (completed) is held, the spool is gone");
+        assertTrue(onlyState(spool).completed);
+        // the process "dies" before the owner stored what goes beside the object: the recovery stores it
+        SinkRecovery.Companions beside = r -> List.of(new SinkRecovery.Companion("EG_held.json",
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json"));
+        List<SinkRecovery.Recovered> out = new SinkRecovery(spool).credentials((e, r, b) -> s3.config())
+                .includeThisProcess(true).companions(beside).recover(null);
+        assertEquals(1, out.size());
+        assertTrue(out.get(0).complete(), out.get(0).toString());
+        assertNull(out.get(0).error());
+        assertEquals("{}", new String(s3.object("held/EG_held.json"), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, files(spool));
+        u.releaseState(); // the live owner, late: nothing left to remove
+        assertEquals(0, files(spool));
+
+        RecordingSink.Upload v = sink.begin("held/second.ogg", "audio/ogg", "EG_held2");
+        v.stream().write(new byte[10]);
+        v.holdStateAfterCommit();
+        v.commit("audio/ogg");
+        assertEquals(1, files(spool));
+        v.releaseState();
+        assertEquals(0, files(spool), "released: the state goes");
+    }
+
+    @Test
     void liveUploadsOfThisProcessAreLeftAlone(@TempDir Path spool) throws Exception {
         S3Sink sink = new S3Sink(s3.config(), spool);
         RecordingSink.Upload u = sink.begin("live/busy.ogg", "audio/ogg", "EG_busy");
