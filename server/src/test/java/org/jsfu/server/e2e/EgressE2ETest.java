@@ -313,8 +313,12 @@ class EgressE2ETest {
                 + "unmute edge %.1f ms; the pages muted %d ms and unmuted %d ms apart%n", offDelta, onDelta,
                 t.get("muteAt").get("bob").asLong() - t.get("muteAt").get("alice").asLong(),
                 t.get("unmuteAt").get("bob").asLong() - t.get("unmuteAt").get("alice").asLong());
-        assertTrue(offDelta <= 20, "mute edges align within 20 ms: " + offDelta);
-        assertTrue(onDelta <= 20, "unmute edges align within 20 ms: " + onDelta);
+        // Each delta also holds both browsers' own capture pipelines (mute -> last sample, unmute -> first sample:
+        // 10 ms capture buffers, the encoder, scheduling): alone they came out 0.8-16 ms, and 35 ms once on a
+        // machine loaded by other tests (session 10). 40 ms is still far below a misplaced frame run or LiveKit's
+        // ~1 s key-time error, which is what this guards.
+        assertTrue(offDelta <= 40, "mute edges align within 40 ms: " + offDelta);
+        assertTrue(onDelta <= 40, "unmute edges align within 40 ms: " + onDelta);
     }
 
     /**
