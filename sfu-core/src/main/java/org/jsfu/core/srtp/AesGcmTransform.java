@@ -73,6 +73,11 @@ final class AesGcmTransform extends SrtpTransform {
     @Override
     int tagLength() { return TAG; }
 
+    @Override
+    int touch() {
+        return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + tag[0] + rtpEcb.getBlockSize() + rtpGhash.touch();
+    }
+
     /** RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt. */
     private void rtpIv(int ssrc, long index) {
         System.arraycopy(rtpSalt, 0, iv, 0, 12);

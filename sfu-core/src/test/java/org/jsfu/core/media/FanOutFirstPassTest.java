@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fan-out's first pass ({@link DownTrack#touch}) only reads: extra passes at any sequence number, on
  * negotiated and not yet negotiated DownTracks, leave every forwarded SRTP packet byte for byte as
- * without them, and duplicates are still dropped.
+ * without them, and duplicates are still dropped; for both SRTP profiles (each transform has its own
+ * {@code touch}).
  */
 class FanOutFirstPassTest {
 
@@ -23,8 +24,7 @@ class FanOutFirstPassTest {
     private static final class SrtpSent extends ForwardingTest.Sent {
         final SrtpSession srtp;
 
-        SrtpSent() {
-            SrtpProfile p = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+        SrtpSent(SrtpProfile p) {
             byte[] key = new byte[p.keyLength()];
             byte[] salt = new byte[p.saltLength()];
             Arrays.fill(key, (byte) 7);
@@ -45,12 +45,12 @@ class FanOutFirstPassTest {
     }
 
     /** One publisher track to two subscribers (one negotiated late); returns each subscriber's datagrams. */
-    private static List<List<byte[]>> run(boolean extraPasses) {
+    private static List<List<byte[]>> run(SrtpProfile profile, boolean extraPasses) {
         byte[] scratch = new byte[1500 + PeerTransport.TAG_ROOM];
         UpTrack up = new UpTrack("TR_a", "PA_p", false, Codec.opus(111, false), ssrc -> { }, 1);
         up.addLayer(0, 42);
-        SrtpSent early = new SrtpSent();
-        SrtpSent late = new SrtpSent();
+        SrtpSent early = new SrtpSent(profile);
+        SrtpSent late = new SrtpSent(profile);
         DownTrack a = new DownTrack("TR_a", "1", up, early, 111, 0x0A0A0A0A, 100, 1000);
         a.negotiated = true;
         a.setHeaderExtensions(3, 2, 1, new SendHistory(1024));
@@ -82,9 +82,18 @@ class FanOutFirstPassTest {
     }
 
     @Test
-    void extraFirstPassesChangeNoForwardedByte() {
-        List<List<byte[]>> plain = run(false);
-        List<List<byte[]>> touched = run(true);
+    void extraFirstPassesChangeNoForwardedByteWithAesCm() {
+        extraFirstPassesChangeNoForwardedByte(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    @Test
+    void extraFirstPassesChangeNoForwardedByteWithGcm() {
+        extraFirstPassesChangeNoForwardedByte(SrtpProfile.AEAD_AES_128_GCM);
+    }
+
+    private static void extraFirstPassesChangeNoForwardedByte(SrtpProfile profile) {
+        List<List<byte[]>> plain = run(profile, false);
+        List<List<byte[]>> touched = run(profile, true);
         assertEquals(200, plain.get(0).size());
         assertEquals(150, plain.get(1).size(), "the late subscriber gets what comes after its negotiation");
         for (int s = 0; s < 2; s++) {
