@@ -100,6 +100,11 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
         return srtpPreference;
     }
 
+    /** Sets the order new transports get (tests; {@link #warmUp} sets it from its measurement). */
+    void srtpPreference(List<SrtpProfile> inOrder) {
+        srtpPreference = List.copyOf(inOrder);
+    }
+
     private volatile List<SrtpProfile> srtpPreference = DtlsSession.Options.defaults().srtpProfiles();
 
     /** Media sessions created and not yet closed (one per joined participant). */

@@ -170,6 +170,11 @@ public final class PeerTransport {
         return this;
     }
 
+    /** The SRTP profiles the DTLS server chooses from, in order. */
+    public List<SrtpProfile> srtpProfiles() {
+        return srtpProfiles;
+    }
+
     public IceCredentials localIce() {
         return localIce;
     }
