@@ -294,8 +294,22 @@ public final class WebhookOutbox {
                 String name = String.format("%s-%06d-%s", base, i, safeId(ev));
                 Path tmp = dir.resolve(name + TEMP_SUFFIX);
                 Path file = dir.resolve(name + SUFFIX);
-                Files.write(tmp, encode(url, hash, body));
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.write(tmp, encode(url, hash, body));
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    // the batch is fine, the disk is not (full?): keep the batch, undo this split; the next start
+                    // splits it again under the same names, so nothing is lost and nothing is sent twice
+                    log.warn("webhook outbox: batch not split, kept for the next start file={} error={}", b,
+                            e.toString());
+                    for (Path f : out) {
+                        delete(f);
+                    }
+                    if (Files.isRegularFile(tmp)) {
+                        delete(tmp);
+                    }
+                    return List.of();
+                }
                 out.add(file);
             }
             if (in.available() != 8) {

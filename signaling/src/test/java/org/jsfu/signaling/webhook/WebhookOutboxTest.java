@@ -403,6 +403,36 @@ class WebhookOutboxTest {
 
     /** File names keep the write order when the wall clock steps back (NTP) between two writes. */
     @Test
+    void aBatchThatCannotBeSplitIsKeptWholeForTheNextStart() throws Exception {
+        long nowMs = System.currentTimeMillis();
+        Path spool = dir.resolve(".webhook-spool");
+        WebhookOutbox lastRun = new WebhookOutbox(spool, WebhookOutbox.Limits.DEFAULTS, () -> nowMs);
+        long createdS = nowMs / 1000;
+        List<WebhookOutbox.Item> items = List.of(
+                new WebhookOutbox.Item("http://h/hook", roomEvent("participant_left", "a", "EV_a", createdS)),
+                new WebhookOutbox.Item("http://h/hook", roomEvent("participant_left", "b", "EV_b", createdS)),
+                new WebhookOutbox.Item("http://h/hook", roomEvent("room_finished", "a", "EV_c", createdS)));
+        Path batch = lastRun.writeBatch(items);
+        assertNotNull(batch);
+        // the second event's file cannot be written (a directory where its temp file goes: as a full disk would)
+        String base = batch.getFileName().toString().replace(".batch", "");
+        Path obstacle = Files.createDirectory(spool.resolve(base + "-000001-EV_b.tmp"));
+        Path inside = Files.write(obstacle.resolve("x"), new byte[1]); // not empty: the load's temp cleanup keeps it
+        WebhookOutbox o = new WebhookOutbox(spool, WebhookOutbox.Limits.DEFAULTS, System::currentTimeMillis);
+        assertEquals(List.of(), o.load(), "nothing from a batch that could not be split");
+        assertTrue(Files.exists(batch), "the batch is kept");
+        try (var left = Files.list(spool)) {
+            assertEquals(Stream.of(batch, obstacle).map(f -> f.getFileName().toString()).sorted().toList(),
+                    left.map(f -> f.getFileName().toString()).sorted().toList(), "the partial split is undone");
+        }
+        Files.delete(inside);
+        Files.delete(obstacle); // the disk has room again: the next start gets every event, once
+        WebhookOutbox next = new WebhookOutbox(spool, WebhookOutbox.Limits.DEFAULTS, System::currentTimeMillis);
+        assertEquals(List.of("EV_a", "EV_b", "EV_c"), next.load().stream().map(k -> k.event().getId()).toList());
+        assertTrue(Files.notExists(batch));
+    }
+
+    @Test
     void writeOrderSurvivesAClockSteppingBack() throws Exception {
         long nowMs = System.currentTimeMillis();
         long[] clock = {nowMs};
