@@ -41,6 +41,8 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     private final UdpMux mux;
     private final TcpMux tcp;
     private final List<InetAddress> advertised;
+    /** The SRTP order new transports get: the DTLS default (GCM first) until {@link #warmUp} measured. */
+    private volatile List<SrtpProfile> srtpPreference = DtlsSession.Options.defaults().srtpProfiles();
     private final boolean iceLite;
     private final DtlsIdentity identity;
     private final ExecutorService handshakePool;
@@ -104,8 +106,6 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
     void srtpPreference(List<SrtpProfile> inOrder) {
         srtpPreference = List.copyOf(inOrder);
     }
-
-    private volatile List<SrtpProfile> srtpPreference = DtlsSession.Options.defaults().srtpProfiles();
 
     /** Media sessions created and not yet closed (one per joined participant). */
     final AtomicInteger sessions = new AtomicInteger();

@@ -9,9 +9,9 @@ import org.jsfu.core.srtp.SrtpProfile;
 import org.junit.jupiter.api.Test;
 
 class CryptoWarmUpTest {
-    private static final List<SrtpProfile> GCM_FIRST =
+    static final List<SrtpProfile> GCM_FIRST =
             List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
-    private static final List<SrtpProfile> CM_FIRST =
+    static final List<SrtpProfile> CM_FIRST =
             List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM);
 
     @Test

@@ -2,6 +2,8 @@ package org.jsfu.core.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jsfu.core.media.CryptoWarmUpTest.CM_FIRST;
+import static org.jsfu.core.media.CryptoWarmUpTest.GCM_FIRST;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,11 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The SRTP order the media plane measured at start reaches every transport it creates (RFC 5764 4.1.1). */
 class MediaPlaneSrtpPreferenceTest {
-    private static final List<SrtpProfile> CM_FIRST =
-            List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM);
-    private static final List<SrtpProfile> GCM_FIRST =
-            List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
-
     @Test
     void newTransportsGetThePlanesOrder() throws Exception {
         int port;
