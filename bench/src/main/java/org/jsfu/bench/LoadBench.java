@@ -18,6 +18,7 @@ import org.jsfu.bench.client.SimClient;
 import org.jsfu.bench.client.Tokens;
 import org.jsfu.bench.client.TrackStats;
 import org.jsfu.core.srtp.SrtpProfile;
+import org.jsfu.core.srtp.SrtpSession;
 
 /**
  * Audio forwarding load: R rooms of N publishers (50 opus-like packets/s each) and M subscribers,
@@ -141,7 +142,8 @@ public final class LoadBench {
                 "%s", String.format("%.2f (%.2f, %.2f)", waitedNs / 1000, before[5] / 1000, after[5] / 1000));
         row("floor: receiver wake-up paid per send (waited - unwaited, us)", "%.2f", (waitedNs - sendNs) / 1000);
         row("floor: SRTP protect 120 B AES_CM_128_HMAC_SHA1_80 (us)", "%.3f", cmNs / 1000);
-        row("floor: SRTP protect 120 B AEAD_AES_128_GCM (us)", "%.3f", gcmNs / 1000);
+        row("floor: SRTP protect 120 B AEAD_AES_128_GCM, GHASH " + SrtpSession.gcmHashImplementation() + " (us)", "%.3f",
+                gcmNs / 1000);
         row("negotiated SRTP profile", "%s", r.profile);
         row("floor: send + protect (negotiated profile), packets per core-second", "%.0f", floorPerCore);
         row("floor: DatagramChannel.send 120 B to 16 rotating destinations (us)", "%.2f", send16Ns / 1000);
@@ -391,10 +393,12 @@ public final class LoadBench {
     /**
      * What the server's run command carries for sendmmsg from the media loops (sfu-core NativeSend):
      * the incubating Foreign Linker module, native access, and the NIO socket's fd. A server built
-     * before that ignores them; {@code --server-jvm -Djsfu.rtc.sendmmsg=false} selects the NIO send.
+     * before that ignores them; {@code --server-jvm -Djsfu.rtc.sendmmsg=false} selects the NIO send. Also the
+     * JDK's GHASH for AEAD_AES_128_GCM (sfu-core ClmulGhash), which the jar's manifest opens as well.
      */
     static final List<String> SENDMMSG_JVM = List.of("--add-modules", "jdk.incubator.foreign",
-            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
+            "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED");
 
     static Target startTarget(Options o) throws Exception {
         if (o.server.startsWith("ws://") || o.server.startsWith("wss://")) {

@@ -46,15 +46,20 @@ public final class CryptoWarmUp {
      * @param ok every round trip gave back what was protected
      * @param aesCmNanos fastest AES_CM_128_HMAC_SHA1_80 RTP protect + unprotect measured, per packet
      * @param gcmNanos the same for AEAD_AES_128_GCM
+     * @param gcmHardwareHash GCM's GHASH is the JDK's carry-less multiply ({@link SrtpSession#gcmHashIsCarryless})
      */
-    public record Result(boolean ok, long aesCmNanos, long gcmNanos) {
+    public record Result(boolean ok, long aesCmNanos, long gcmNanos, boolean gcmHardwareHash) {
         /**
          * The server's use_srtp order (RFC 5764 4.1.1: the server picks from the client's list):
          * AEAD_AES_128_GCM first, as LiveKit (pion) and browsers order them, unless AES-CM measured at
-         * least 10% cheaper here (CPUs whose JVM computes SHA-1 in hardware).
+         * least 10% cheaper here (CPUs whose JVM computes SHA-1 in hardware) and GCM's GHASH is the table.
+         * With the carry-less GHASH GCM does less work than AES-CM whatever the CPU (the same AES keystream,
+         * plus one block, against HMAC-SHA1 over the packet; sfu-core README), and timing it at start is
+         * unreliable: until C2 compiles the caller, the JDK's GHASH runs as bit-by-bit Java, ~50 times slower,
+         * and a start under load once settled there and chose AES-CM.
          */
         public List<SrtpProfile> preference() {
-            boolean cmFaster = ok && aesCmNanos > 0 && gcmNanos > 0 && aesCmNanos * 10 < gcmNanos * 9;
+            boolean cmFaster = ok && !gcmHardwareHash && aesCmNanos > 0 && gcmNanos > 0 && aesCmNanos * 10 < gcmNanos * 9;
             return cmFaster
                     ? List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM)
                     : List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
@@ -77,7 +82,7 @@ public final class CryptoWarmUp {
         }, System::nanoTime) : null;
         boolean macs = otherMacs(random); // warmed even when a round trip failed, as before the timing
         ok &= best != null && macs;
-        return new Result(ok, ok ? best[0] : 0, ok ? best[1] : 0);
+        return new Result(ok, ok ? best[0] : 0, ok ? best[1] : 0, SrtpSession.gcmHashIsCarryless());
     }
 
     /**

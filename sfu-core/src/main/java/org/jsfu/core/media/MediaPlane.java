@@ -25,6 +25,7 @@ import org.jsfu.core.room.TrackInfo;
 import org.jsfu.core.sdp.CodecPolicy;
 import org.jsfu.core.sdp.LocalTransport;
 import org.jsfu.core.srtp.SrtpProfile;
+import org.jsfu.core.srtp.SrtpSession;
 import org.jsfu.core.transport.PeerTransport;
 import org.jsfu.core.transport.TcpMux;
 import org.jsfu.core.transport.UdpMux;
@@ -91,8 +92,8 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
                     if (crypto.ok()) {
                         srtpPreference = crypto.preference();
                     }
-                    log.info("srtp profiles measured aesCmNs={} gcmNs={} preference={}", crypto.aesCmNanos(),
-                            crypto.gcmNanos(), srtpPreference);
+                    log.info("srtp profiles measured aesCmNs={} gcmNs={} preference={} gcmHash={}", crypto.aesCmNanos(),
+                            crypto.gcmNanos(), srtpPreference, SrtpSession.gcmHashImplementation());
                     return crypto.ok() && dtlsOk;
                 }, handshakePool);
     }

@@ -36,8 +36,8 @@ final class AesGcmTransform extends SrtpTransform {
         byte[] rtcpKey = kdf.derive(SrtpKdf.LABEL_RTCP_ENCRYPTION, 16);
         rtpEcb = ecb(rtpKey);
         rtcpEcb = ecb(rtcpKey);
-        rtpGhash = new Ghash(hashSubkey(rtpEcb));
-        rtcpGhash = new Ghash(hashSubkey(rtcpEcb));
+        rtpGhash = Ghash.of(hashSubkey(rtpEcb));
+        rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
         rtpSalt = kdf.derive(SrtpKdf.LABEL_RTP_SALT, 12);
         rtcpSalt = kdf.derive(SrtpKdf.LABEL_RTCP_SALT, 12);
     }
@@ -46,8 +46,8 @@ final class AesGcmTransform extends SrtpTransform {
     AesGcmTransform(byte[] sessionKey, byte[] sessionSalt, boolean sessionKeysGiven) {
         rtpEcb = ecb(sessionKey);
         rtcpEcb = ecb(sessionKey);
-        rtpGhash = new Ghash(hashSubkey(rtpEcb));
-        rtcpGhash = new Ghash(hashSubkey(rtcpEcb));
+        rtpGhash = Ghash.of(hashSubkey(rtpEcb));
+        rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
         rtpSalt = sessionSalt.clone();
         rtcpSalt = sessionSalt.clone();
     }

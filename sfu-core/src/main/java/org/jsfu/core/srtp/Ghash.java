@@ -5,73 +5,45 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * GHASH of AES-GCM (NIST SP 800-38D section 6.4) with 8-bit tables: M[b] = b * H for every byte value
- * (4 KB per key, built once) and a shared reduction table for the 8-bit shift. Streaming, no
- * allocation. Bit order is GCM's: the first bit of a block is the coefficient of x^0.
+ * GHASH of AES-GCM (NIST SP 800-38D section 6.4), streaming and without allocation: {@link #update}
+ * takes any split of a field, {@link #pad} ends a field (AAD or ciphertext) with zeros, {@link #finish}
+ * hashes the lengths block. Subclasses multiply whole blocks: {@link ClmulGhash} with the JDK's
+ * carry-less multiply (PCLMULQDQ) when the JVM lets us reach it, {@link TableGhash} in plain Java
+ * otherwise; {@link #of} picks. Bit order is GCM's: the first bit of a block is the coefficient of x^0.
  */
-final class Ghash {
-    private static final VarHandle BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    /** R8[r]: what multiplying by x^8 XORs into the high word when the low byte shifted out is r. */
-    private static final long[] R8 = new long[256];
+abstract class Ghash {
+    static final VarHandle BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    static {
-        for (int r = 0; r < 256; r++) {
-            long h = 0;
-            long l = r;
-            for (int k = 0; k < 8; k++) {
-                long lsb = l & 1;
-                l = (h << 63) | (l >>> 1);
-                h >>>= 1;
-                if (lsb != 0) h ^= 0xE1L << 56;
-            }
-            R8[r] = h;
-        }
-    }
-
-    private final long[] mh = new long[256];
-    private final long[] ml = new long[256];
+    /** Y, the running hash: [0] holds the first 8 bytes, big-endian, as the JDK's GHASH state does. */
+    final long[] state = new long[2];
     private final byte[] buf = new byte[16];
     private int bufLen;
-    private long yh;
-    private long yl;
 
-    /** h is the hash subkey E(K, 0^128). */
-    Ghash(byte[] h) {
-        long vh = (long) BE.get(h, 0);
-        long vl = (long) BE.get(h, 8);
-        for (int k = 0; k < 8; k++) { // M[0x80 >> k] = H * x^k
-            mh[0x80 >>> k] = vh;
-            ml[0x80 >>> k] = vl;
-            long lsb = vl & 1;
-            vl = (vh << 63) | (vl >>> 1);
-            vh >>>= 1;
-            if (lsb != 0) vh ^= 0xE1L << 56;
-        }
-        for (int i = 2; i < 256; i++) {
-            int hb = Integer.highestOneBit(i);
-            if (hb != i) {
-                mh[i] = mh[hb] ^ mh[i ^ hb];
-                ml[i] = ml[hb] ^ ml[i ^ hb];
-            }
-        }
+    /** The faster implementation this JVM allows, for the hash subkey {@code h} = E(K, 0^128). */
+    static Ghash of(byte[] h) {
+        return ClmulGhash.available() ? new ClmulGhash(h) : new TableGhash(h);
     }
 
-    /** Reads the fields and every cache line of the two tables (64 B = 8 longs apart), for cache warming. */
+    /** "clmul" or "table", and why not clmul; for the start-up log. */
+    static String implementation() {
+        return ClmulGhash.available() ? "clmul" : "table (" + ClmulGhash.unavailableReason() + ")";
+    }
+
+    /** Y = (Y xor X_i) * H for {@code count} whole blocks at b[p..p + 16 count). */
+    abstract void blocks(byte[] b, int p, int count);
+
+    /** Reads the fields the next hash uses (cache warming). */
     int touch() {
-        long x = yh + bufLen + buf[0];
-        for (int i = 0; i < 256; i += 8) {
-            x += mh[i] + ml[i];
-        }
-        return (int) x;
+        return (int) state[0] + bufLen + buf[0];
     }
 
-    void reset() {
-        yh = 0;
-        yl = 0;
+    final void reset() {
+        state[0] = 0;
+        state[1] = 0;
         bufLen = 0;
     }
 
-    void update(byte[] b, int p, int n) {
+    final void update(byte[] b, int p, int n) {
         if (bufLen > 0) {
             int take = Math.min(n, 16 - bufLen);
             System.arraycopy(b, p, buf, bufLen, take);
@@ -79,13 +51,14 @@ final class Ghash {
             p += take;
             n -= take;
             if (bufLen < 16) return;
-            block((long) BE.get(buf, 0), (long) BE.get(buf, 8));
+            blocks(buf, 0, 1);
             bufLen = 0;
         }
-        while (n >= 16) {
-            block((long) BE.get(b, p), (long) BE.get(b, p + 8));
-            p += 16;
-            n -= 16;
+        if (n >= 16) {
+            int whole = n >>> 4;
+            blocks(b, p, whole);
+            p += whole << 4;
+            n &= 15;
         }
         if (n > 0) {
             System.arraycopy(b, p, buf, 0, n);
@@ -94,38 +67,21 @@ final class Ghash {
     }
 
     /** Ends a field (AAD or ciphertext): a partial block is zero-padded. */
-    void pad() {
+    final void pad() {
         if (bufLen > 0) {
             for (int i = bufLen; i < 16; i++) buf[i] = 0;
-            block((long) BE.get(buf, 0), (long) BE.get(buf, 8));
+            blocks(buf, 0, 1);
             bufLen = 0;
         }
     }
 
     /** Pads, hashes len(A) || len(C) in bits, and writes the 16-byte result. */
-    void finish(long aadBytes, long textBytes, byte[] out, int off) {
+    final void finish(long aadBytes, long textBytes, byte[] out, int off) {
         pad();
-        block(aadBytes << 3, textBytes << 3);
-        BE.set(out, off, yh);
-        BE.set(out, off + 8, yl);
-    }
-
-    private void block(long h, long l) {
-        long xh = yh ^ h;
-        long xl = yl ^ l;
-        long zh = 0;
-        long zl = 0;
-        for (int i = 15; i >= 0; i--) {
-            int x = (int) ((i < 8 ? xh >>> (56 - 8 * i) : xl >>> (120 - 8 * i)) & 0xff);
-            if (i != 15) { // Z = Z * x^8
-                int r = (int) zl & 0xff;
-                zl = (zh << 56) | (zl >>> 8);
-                zh = (zh >>> 8) ^ R8[r];
-            }
-            zh ^= mh[x];
-            zl ^= ml[x];
-        }
-        yh = zh;
-        yl = zl;
+        BE.set(buf, 0, aadBytes << 3);
+        BE.set(buf, 8, textBytes << 3);
+        blocks(buf, 0, 1);
+        BE.set(out, off, state[0]);
+        BE.set(out, off + 8, state[1]);
     }
 }

@@ -43,6 +43,19 @@ public final class SrtpSession {
     }
 
     /** A session that protects outgoing SRTP/SRTCP with the given master key and salt. */
+    /**
+     * How AEAD_AES_128_GCM computes its tags in this JVM: "clmul" (the JDK's carry-less multiply, reached
+     * through {@code Add-Opens java.base/com.sun.crypto.provider}) or "table (why not clmul)".
+     */
+    public static String gcmHashImplementation() {
+        return Ghash.implementation();
+    }
+
+    /** True when AEAD_AES_128_GCM's GHASH is the JDK's carry-less multiply ("clmul" above). */
+    public static boolean gcmHashIsCarryless() {
+        return ClmulGhash.available();
+    }
+
     public static SrtpSession sender(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
         return new SrtpSession(profile, true, transform(profile, masterKey, masterSalt), DEFAULT_MAX_STREAMS);
     }

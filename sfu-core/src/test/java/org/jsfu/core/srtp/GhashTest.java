@@ -1,0 +1,82 @@
+package org.jsfu.core.srtp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two GHASH multiplications agree, the tests' JVM uses the JDK's (as the server jar does), and a JVM
+ * without {@code --add-opens java.base/com.sun.crypto.provider} falls back to the table.
+ */
+class GhashTest {
+    @Test
+    void theJdksAndTheTableAgreeOnRandomKeysDataAndSplits() {
+        // enough rounds for C2 to compile ClmulGhash.blocks, so the PCLMULQDQ stub is compared too
+        SplittableRandom rnd = new SplittableRandom(7);
+        byte[] data = new byte[1600];
+        byte[] a = new byte[16];
+        byte[] b = new byte[16];
+        for (int round = 0; round < 30_000; round++) {
+            byte[] h = new byte[16];
+            for (int i = 0; i < 16; i++) h[i] = (byte) rnd.nextInt();
+            Ghash fast = new ClmulGhash(h);
+            Ghash plain = new TableGhash(h);
+            int aad = rnd.nextInt(0, 40);
+            int text = rnd.nextInt(0, round % 100 == 0 ? 1500 : 200);
+            for (int i = 0; i < aad + text; i++) data[i] = (byte) rnd.nextInt();
+            int split = rnd.nextInt(0, text + 1);
+            for (Ghash g : new Ghash[] {fast, plain}) {
+                g.reset();
+                g.update(data, 0, aad);
+                g.pad();
+                g.update(data, aad, split);
+                g.update(data, aad + split, text - split);
+            }
+            fast.finish(aad, text, a, 0);
+            plain.finish(aad, text, b, 0);
+            assertArrayEquals(b, a, "round " + round + ": aad " + aad + ", text " + text + ", split " + split);
+        }
+    }
+
+    @Test
+    void aRangeOutsideTheArrayIsRefusedBeforeTheJdkStubReadsIt() {
+        Ghash g = new ClmulGhash(new byte[16]);
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 17, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], -16, 1));
+    }
+
+    @Test
+    void thisBuildsTestsUseTheJdkMultiply() {
+        // surefire's argLine opens the package (parent pom, jsfu.ffm.jvm), as the server jar's manifest does
+        assertTrue(ClmulGhash.available(), "unavailable: " + ClmulGhash.unavailableReason());
+        assertEquals("clmul", SrtpSession.gcmHashImplementation());
+        assertInstanceOf(ClmulGhash.class, Ghash.of(new byte[16]));
+    }
+
+    @Test
+    void aJvmWithoutTheOpenPackageUsesTheTable() throws Exception {
+        assertEquals("table (IllegalAccessException)", probe(List.of()));
+        assertEquals("clmul", probe(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED")));
+    }
+
+    /** What a child JVM running {@link GhashProbe} with {@code flags} prints last. */
+    private static String probe(List<String> flags) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GhashProbe.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        String[] lines = out.strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+}
