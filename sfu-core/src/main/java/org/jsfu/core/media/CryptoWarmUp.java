@@ -55,8 +55,8 @@ public final class CryptoWarmUp {
          * least 10% cheaper here (CPUs whose JVM computes SHA-1 in hardware) and GCM's GHASH is the table.
          * With the carry-less GHASH GCM does less work than AES-CM whatever the CPU (the same AES keystream,
          * plus one block, against HMAC-SHA1 over the packet; sfu-core README), and timing it at start is
-         * unreliable: until C2 compiles the caller, the JDK's GHASH runs as bit-by-bit Java, ~50 times slower,
-         * and a start under load once settled there and chose AES-CM.
+         * unreliable: until C2 compiles the caller, the JDK's GHASH runs as bit-by-bit Java, ~50 times slower
+         * (a LoadBench start under load negotiated AES-CM, most likely so).
          */
         public List<SrtpProfile> preference() {
             boolean cmFaster = ok && !gcmHardwareHash && aesCmNanos > 0 && gcmNanos > 0 && aesCmNanos * 10 < gcmNanos * 9;
