@@ -92,8 +92,9 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
                     if (crypto.ok()) {
                         srtpPreference = crypto.preference();
                     }
-                    log.info("srtp profiles measured aesCmNs={} gcmNs={} preference={} gcmHash={}", crypto.aesCmNanos(),
-                            crypto.gcmNanos(), srtpPreference, SrtpSession.gcmHashImplementation());
+                    log.info("srtp profiles measured aesCmNs={} gcmNs={} preference={} gcmHash={} gcmCtr={}",
+                            crypto.aesCmNanos(), crypto.gcmNanos(), srtpPreference, SrtpSession.gcmHashImplementation(),
+                            SrtpSession.gcmCounterImplementation());
                     return crypto.ok() && dtlsOk;
                 }, handshakePool);
     }

@@ -19,6 +19,10 @@ final class AesGcmTransform extends SrtpTransform {
 
     private final Cipher rtpEcb;
     private final Cipher rtcpEcb;
+    /** The JDK's AES-CTR when {@link JdkCtr#available()}: then the ECB Ciphers only made the hash subkeys. */
+    private final JdkCtr rtpCtr;
+    private final JdkCtr rtcpCtr;
+    private static final byte[] ZERO_BLOCK = new byte[16];
     private final Ghash rtpGhash;
     private final Ghash rtcpGhash;
     private final byte[] rtpSalt;
@@ -27,8 +31,8 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] iv = new byte[12];
     private final byte[] word = new byte[4];
     private final byte[] tag = new byte[16];
-    private byte[] counters = new byte[2048];
-    private byte[] keystream = new byte[2048];
+    private byte[] counters;
+    private byte[] keystream;
 
     AesGcmTransform(byte[] masterKey, byte[] masterSalt) {
         SrtpKdf kdf = new SrtpKdf(masterKey, masterSalt);
@@ -38,6 +42,10 @@ final class AesGcmTransform extends SrtpTransform {
         rtcpEcb = ecb(rtcpKey);
         rtpGhash = Ghash.of(hashSubkey(rtpEcb));
         rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
+        rtpCtr = JdkCtr.available() ? new JdkCtr(rtpKey) : null;
+        rtcpCtr = JdkCtr.available() ? new JdkCtr(rtcpKey) : null;
+        counters = new byte[rtpCtr != null ? 16 : 2048];
+        keystream = new byte[rtpCtr != null ? 16 : 2048];
         rtpSalt = kdf.derive(SrtpKdf.LABEL_RTP_SALT, 12);
         rtcpSalt = kdf.derive(SrtpKdf.LABEL_RTCP_SALT, 12);
     }
@@ -48,6 +56,10 @@ final class AesGcmTransform extends SrtpTransform {
         rtcpEcb = ecb(sessionKey);
         rtpGhash = Ghash.of(hashSubkey(rtpEcb));
         rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
+        rtpCtr = JdkCtr.available() ? new JdkCtr(sessionKey) : null;
+        rtcpCtr = JdkCtr.available() ? new JdkCtr(sessionKey) : null;
+        counters = new byte[rtpCtr != null ? 16 : 2048];
+        keystream = new byte[rtpCtr != null ? 16 : 2048];
         rtpSalt = sessionSalt.clone();
         rtcpSalt = sessionSalt.clone();
     }
@@ -75,7 +87,8 @@ final class AesGcmTransform extends SrtpTransform {
 
     @Override
     int touch() {
-        return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + tag[0] + rtpEcb.getBlockSize() + rtpGhash.touch();
+        return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + tag[0] + rtpGhash.touch()
+                + (rtpCtr != null ? rtpCtr.touch() : rtpEcb.getBlockSize());
     }
 
     /** RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt. */
@@ -101,28 +114,42 @@ final class AesGcmTransform extends SrtpTransform {
         iv[11] ^= (byte) index;
     }
 
-    /** keystream[0..16) = E(K, J0) for the tag; keystream[16..16+n) encrypts the text. */
-    private void keystream(Cipher ecb, int n) {
+    /**
+     * keystream[0..16) = E(K, J0) for the tag; then the text's keystream: with the JDK's counter mode it
+     * continues in {@code ctr} (from J0 + 1, {@link #xor}), otherwise keystream[16..16+n) holds it.
+     */
+    private void keystream(Cipher ecb, JdkCtr ctr, int n) {
+        if (ctr != null) {
+            System.arraycopy(iv, 0, counters, 0, 12);
+            putInt(counters, 12, 1);
+            ctr.start(counters, 0);
+            ctr.crypt(ZERO_BLOCK, 0, 16, keystream, 0);
+            return;
+        }
         int blocks = 1 + ((n + 15) >>> 4);
         int bytes = blocks << 4;
         if (bytes > counters.length) { // only for packets over 2 KB: grow once
             counters = new byte[bytes];
             keystream = new byte[bytes];
         }
-        byte[] ctr = counters;
+        byte[] blocksIn = counters;
         for (int j = 0; j < blocks; j++) {
             int q = j << 4;
-            System.arraycopy(iv, 0, ctr, q, 12);
-            putInt(ctr, q + 12, j + 1);
+            System.arraycopy(iv, 0, blocksIn, q, 12);
+            putInt(blocksIn, q + 12, j + 1);
         }
         try {
-            ecb.update(ctr, 0, bytes, keystream, 0);
+            ecb.update(blocksIn, 0, bytes, keystream, 0);
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void xor(byte[] b, int p, int n) {
+    private void xor(JdkCtr ctr, byte[] b, int p, int n) {
+        if (ctr != null) {
+            ctr.crypt(b, p, n, b, p);
+            return;
+        }
         byte[] ks = keystream;
         int i = 0;
         for (; i + 8 <= n; i += 8) {
@@ -147,8 +174,8 @@ final class AesGcmTransform extends SrtpTransform {
     int protectRtp(byte[] b, int off, int hdrLen, int len, int ssrc, long index) {
         int n = len - hdrLen;
         rtpIv(ssrc, index);
-        keystream(rtpEcb, n);
-        xor(b, off + hdrLen, n);
+        keystream(rtpEcb, rtpCtr, n);
+        xor(rtpCtr, b, off + hdrLen, n);
         Ghash g = rtpGhash;
         g.reset();
         g.update(b, off, hdrLen); // section 8.2: AAD is the RTP header
@@ -163,7 +190,7 @@ final class AesGcmTransform extends SrtpTransform {
     int unprotectRtp(byte[] b, int off, int hdrLen, int len, int ssrc, long index) {
         int n = len - TAG - hdrLen;
         rtpIv(ssrc, index);
-        keystream(rtpEcb, n);
+        keystream(rtpEcb, rtpCtr, n);
         Ghash g = rtpGhash;
         g.reset();
         g.update(b, off, hdrLen);
@@ -171,7 +198,7 @@ final class AesGcmTransform extends SrtpTransform {
         g.update(b, off + hdrLen, n);
         tag(g, hdrLen, n);
         if (!tagMatches(b, off + hdrLen + n)) return -1;
-        xor(b, off + hdrLen, n);
+        xor(rtpCtr, b, off + hdrLen, n);
         return hdrLen + n;
     }
 
@@ -181,8 +208,8 @@ final class AesGcmTransform extends SrtpTransform {
         int n = len - 8;
         rtcpIv(ssrc, index);
         putInt(word, 0, 0x80000000 | index);
-        keystream(rtcpEcb, n);
-        xor(b, off + 8, n);
+        keystream(rtcpEcb, rtcpCtr, n);
+        xor(rtcpCtr, b, off + 8, n);
         Ghash g = rtcpGhash;
         g.reset();
         g.update(b, off, 8);
@@ -206,19 +233,19 @@ final class AesGcmTransform extends SrtpTransform {
         g.reset();
         if (eIndex < 0) {
             int n = body - TAG - 8;
-            keystream(rtcpEcb, n);
+            keystream(rtcpEcb, rtcpCtr, n);
             g.update(b, off, 8);
             g.update(b, off + body, 4);
             g.pad();
             g.update(b, off + 8, n);
             tag(g, 12, n);
             if (!tagMatches(b, off + 8 + n)) return -1;
-            xor(b, off + 8, n);
+            xor(rtcpCtr, b, off + 8, n);
             return 8 + n;
         }
         // E=0 (section 9.2): the whole plaintext packet and E|index are AAD, the text is empty.
         int plainLen = body - TAG;
-        keystream(rtcpEcb, 0);
+        keystream(rtcpEcb, rtcpCtr, 0);
         g.update(b, off, plainLen);
         g.update(b, off + body, 4);
         tag(g, plainLen + 4L, 0);

@@ -51,6 +51,14 @@ public final class SrtpSession {
         return Ghash.implementation();
     }
 
+    /**
+     * How AEAD_AES_128_GCM makes its keystream: "jdk" (the JDK's counter mode, same flag as above) or
+     * "ecb (why not jdk)", one AES/ECB call over the counter blocks.
+     */
+    public static String gcmCounterImplementation() {
+        return JdkCtr.available() ? "jdk" : "ecb (" + JdkCtr.unavailableReason() + ")";
+    }
+
     /** True when AEAD_AES_128_GCM's GHASH is the JDK's carry-less multiply ("clmul" above). */
     public static boolean gcmHashIsCarryless() {
         return ClmulGhash.available();

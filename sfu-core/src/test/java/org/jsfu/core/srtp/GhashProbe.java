@@ -1,6 +1,6 @@
 package org.jsfu.core.srtp;
 
-/** Prints which GHASH this JVM uses and checks one GCM round trip with it ({@link GhashTest}). */
+/** Prints which AES-CTR and GHASH this JVM uses and checks one GCM round trip with them ({@link GhashTest}). */
 public final class GhashProbe {
     public static void main(String[] args) {
         byte[] key = new byte[16];
@@ -14,6 +14,7 @@ public final class GhashProbe {
         pkt[11] = 9;
         int len = tx.protectRtp(pkt, 0, 112);
         if (rx.unprotectRtp(pkt, 0, len) != 112) throw new AssertionError("GCM round trip");
+        System.out.println(SrtpSession.gcmCounterImplementation());
         System.out.println(SrtpSession.gcmHashImplementation());
     }
 }

@@ -58,15 +58,65 @@ class GhashTest {
         assertTrue(ClmulGhash.available(), "unavailable: " + ClmulGhash.unavailableReason());
         assertEquals("clmul", SrtpSession.gcmHashImplementation());
         assertInstanceOf(ClmulGhash.class, Ghash.of(new byte[16]));
+        assertTrue(JdkCtr.available(), "unavailable: " + JdkCtr.unavailableReason());
     }
 
     @Test
-    void aJvmWithoutTheOpenPackageUsesTheTable() throws Exception {
-        assertEquals("table (IllegalAccessException)", probe(List.of()));
-        assertEquals("clmul", probe(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED")));
+    void aJvmWithoutTheOpenPackageUsesTheTableAndTheEcbKeystream() throws Exception {
+        assertEquals("ecb (IllegalAccessException)\ntable (IllegalAccessException)", probe(List.of()));
+        assertEquals("jdk\nclmul", probe(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED")));
     }
 
-    /** What a child JVM running {@link GhashProbe} with {@code flags} prints last. */
+    @Test
+    void theJdksCounterModeGivesTheEcbKeystreamsBytes() {
+        // the transforms' fallback builds counter blocks and encrypts them with AES/ECB: the same keystream
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] key = new byte[16];
+            byte[] block = new byte[16];
+            for (int i = 0; i < 16; i++) {
+                key[i] = (byte) rnd.nextInt();
+                block[i] = (byte) rnd.nextInt();
+            }
+            block[12] = 0; // the low 32 bits do not wrap inside one packet
+            int len = rnd.nextInt(0, round % 100 == 0 ? 1500 : 200);
+            byte[] text = new byte[len + 5];
+            for (int i = 0; i < text.length; i++) text[i] = (byte) rnd.nextInt();
+            byte[] want = text.clone();
+            xorEcbKeystream(key, block, want, 5, len);
+            JdkCtr c = new JdkCtr(key);
+            c.start(block, 0);
+            int split = rnd.nextInt(0, len + 1);
+            c.crypt(text, 5, split, text, 5);
+            c.crypt(text, 5 + split, len - split, text, 5 + split);
+            assertArrayEquals(want, text, "round " + round + ", length " + len + ", split " + split);
+        }
+    }
+
+    @Test
+    void aRangeOutsideTheArrayIsRefusedBeforeTheCounterStubWritesIt() {
+        JdkCtr c = new JdkCtr(new byte[16]);
+        c.start(new byte[16], 0);
+        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 0, 32, new byte[32], 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 20, 13, new byte[32], 0));
+    }
+
+    private static void xorEcbKeystream(byte[] key, byte[] block, byte[] b, int off, int len) {
+        try {
+            javax.crypto.Cipher ecb = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
+            ecb.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"));
+            byte[] ctr = block.clone();
+            for (int i = 0; i < len; i += 16) {
+                byte[] ks = ecb.doFinal(ctr);
+                for (int j = 0; j < 16 && i + j < len; j++) b[off + i + j] ^= ks[j];
+                for (int k = 15; k >= 0 && ++ctr[k] == 0; k--) { } // big-endian increment
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What a child JVM running {@link GhashProbe} with {@code flags} prints: its last two lines. */
     private static String probe(List<String> flags) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -77,6 +127,6 @@ class GhashTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         String[] lines = out.strip().split("\n");
-        return lines[lines.length - 1].strip();
+        return lines[lines.length - 2].strip() + "\n" + lines[lines.length - 1].strip();
     }
 }
