@@ -93,6 +93,8 @@ final class DownTrack {
     private int extLen;
     private int tccAt = -1;
     private int astAt = -1;
+    /** {@link #rebuild}'s "read the audio level from the packet" (a retransmission from the ring). */
+    static final int READ_LEVEL = -2;
     private int levelAt = -1;
     private byte extLevelHeader;
     private SendHistory transportSeq;
@@ -241,9 +243,11 @@ final class DownTrack {
     /**
      * A packet of layer {@code layer} ({@code flowing}: the layers sending lately, as bits). Video forwards
      * it only when it is of the chosen layer; a switch happens on a key frame of the new layer, and a key
-     * frame is asked for while one is wanted.
+     * frame is asked for while one is wanted. {@code audioLevel}: the packet's audio level extension as
+     * {@link AudioLevel#read} gives it (-1: none), read once by the fan-out for all subscribers.
      */
-    void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, long nowNanos, byte[] scratch) {
+    void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, int audioLevel, long nowNanos,
+            byte[] scratch) {
         if (!negotiated || disabled) {
             return;
         }
@@ -266,7 +270,7 @@ final class DownTrack {
                         : up.timestampOffset(from, layer));
             }
         }
-        int len = rebuild(p, scratch);
+        int len = rebuild(p, audioLevel, scratch);
         if (len < 0) {
             return;
         }
@@ -327,9 +331,11 @@ final class DownTrack {
     /**
      * RFC 3550 5.1: V=2, P=0, X=1 when extensions are negotiated (else 0), CC=0; M, PT, seq, ts and SSRC
      * copied (rewritten later), the extension block from the template, then the payload without padding.
-     * Wraps the copy in {@link #out}; returns its length or -1.
+     * Wraps the copy in {@link #out}; returns its length or -1. {@code audioLevel}: the packet's audio level
+     * extension as {@link AudioLevel#read} gives it (the fan-out reads it once for all subscribers), or
+     * {@link #READ_LEVEL} to read it here.
      */
-    private int rebuild(RtpPacket p, byte[] scratch) {
+    private int rebuild(RtpPacket p, int audioLevel, byte[] scratch) {
         int payloadLen = p.payloadLength();
         byte[] src = p.buffer();
         System.arraycopy(src, p.offset() + 1, scratch, 1, 11);
@@ -340,7 +346,7 @@ final class DownTrack {
             scratch[0] = (byte) 0x90;
             System.arraycopy(extTemplate, 0, scratch, 12, extLen);
             if (levelAt > 0) {
-                int level = AudioLevel.read(p, up.audioLevelExtId);
+                int level = audioLevel != READ_LEVEL ? audioLevel : AudioLevel.read(p, up.audioLevelExtId);
                 if (level >= 0) {
                     scratch[levelAt - 1] = extLevelHeader;
                     scratch[levelAt] = (byte) level;
@@ -401,7 +407,7 @@ final class DownTrack {
         if (!RtpRewriter.isForward(decision)) {
             return false;
         }
-        int len = rebuild(stored, scratch);
+        int len = rebuild(stored, READ_LEVEL, scratch);
         int hl = out.headerLength();
         if (len < 0 || vp8 != null && !vp8.munge(scratch, hl, len - hl, outExt, false)
                 || !rewriter.apply(decision, out, srcExtSeq, nowNanos / 1_000_000)) {

@@ -239,11 +239,10 @@ public final class UpTrack {
             log.info("video layers received track={} layers={}", trackSid, layerNames(flowing));
         }
         ring(layer).put(extSeq, p.buffer(), p.offset(), p.length());
-        if (speaker != null && !muted) {
-            int packed = AudioLevel.read(p, audioLevelExtId);
-            if (packed >= 0) {
-                speaker.observe(AudioLevel.level(packed));
-            }
+        // read once here for the speaker and for every subscriber's rebuilt header (-1: none)
+        int packed = audioLevelExtId > 0 ? AudioLevel.read(p, audioLevelExtId) : -1;
+        if (speaker != null && !muted && packed >= 0) {
+            speaker.observe(AudioLevel.level(packed));
         }
         int warm = 0;
         for (int i = 0, n = downs.size(); i < n; i++) {
@@ -251,7 +250,7 @@ public final class UpTrack {
         }
         touched = warm;
         for (int i = 0, n = downs.size(); i < n; i++) {
-            downs.get(i).forward(p, layer, extSeq, key, flowing, nowNanos, scratch);
+            downs.get(i).forward(p, layer, extSeq, key, flowing, packed, nowNanos, scratch);
         }
         RtpTap[] ts = taps;
         if (ts.length > 0 && p.payloadLength() > 0
