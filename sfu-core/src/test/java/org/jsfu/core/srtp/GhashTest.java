@@ -50,6 +50,9 @@ class GhashTest {
         Ghash g = new ClmulGhash(new byte[16]);
         assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 17, 1));
         assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], -16, 1));
+        // a block count whose byte length overflows an int (2^28 * 16 = 2^32, 0 as an int)
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 0, 1 << 28));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 0, -1));
     }
 
     @Test
