@@ -10,8 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AEAD_AES_128_GCM for SRTP/SRTCP (RFC 7714) without per-packet allocation: the GCM counter blocks
- * (NIST SP 800-38D, 96-bit IV: J0 = IV || 1) are encrypted by one JCE AES/ECB call per packet and the
- * tag is computed by {@link Ghash}. (JCE AES/GCM needs a new init and ~1.1 KB of garbage per packet.)
+ * (NIST SP 800-38D, 96-bit IV: J0 = IV || 1) are encrypted by the JDK's AES counter mode ({@link JdkCtr})
+ * when this JVM opens it, else by one JCE AES/ECB call per packet; the tag is computed by {@link Ghash}.
+ * (JCE AES/GCM needs a new init and ~1.1 KB of garbage per packet.)
  */
 final class AesGcmTransform extends SrtpTransform {
     static final int TAG = 16;
@@ -35,33 +36,43 @@ final class AesGcmTransform extends SrtpTransform {
     private byte[] keystream;
 
     AesGcmTransform(byte[] masterKey, byte[] masterSalt) {
-        SrtpKdf kdf = new SrtpKdf(masterKey, masterSalt);
-        byte[] rtpKey = kdf.derive(SrtpKdf.LABEL_RTP_ENCRYPTION, 16);
-        byte[] rtcpKey = kdf.derive(SrtpKdf.LABEL_RTCP_ENCRYPTION, 16);
-        rtpEcb = ecb(rtpKey);
-        rtcpEcb = ecb(rtcpKey);
-        rtpGhash = Ghash.of(hashSubkey(rtpEcb));
-        rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
-        rtpCtr = JdkCtr.available() ? new JdkCtr(rtpKey) : null;
-        rtcpCtr = JdkCtr.available() ? new JdkCtr(rtcpKey) : null;
-        counters = new byte[rtpCtr != null ? 16 : 2048];
-        keystream = new byte[rtpCtr != null ? 16 : 2048];
-        rtpSalt = kdf.derive(SrtpKdf.LABEL_RTP_SALT, 12);
-        rtcpSalt = kdf.derive(SrtpKdf.LABEL_RTCP_SALT, 12);
+        this(new SrtpKdf(masterKey, masterSalt), true);
+    }
+
+    /**
+     * With {@code jdk} false, the fallbacks (AES/ECB keystream, {@link TableGhash}) even where the JDK's are
+     * reachable; for tests.
+     */
+    static AesGcmTransform of(byte[] masterKey, byte[] masterSalt, boolean jdk) {
+        return new AesGcmTransform(new SrtpKdf(masterKey, masterSalt), jdk);
+    }
+
+    private AesGcmTransform(SrtpKdf kdf, boolean jdk) {
+        this(kdf.derive(SrtpKdf.LABEL_RTP_ENCRYPTION, 16), kdf.derive(SrtpKdf.LABEL_RTCP_ENCRYPTION, 16),
+                kdf.derive(SrtpKdf.LABEL_RTP_SALT, 12), kdf.derive(SrtpKdf.LABEL_RTCP_SALT, 12), jdk);
     }
 
     /** For the RFC 7714 known-answer tests, which give session key and salt directly. */
     AesGcmTransform(byte[] sessionKey, byte[] sessionSalt, boolean sessionKeysGiven) {
-        rtpEcb = ecb(sessionKey);
-        rtcpEcb = ecb(sessionKey);
-        rtpGhash = Ghash.of(hashSubkey(rtpEcb));
-        rtcpGhash = Ghash.of(hashSubkey(rtcpEcb));
-        rtpCtr = JdkCtr.available() ? new JdkCtr(sessionKey) : null;
-        rtcpCtr = JdkCtr.available() ? new JdkCtr(sessionKey) : null;
+        this(sessionKey, sessionSalt, sessionKeysGiven, true);
+    }
+
+    /** As above; {@code jdk} as in {@link #of}. */
+    AesGcmTransform(byte[] sessionKey, byte[] sessionSalt, boolean sessionKeysGiven, boolean jdk) {
+        this(sessionKey, sessionKey, sessionSalt.clone(), sessionSalt.clone(), jdk);
+    }
+
+    private AesGcmTransform(byte[] rtpKey, byte[] rtcpKey, byte[] rtpSalt, byte[] rtcpSalt, boolean jdk) {
+        rtpEcb = ecb(rtpKey);
+        rtcpEcb = ecb(rtcpKey);
+        rtpGhash = jdk ? Ghash.of(hashSubkey(rtpEcb)) : new TableGhash(hashSubkey(rtpEcb));
+        rtcpGhash = jdk ? Ghash.of(hashSubkey(rtcpEcb)) : new TableGhash(hashSubkey(rtcpEcb));
+        rtpCtr = jdk && JdkCtr.available() ? new JdkCtr(rtpKey) : null;
+        rtcpCtr = jdk && JdkCtr.available() ? new JdkCtr(rtcpKey) : null;
         counters = new byte[rtpCtr != null ? 16 : 2048];
         keystream = new byte[rtpCtr != null ? 16 : 2048];
-        rtpSalt = sessionSalt.clone();
-        rtcpSalt = sessionSalt.clone();
+        this.rtpSalt = rtpSalt;
+        this.rtcpSalt = rtcpSalt;
     }
 
     private static Cipher ecb(byte[] key) {

@@ -84,7 +84,8 @@ final class ClmulGhash extends Ghash {
 
     @Override
     void blocks(byte[] b, int p, int count) {
-        Objects.checkFromIndexSize(p, count << 4, b.length); // the stub reads whatever it is given
+        // the stub reads whatever it is given; in long, as count << 4 overflows an int from 2^27 blocks
+        Objects.checkFromIndexSize(p, (long) count << 4, b.length);
         try {
             PROCESS_BLOCKS.invokeExact(b, p, count, state, subkeyTable);
         } catch (Throwable t) {

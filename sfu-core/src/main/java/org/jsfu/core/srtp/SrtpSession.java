@@ -42,7 +42,6 @@ public final class SrtpSession {
         this.rtcpStreams = new StreamTable(maxStreams, sender);
     }
 
-    /** A session that protects outgoing SRTP/SRTCP with the given master key and salt. */
     /**
      * How AEAD_AES_128_GCM computes its tags in this JVM: "clmul" (the JDK's carry-less multiply, reached
      * through {@code Add-Opens java.base/com.sun.crypto.provider}) or "table (why not clmul)".
@@ -64,6 +63,7 @@ public final class SrtpSession {
         return ClmulGhash.available();
     }
 
+    /** A session that protects outgoing SRTP/SRTCP with the given master key and salt. */
     public static SrtpSession sender(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
         return new SrtpSession(profile, true, transform(profile, masterKey, masterSalt), DEFAULT_MAX_STREAMS);
     }

@@ -50,6 +50,9 @@ class GhashTest {
         Ghash g = new ClmulGhash(new byte[16]);
         assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 17, 1));
         assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], -16, 1));
+        // a block count whose byte length overflows an int (2^28 * 16 = 2^32, 0 as an int)
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 0, 1 << 28));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.blocks(new byte[32], 0, -1));
     }
 
     @Test
@@ -97,8 +100,13 @@ class GhashTest {
     void aRangeOutsideTheArrayIsRefusedBeforeTheCounterStubWritesIt() {
         JdkCtr c = new JdkCtr(new byte[16]);
         c.start(new byte[16], 0);
-        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 0, 32, new byte[32], 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 20, 13, new byte[32], 0));
+        // refused before a byte is written: the JDK's Java loop would write up to the array's end first, the
+        // stub beyond it
+        byte[] out = new byte[32];
+        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 0, 32, out, 1));
+        assertArrayEquals(new byte[32], out);
+        assertThrows(IndexOutOfBoundsException.class, () -> c.crypt(new byte[32], 20, 13, out, 0));
+        assertArrayEquals(new byte[32], out);
     }
 
     private static void xorEcbKeystream(byte[] key, byte[] block, byte[] b, int off, int len) {
