@@ -3,10 +3,8 @@ package org.jsfu.core.srtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.jsfu.core.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,15 +16,9 @@ import org.junit.jupiter.api.Test;
 class GcmCompiledPathsTest {
     @Test
     void theJdksStubsAgreeWithTheFallbacksOnceCompiled() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
+        String out = ChildJvm.run(List.of("--add-opens", "java.base/com.sun.crypto.provider=ALL-UNNAMED",
                 "-XX:-TieredCompilation", "-XX:CompileThreshold=1000", "-Xbatch",
-                "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintIntrinsics",
-                "-cp", System.getProperty("java.class.path"), GcmCompiledProbe.class.getName(), "6000");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintIntrinsics"), GcmCompiledProbe.class, 120, "6000");
         assertTrue(out.contains("agreed on 6000 packets"), out);
         // the stubs were compiled into the callers before the second half of the packets
         String firstHalf = out.substring(0, out.indexOf("half done"));

@@ -3,12 +3,9 @@ package org.jsfu.core.srtp;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
+import org.jsfu.core.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,15 +123,6 @@ class GhashTest {
 
     /** What a child JVM running {@link GhashProbe} with {@code flags} prints: its last two lines. */
     private static String probe(List<String> flags) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(flags);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GhashProbe.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        String[] lines = out.strip().split("\n");
-        return lines[lines.length - 2].strip() + "\n" + lines[lines.length - 1].strip();
+        return ChildJvm.lastLines(ChildJvm.run(flags, GhashProbe.class, 30), 2);
     }
 }

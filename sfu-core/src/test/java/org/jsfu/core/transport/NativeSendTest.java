@@ -3,11 +3,8 @@ package org.jsfu.core.transport;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.jsfu.core.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,15 +44,6 @@ class NativeSendTest {
 
     /** The last line a child JVM running {@link NativeSendProbe} with {@code flags} prints. */
     private static String probe(List<String> flags) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(flags);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeSendProbe.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        String[] lines = out.strip().split("\n");
-        return lines[lines.length - 1].strip();
+        return ChildJvm.lastLines(ChildJvm.run(flags, NativeSendProbe.class, 30), 1);
     }
 }
