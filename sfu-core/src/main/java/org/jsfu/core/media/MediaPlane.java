@@ -231,8 +231,9 @@ public final class MediaPlane implements MediaSessionFactory, RoomListener, Auto
      */
     PeerTransport newTransport(String name, Room room, PeerTransport.Listener l, boolean offerer) {
         IceRole role = iceLite ? IceRole.lite() : IceRole.full(offerer);
+        // a room's subscriber PCs share a port, its publisher PCs another (UdpMux.loopPort): one socket per fan-out
         return new PeerTransport(name, mux, tcp, room.loop().inbox(), handshakePool, identity, l, role,
-                room.loop()::schedule).preferSrtpProfiles(srtpPreference);
+                room.loop()::schedule, offerer).preferSrtpProfiles(srtpPreference);
     }
 
     boolean iceLite() {

@@ -3,6 +3,7 @@ package org.jsfu.core.transport;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,10 @@ public final class LoopInbox {
     /** Datagrams per drain task before yielding the loop to its other tasks (timers, signalling). */
     static final int BATCH = 256;
 
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** Distinct per inbox in this JVM (a server's loops get consecutive ids): which ports its PCs share. */
+    private final int id = IDS.getAndIncrement();
     private final Executor loop;
     private final BoundedRing<ReceivedDatagram> queue;
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -54,6 +59,10 @@ public final class LoopInbox {
      */
     public static int capacityFor(int loops) {
         return Math.max(MIN_CAPACITY, UdpMux.POOL_SIZE / (2 * Math.max(1, loops)));
+    }
+
+    int id() {
+        return id;
     }
 
     /** Datagrams this inbox holds at most. */

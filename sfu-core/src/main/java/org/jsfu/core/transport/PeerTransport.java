@@ -141,11 +141,25 @@ public final class PeerTransport {
      */
     public PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
                          DtlsIdentity identity, Listener listener, IceRole role, Timer timer) {
+        this(name, mux, tcp, inbox, handshakePool, identity, listener, role, timer, mux.assignPort());
+    }
+
+    /**
+     * As above, on the port its loop's PCs of this kind share ({@link UdpMux#loopPort}): {@code offerer} for
+     * the subscriber PC. The media plane's transports.
+     */
+    public PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
+                         DtlsIdentity identity, Listener listener, IceRole role, Timer timer, boolean offerer) {
+        this(name, mux, tcp, inbox, handshakePool, identity, listener, role, timer, mux.loopPort(inbox, offerer));
+    }
+
+    private PeerTransport(String name, UdpMux mux, TcpMux tcp, LoopInbox inbox, Executor handshakePool,
+                          DtlsIdentity identity, Listener listener, IceRole role, Timer timer, int port) {
         if (!role.isLite() && timer == null) throw new IllegalArgumentException("full ICE needs a timer");
         this.name = name;
         this.mux = mux;
         this.tcp = tcp;
-        this.port = mux.assignPort();
+        this.port = port;
         this.inbox = inbox;
         this.loop = inbox.executor();
         this.handshakePool = handshakePool;

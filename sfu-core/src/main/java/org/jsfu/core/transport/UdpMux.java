@@ -275,6 +275,16 @@ public final class UdpMux implements AutoCloseable {
         return ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
     }
 
+    /**
+     * The port for a peer connection of {@code inbox}'s loop: the same for all of that loop's subscriber PCs
+     * ({@code offerer}) and the same for all its publisher PCs, the two next to each other in the range, and
+     * the loops spread over it. A loop's {@code sendmmsg} batch holds one socket's datagrams, so a room's fan-out
+     * that left through a port per subscriber made one system call per datagram (BENCHMARKS.md, session 11).
+     */
+    public int loopPort(LoopInbox inbox, boolean offerer) {
+        return ports.get(Math.floorMod(2 * inbox.id() + (offerer ? 1 : 0), ports.size()));
+    }
+
     public List<Socket> sockets() {
         return List.copyOf(sockets);
     }

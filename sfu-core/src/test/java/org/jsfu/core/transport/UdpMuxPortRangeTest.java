@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jsfu.core.dtls.DtlsIdentity;
 import org.jsfu.core.dtls.DtlsSession;
+import org.jsfu.core.ice.IceRole;
 import org.jsfu.core.ice.StunMessage;
 import org.jsfu.core.srtp.SrtpKeys;
 import org.jsfu.core.srtp.SrtpProfile;
@@ -168,8 +169,45 @@ class UdpMuxPortRangeTest {
         assertEquals(0, mux.addressRoutes());
     }
 
+    /**
+     * The media plane's PCs: a loop's subscriber PCs share one port and its publisher PCs another, so a room's
+     * fan-out leaves through one socket and fills one sendmmsg batch; the next loop's go elsewhere in the range.
+     */
+    @Test
+    void theMediaPlanesPeerConnectionsShareTheirLoopsPortsByKind() throws Exception {
+        LoopInbox first = new LoopInbox(loop);
+        LoopInbox second = new LoopInbox(loop);
+        int sub = mux.loopPort(first, true);
+        int pub = mux.loopPort(first, false);
+        assertEquals(sub, mux.loopPort(first, true));
+        assertTrue(sub != pub, "subscriber and publisher PCs of a loop on two ports");
+        assertTrue(mux.loopPort(second, true) != sub, "the next loop's subscribers on another port");
+        assertTrue(Set.of(base, base + 1, base + 2).containsAll(
+                List.of(sub, pub, mux.loopPort(second, true), mux.loopPort(second, false))));
+        PeerTransport a = track(new PeerTransport("sub-a", mux, null, first, handshakes, DtlsIdentity.generate(),
+                listener(), IceRole.lite(), null, true));
+        PeerTransport b = track(new PeerTransport("sub-b", mux, null, first, handshakes, DtlsIdentity.generate(),
+                listener(), IceRole.lite(), null, true));
+        PeerTransport c = track(new PeerTransport("pub-c", mux, null, first, handshakes, DtlsIdentity.generate(),
+                listener(), IceRole.lite(), null, false));
+        assertEquals(sub, a.localPort());
+        assertEquals(sub, b.localPort());
+        assertEquals(pub, c.localPort());
+    }
+
     private PeerTransport transport(String name) {
-        PeerTransport t = new PeerTransport(name, mux, loop, handshakes, DtlsIdentity.generate(), new PeerTransport.Listener() {
+        return track(new PeerTransport(name, mux, loop, handshakes, DtlsIdentity.generate(), listener()));
+    }
+
+    private PeerTransport track(PeerTransport t) {
+        received.put(t, ConcurrentHashMap.newKeySet());
+        connected.put(t, new CompletableFuture<>());
+        transports.add(t);
+        return t;
+    }
+
+    private PeerTransport.Listener listener() {
+        return new PeerTransport.Listener() {
             @Override
             public void onConnected(PeerTransport pc) {
                 connected.get(pc).complete(null);
@@ -190,11 +228,7 @@ class UdpMuxPortRangeTest {
             public void onFailed(PeerTransport pc, String reason) {
                 connected.get(pc).completeExceptionally(new AssertionError(pc.name() + ": " + reason));
             }
-        });
-        received.put(t, ConcurrentHashMap.newKeySet());
-        connected.put(t, new CompletableFuture<>());
-        transports.add(t);
-        return t;
+        };
     }
 
     private DatagramSocket client() throws SocketException {
