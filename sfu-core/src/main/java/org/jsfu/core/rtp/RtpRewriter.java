@@ -1,6 +1,5 @@
 package org.jsfu.core.rtp;
 
-import java.util.Arrays;
 
 /**
  * Per subscriber, per track: rewrites SSRC, sequence number and timestamp so the subscriber sees one
@@ -51,13 +50,22 @@ public final class RtpRewriter {
     private final long initialTs;
     private boolean dropPaddingOnly = true;
 
-    private final long[] srcKey;
-    private final long[] srcOut;
-    private final byte[] srcState;
-    private final long[] outKey;
-    private final long[] outSrc;
-    private final int[] outSrcSsrc;
-    private final long[] outTsOffset;
+    /**
+     * The source window, one record of {@link #STRIDE} longs per slot: extended source sequence (key), the
+     * output sequence it maps to, its state. The output window likewise: extended output sequence (key),
+     * the source sequence behind it, that source's SSRC, the timestamp offset then. A packet reads and
+     * writes one record of each, so one or two cache lines per window instead of a line per field (the
+     * fan-out's subscribers are many, and their state is out of cache between two packets).
+     */
+    private final long[] src;
+    private final long[] outs;
+    private static final int STRIDE = 4;
+    private static final int KEY = 0;
+    private static final int SRC_OUT = 1;
+    private static final int SRC_STATE = 2;
+    private static final int OUT_SRC = 1;
+    private static final int OUT_SSRC = 2;
+    private static final int OUT_TS_OFFSET = 3;
 
     private boolean started;
     private boolean paused;
@@ -88,15 +96,12 @@ public final class RtpRewriter {
         this.mask = window - 1;
         this.initialSeq = initialSeq & 0xffff;
         this.initialTs = initialTs & 0xffffffffL;
-        this.srcKey = new long[window];
-        this.srcOut = new long[window];
-        this.srcState = new byte[window];
-        this.outKey = new long[window];
-        this.outSrc = new long[window];
-        this.outSrcSsrc = new int[window];
-        this.outTsOffset = new long[window];
+        this.src = new long[window * STRIDE];
+        this.outs = new long[window * STRIDE];
         clearSourceWindow();
-        Arrays.fill(outKey, EMPTY);
+        for (int r = 0; r < outs.length; r += STRIDE) {
+            outs[r + KEY] = EMPTY;
+        }
     }
 
     public int outSsrc() {
@@ -152,11 +157,16 @@ public final class RtpRewriter {
         pendingTsMap = tsMap;
     }
 
+    /** Reads this object's fields only (cache warming: the level before {@link #touch}). */
+    public int touchFields() {
+        return mask + (int) outHighest;
+    }
+
     /** Reads the slots {@link #decide} and {@link #apply} use for {@code srcExtSeq} (cache warming). */
     public int touch(long srcExtSeq) {
-        int i = (int) srcExtSeq & mask;
-        int o = (int) (outHighest + 1) & mask;
-        return (int) srcKey[i] + srcState[i] + (int) outKey[o] + (int) outTsOffset[o];
+        int i = ((int) srcExtSeq & mask) * STRIDE;
+        int o = ((int) (outHighest + 1) & mask) * STRIDE;
+        return (int) src[i + KEY] + (int) outs[o + KEY];
     }
 
     /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
@@ -200,14 +210,14 @@ public final class RtpRewriter {
         if (srcExtSeq < srcFloor) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        int i = (int) srcExtSeq & mask;
-        if (srcKey[i] != srcExtSeq) {
+        int i = ((int) srcExtSeq & mask) * STRIDE;
+        if (src[i + KEY] != srcExtSeq) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        if (srcState[i] != RESERVED) {
+        if (src[i + SRC_STATE] != RESERVED) {
             return pack(DROP_DUPLICATE, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_OLDER, srcOut[i], outTs);
+        return pack(FORWARD, KIND_OLDER, src[i + SRC_OUT], outTs);
     }
 
     /**
@@ -218,11 +228,11 @@ public final class RtpRewriter {
         if (paused || !hasSource || p.ssrc() != srcSsrc || srcExtSeq < srcFloor) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        int i = (int) srcExtSeq & mask;
-        if (srcKey[i] != srcExtSeq || srcState[i] == DROPPED || srcExtSeq > srcHighest) {
+        int i = ((int) srcExtSeq & mask) * STRIDE;
+        if (src[i + KEY] != srcExtSeq || src[i + SRC_STATE] == DROPPED || srcExtSeq > srcHighest) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, srcOut[i], p.timestamp() + tsOffset);
+        return pack(FORWARD, KIND_RETRANSMIT, src[i + SRC_OUT], p.timestamp() + tsOffset);
     }
 
     /**
@@ -270,11 +280,11 @@ public final class RtpRewriter {
                 srcHighest = srcExtSeq;
                 advance(outExt, outTs, nowMs);
             }
-            case KIND_OLDER -> srcState[(int) srcExtSeq & mask] = FORWARDED;
+            case KIND_OLDER -> src[((int) srcExtSeq & mask) * STRIDE + SRC_STATE] = FORWARDED;
             case KIND_RETRANSMIT -> {
-                int i = (int) srcExtSeq & mask;
-                if (hasSource && p.ssrc() == srcSsrc && srcKey[i] == srcExtSeq) {
-                    srcState[i] = FORWARDED; // a reserved packet of the current source is now sent
+                int i = ((int) srcExtSeq & mask) * STRIDE;
+                if (hasSource && p.ssrc() == srcSsrc && src[i + KEY] == srcExtSeq) {
+                    src[i + SRC_STATE] = FORWARDED; // a reserved packet of the current source is now sent
                 }
             }
             default -> {
@@ -299,11 +309,12 @@ public final class RtpRewriter {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
         long outExt = extendOut(outSeq);
-        int i = (int) outExt & mask;
-        if (outKey[i] != outExt || outSrcSsrc[i] != p.ssrc() || ((outSrc[i] ^ p.sequence()) & 0xffff) != 0) {
+        int i = ((int) outExt & mask) * STRIDE;
+        if (outs[i + KEY] != outExt || (int) outs[i + OUT_SSRC] != p.ssrc()
+                || ((outs[i + OUT_SRC] ^ p.sequence()) & 0xffff) != 0) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + outTsOffset[i]);
+        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + outs[i + OUT_TS_OFFSET]);
     }
 
     /**
@@ -316,16 +327,16 @@ public final class RtpRewriter {
             return UNKNOWN;
         }
         long outExt = extendOut(outSeq);
-        int i = (int) outExt & mask;
-        if (outKey[i] != outExt) {
+        int i = ((int) outExt & mask) * STRIDE;
+        if (outs[i + KEY] != outExt) {
             return UNKNOWN;
         }
-        return outSrc[i];
+        return outs[i + OUT_SRC];
     }
 
     /** The source SSRC behind output sequence {@code outSeq}; meaningful when {@link #sourceSeqFor} knows it. */
     public int sourceSsrcFor(int outSeq) {
-        return outSrcSsrc[(int) extendOut(outSeq) & mask];
+        return (int) outs[((int) extendOut(outSeq) & mask) * STRIDE + OUT_SSRC];
     }
 
     /** {@code outSeq} (16 bits) extended to 64 bits next to the newest output sequence. */
@@ -375,22 +386,24 @@ public final class RtpRewriter {
         started = true;
     }
 
-    private void record(long src, long out, byte state) {
-        int i = (int) src & mask;
-        srcKey[i] = src;
-        srcOut[i] = out;
-        srcState[i] = state;
+    private void record(long srcSeq, long out, byte state) {
+        int i = ((int) srcSeq & mask) * STRIDE;
+        src[i + KEY] = srcSeq;
+        src[i + SRC_OUT] = out;
+        src[i + SRC_STATE] = state;
         if (state != DROPPED) {
-            int j = (int) out & mask;
-            outKey[j] = out;
-            outSrc[j] = src;
-            outSrcSsrc[j] = srcSsrc;
-            outTsOffset[j] = tsOffset;
+            int j = ((int) out & mask) * STRIDE;
+            outs[j + KEY] = out;
+            outs[j + OUT_SRC] = srcSeq;
+            outs[j + OUT_SSRC] = srcSsrc;
+            outs[j + OUT_TS_OFFSET] = tsOffset;
         }
     }
 
     /** A new segment: the source window restarts; the output window keeps older segments for NACKs. */
     private void clearSourceWindow() {
-        Arrays.fill(srcKey, EMPTY);
+        for (int r = 0; r < src.length; r += STRIDE) {
+            src[r + KEY] = EMPTY;
+        }
     }
 }
