@@ -49,8 +49,8 @@ public final class DownTrackFanOutBench {
         }
 
         @Override
-        public int touch() {
-            return srtp.touch() + batch.length;
+        public int touch(int stage) {
+            return stage == 0 ? batch.length : srtp.touch(stage - 1);
         }
 
         @Override

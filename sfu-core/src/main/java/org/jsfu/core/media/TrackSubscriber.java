@@ -18,10 +18,10 @@ interface TrackSubscriber {
     }
 
     /**
-     * Reads the state {@link #sendRtp} will use (see {@link DownTrack#touch}); returns a value to keep the
-     * reads.
+     * Reads the state {@link #sendRtp} will use, this object at stage 0 and one level of references
+     * deeper per later stage (see {@link DownTrack#touch}); returns a value to keep the reads.
      */
-    default int touch() {
+    default int touch(int stage) {
         return 0;
     }
 

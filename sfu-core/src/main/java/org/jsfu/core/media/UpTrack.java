@@ -245,8 +245,10 @@ public final class UpTrack {
             speaker.observe(AudioLevel.level(packed));
         }
         int warm = 0;
-        for (int i = 0, n = downs.size(); i < n; i++) {
-            warm += downs.get(i).touch(extSeq);
+        for (int stage = 0; stage < DownTrack.TOUCH_STAGES; stage++) {
+            for (int i = 0, n = downs.size(); i < n; i++) {
+                warm += downs.get(i).touch(extSeq, stage);
+            }
         }
         touched = warm;
         for (int i = 0, n = downs.size(); i < n; i++) {

@@ -68,6 +68,11 @@ final class AesCmHmacTransform extends SrtpTransform {
     int tagLength() { return TAG; }
 
     @Override
+    int touchFields() {
+        return rtpMac != null ? 1 : 0;
+    }
+
+    @Override
     int touch() {
         return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + rtpEcb.getBlockSize() + rtpMac.touch();
     }

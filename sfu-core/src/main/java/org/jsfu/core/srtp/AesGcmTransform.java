@@ -97,6 +97,11 @@ final class AesGcmTransform extends SrtpTransform {
     int tagLength() { return TAG; }
 
     @Override
+    int touchFields() {
+        return rtpGhash != null ? 1 : 0;
+    }
+
+    @Override
     int touch() {
         return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + tag[0] + rtpGhash.touch()
                 + (rtpCtr != null ? rtpCtr.touch() : rtpEcb.getBlockSize());

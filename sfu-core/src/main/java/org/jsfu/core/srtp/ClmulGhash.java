@@ -79,7 +79,12 @@ final class ClmulGhash extends Ghash {
 
     @Override
     int touch() {
-        return super.touch() + (int) subkeyTable[0];
+        long[] t = subkeyTable; // every cache line of it (64 B = 8 longs apart)
+        long x = super.touch() + t[t.length - 1];
+        for (int i = 0; i < t.length; i += 8) {
+            x += t[i];
+        }
+        return (int) x;
     }
 
     @Override

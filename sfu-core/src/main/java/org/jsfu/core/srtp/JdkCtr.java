@@ -25,6 +25,10 @@ final class JdkCtr {
     private static final MethodHandle ENCRYPT;
     private static final MethodHandle COUNTER;
     private static final MethodHandle SET_USED;
+    /** Getters of the state the JDK's stub reads, for {@link #touch} only (null when not found: not touched). */
+    private static final MethodHandle GET_USED;
+    private static final MethodHandle ENCRYPTED_COUNTER;
+    private static final MethodHandle ROUND_KEYS;
     private static final String UNAVAILABLE;
 
     static {
@@ -59,11 +63,19 @@ final class JdkCtr {
         ENCRYPT = encrypt;
         COUNTER = counter;
         SET_USED = used;
+        GET_USED = getter("com.sun.crypto.provider.CounterMode", "used", int.class);
+        ENCRYPTED_COUNTER = getter("com.sun.crypto.provider.CounterMode", "encryptedCounter", byte[].class);
+        MethodHandle cipher = getter("com.sun.crypto.provider.FeedbackCipher", "embeddedCipher", null);
+        MethodHandle k = getter("com.sun.crypto.provider.AESCrypt", "K", int[].class);
+        ROUND_KEYS = cipher == null || k == null ? null : MethodHandles.filterReturnValue(cipher, k);
         UNAVAILABLE = why != null ? why : selfTest();
     }
 
     private final Object mode;
     private final byte[] counter;
+    /** The JDK's own arrays the stub reads besides {@link #counter} (for {@link #touch}; empty if not found). */
+    private final byte[] encryptedCounter;
+    private final int[] roundKeys;
 
     JdkCtr(byte[] key) {
         this(key, UNAVAILABLE);
@@ -75,6 +87,9 @@ final class JdkCtr {
             mode = NEW_MODE.invoke(NEW_AES.invoke()); // new CounterMode(new AESCrypt())
             INIT.invoke(mode, false, "AES", key, new byte[16]); // expands the key; the IV is set per packet
             counter = (byte[]) COUNTER.invokeExact(mode);
+            encryptedCounter = ENCRYPTED_COUNTER == null ? new byte[1] : (byte[]) ENCRYPTED_COUNTER.invoke(mode);
+            int[] k = ROUND_KEYS == null ? null : (int[]) ROUND_KEYS.invoke(mode);
+            roundKeys = k == null || k.length == 0 ? new int[1] : k;
         } catch (Throwable t) {
             throw new IllegalStateException("JDK CounterMode", t);
         }
@@ -112,9 +127,53 @@ final class JdkCtr {
         }
     }
 
-    /** Reads the state the next packet uses (cache warming). */
+    /**
+     * Reads the state the next packet uses (cache warming): the counter, and the JDK's state its stub reads:
+     * the mode object, the encrypted counter and every cache line of the expanded key (64 B = 16 ints apart).
+     */
     int touch() {
-        return counter[0];
+        int x = counter[0] + encryptedCounter[0];
+        int[] k = roundKeys;
+        for (int i = 0; i < k.length; i += 16) {
+            x += k[i];
+        }
+        x += k[k.length - 1];
+        if (GET_USED != null) {
+            try {
+                x += (int) GET_USED.invokeExact(mode);
+            } catch (Throwable t) {
+                throw new IllegalStateException("JDK CounterMode", t);
+            }
+        }
+        return x;
+    }
+
+    /** Ints of the JDK's expanded key that {@link #touch} reads line by line (1 when its getter was not found). */
+    int touchedKeyInts() {
+        return roundKeys.length;
+    }
+
+    /** Whether {@link #touch} reads the JDK's mode object and encrypted counter too. */
+    boolean touchesModeState() {
+        return GET_USED != null && encryptedCounter.length == 16;
+    }
+
+    /** A getter of {@code owner}'s field {@code name} taking and returning Object (or {@code type}); null if not found. */
+    private static MethodHandle getter(String owner, String name, Class<?> type) {
+        try {
+            Class<?> c = Class.forName(owner);
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && (type == null || f.getType() == type)) {
+                    MethodHandle h = l.unreflectGetter(f);
+                    return h.asType(MethodType.methodType(f.getType().isPrimitive() ? f.getType() : Object.class,
+                            Object.class));
+                }
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 
     /** NIST SP 800-38A F.5.1 (CTR-AES128.Encrypt), the first two blocks, crypted in two uneven pieces. */

@@ -113,6 +113,22 @@ public final class SrtpSession {
     }
 
     /**
+     * {@link #touch()} by stages, for a caller that reads many sessions level by level (each pass's cache
+     * misses independent of each other): 0 this object, 1 the transform object, 2 what the transform's
+     * {@code touch} reads (its arrays and the objects of its hash and counter), 3 the same again, now that
+     * those objects are in cache (their arrays); nothing after.
+     */
+    public int touch(int stage) {
+        SrtpTransform t = transform; // stage 0: this read is the read of this object
+        return switch (stage) {
+            case 0 -> t != null ? 1 : 0;
+            case 1 -> t.touchFields();
+            case 2, 3 -> t.touch();
+            default -> 0;
+        };
+    }
+
+    /**
      * Protects an RTP packet in place (RFC 3711 section 3.3) whose packet index the caller knows (section
      * 3.3.1: ROC * 2^16 + SEQ, the ROC counted from 0 at the SSRC's first packet); keeps no per-SSRC state.
      * Returns the SRTP length, or -1 when the packet is malformed, the buffer too small, or the index

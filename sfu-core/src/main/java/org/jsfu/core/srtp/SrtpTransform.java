@@ -11,6 +11,11 @@ abstract class SrtpTransform {
         return 0;
     }
 
+    /** Reads a field of this object only (the first of {@link SrtpSession#touch(int)}'s stages on it). */
+    int touchFields() {
+        return 0;
+    }
+
     /** Bytes of authentication tag appended to SRTP and SRTCP packets. */
     abstract int tagLength();
 

@@ -610,13 +610,18 @@ public final class PeerTransport {
     }
 
     /**
-     * On the loop: reads (only) the state {@link #sendRtp} will read, for a fan-out's first pass
-     * ({@code DownTrack.touch}); returns a value derived from the reads so the JIT keeps them.
+     * On the loop: reads (only) the state {@link #sendRtp} will read, for a fan-out's first passes
+     * ({@code DownTrack.touch}): this object at stage 0, then one level of references deeper per stage
+     * (the SRTP session and the path, then what {@link SrtpSession#touch(int)} reads); returns a value
+     * derived from the reads so the JIT keeps them.
      */
-    public int touchSend() {
+    public int touchSend(int stage) {
         SrtpSession s = srtpSend;
-        PacketPath to = path;
-        return (s == null ? 0 : s.touch()) + (to instanceof UdpMux.UdpPath u ? u.port : 0);
+        PacketPath to = path; // stage 0: these two reads are the read of this object
+        if (s == null || stage == 0) {
+            return to == null ? 0 : 1;
+        }
+        return s.touch(stage - 1) + (stage == 1 && to instanceof UdpMux.UdpPath u ? u.port : 0);
     }
 
     /**

@@ -39,8 +39,8 @@ class FanOutFirstPassTest {
         }
 
         @Override
-        public int touch() {
-            return srtp.touch();
+        public int touch(int stage) {
+            return srtp.touch(stage);
         }
     }
 
@@ -67,8 +67,10 @@ class FanOutFirstPassTest {
             int seq = 65_500 + i; // across the 16-bit wrap, so the ROC moves
             if (extraPasses) {
                 for (long s : new long[] {seq, seq + 1, seq - 3, seq - 40, 3L * seq + i, 0}) {
-                    a.touch(s);
-                    b.touch(s);
+                    for (int stage = 0; stage <= DownTrack.TOUCH_STAGES; stage++) { // and one past the last
+                        a.touch(s, stage);
+                        b.touch(s, stage);
+                    }
                 }
             }
             up.onRtp(ForwardingTest.wrap(ForwardingTest.rtp(111, seq & 0xffff, 960L * i, 42, payload, 0)),

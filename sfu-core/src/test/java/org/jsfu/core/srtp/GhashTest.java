@@ -94,6 +94,24 @@ class GhashTest {
     }
 
     @Test
+    void theCacheWarmingReadsTheJdksKeyScheduleAndChangesNoKeystream() {
+        JdkCtr c = new JdkCtr(new byte[16]);
+        assertEquals(44, c.touchedKeyInts()); // AES-128: 11 round keys of 4 ints
+        assertTrue(c.touchesModeState());
+        byte[] block = new byte[16];
+        block[15] = 1;
+        byte[] a = new byte[40];
+        c.start(block, 0);
+        c.crypt(a, 0, 17, a, 0);
+        c.touch();
+        c.crypt(a, 17, 23, a, 17); // a touch in the middle of a packet leaves the keystream where it was
+        byte[] b = new byte[40];
+        c.start(block, 0);
+        c.crypt(b, 0, 40, b, 0);
+        assertArrayEquals(b, a);
+    }
+
+    @Test
     void aRangeOutsideTheArrayIsRefusedBeforeTheCounterStubWritesIt() {
         JdkCtr c = new JdkCtr(new byte[16]);
         c.start(new byte[16], 0);
