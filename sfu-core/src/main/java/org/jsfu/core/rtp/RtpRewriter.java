@@ -1,6 +1,5 @@
 package org.jsfu.core.rtp;
 
-
 /**
  * Per subscriber, per track: rewrites SSRC, sequence number and timestamp so the subscriber sees one
  * continuous stream across source switches (simulcast layer, re-published track), pauses and resumes.

@@ -73,7 +73,10 @@ final class JdkCtr {
 
     private final Object mode;
     private final byte[] counter;
-    /** The JDK's own arrays the stub reads besides {@link #counter} (for {@link #touch}; empty if not found). */
+    /**
+     * The JDK's own arrays the stub reads besides {@link #counter}, for {@link #touch} only (a one-element
+     * stand-in when its getter was not found).
+     */
     private final byte[] encryptedCounter;
     private final int[] roundKeys;
 
