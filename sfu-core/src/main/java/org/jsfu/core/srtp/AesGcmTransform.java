@@ -29,9 +29,19 @@ final class AesGcmTransform extends SrtpTransform {
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
 
-    private final byte[] iv = new byte[12];
-    private final byte[] word = new byte[4];
-    private final byte[] tag = new byte[16];
+    /**
+     * A packet's small working values in one array, so that they are one or two cache lines of a cold
+     * subscriber rather than five objects: the IV, the tag, SRTCP's E|index word, and with the JDK's counter
+     * mode the counter block J0 and E(K, J0).
+     */
+    private final byte[] work = new byte[WORK];
+    private static final int IV = 0;
+    private static final int TAG_AT = 16;
+    private static final int WORD = 32;
+    private static final int J0 = 48;
+    private static final int J0_KEYSTREAM = 64;
+    private static final int WORK = 80;
+    /** Without the JDK's counter mode: the counter blocks and their keystream, E(K, J0) first; else null. */
     private byte[] counters;
     private byte[] keystream;
 
@@ -69,8 +79,8 @@ final class AesGcmTransform extends SrtpTransform {
         rtcpGhash = jdk ? Ghash.of(hashSubkey(rtcpEcb)) : new TableGhash(hashSubkey(rtcpEcb));
         rtpCtr = jdk && JdkCtr.available() ? new JdkCtr(rtpKey) : null;
         rtcpCtr = jdk && JdkCtr.available() ? new JdkCtr(rtcpKey) : null;
-        counters = new byte[rtpCtr != null ? 16 : 2048];
-        keystream = new byte[rtpCtr != null ? 16 : 2048];
+        counters = rtpCtr != null ? null : new byte[2048];
+        keystream = rtpCtr != null ? null : new byte[2048];
         this.rtpSalt = rtpSalt;
         this.rtcpSalt = rtcpSalt;
     }
@@ -103,43 +113,45 @@ final class AesGcmTransform extends SrtpTransform {
 
     @Override
     int touch() {
-        return rtpSalt[0] + iv[0] + counters[0] + keystream[0] + tag[0] + rtpGhash.touch()
+        return rtpSalt[0] + work[0] + work[WORK - 1] + rtpGhash.touch()
                 + (rtpCtr != null ? rtpCtr.touch() : rtpEcb.getBlockSize());
     }
 
     /** RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt. */
     private void rtpIv(int ssrc, long index) {
-        System.arraycopy(rtpSalt, 0, iv, 0, 12);
-        iv[2] ^= (byte) (ssrc >>> 24);
-        iv[3] ^= (byte) (ssrc >>> 16);
-        iv[4] ^= (byte) (ssrc >>> 8);
-        iv[5] ^= (byte) ssrc;
-        for (int k = 0; k < 6; k++) iv[6 + k] ^= (byte) (index >>> (40 - 8 * k));
+        byte[] iv = work;
+        System.arraycopy(rtpSalt, 0, iv, IV, 12);
+        iv[IV + 2] ^= (byte) (ssrc >>> 24);
+        iv[IV + 3] ^= (byte) (ssrc >>> 16);
+        iv[IV + 4] ^= (byte) (ssrc >>> 8);
+        iv[IV + 5] ^= (byte) ssrc;
+        for (int k = 0; k < 6; k++) iv[IV + 6 + k] ^= (byte) (index >>> (40 - 8 * k));
     }
 
     /** RFC 7714 section 9.1: IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index (31 bits)) XOR salt. */
     private void rtcpIv(int ssrc, int index) {
-        System.arraycopy(rtcpSalt, 0, iv, 0, 12);
-        iv[2] ^= (byte) (ssrc >>> 24);
-        iv[3] ^= (byte) (ssrc >>> 16);
-        iv[4] ^= (byte) (ssrc >>> 8);
-        iv[5] ^= (byte) ssrc;
-        iv[8] ^= (byte) ((index >>> 24) & 0x7f);
-        iv[9] ^= (byte) (index >>> 16);
-        iv[10] ^= (byte) (index >>> 8);
-        iv[11] ^= (byte) index;
+        byte[] iv = work;
+        System.arraycopy(rtcpSalt, 0, iv, IV, 12);
+        iv[IV + 2] ^= (byte) (ssrc >>> 24);
+        iv[IV + 3] ^= (byte) (ssrc >>> 16);
+        iv[IV + 4] ^= (byte) (ssrc >>> 8);
+        iv[IV + 5] ^= (byte) ssrc;
+        iv[IV + 8] ^= (byte) ((index >>> 24) & 0x7f);
+        iv[IV + 9] ^= (byte) (index >>> 16);
+        iv[IV + 10] ^= (byte) (index >>> 8);
+        iv[IV + 11] ^= (byte) index;
     }
 
     /**
-     * keystream[0..16) = E(K, J0) for the tag; then the text's keystream: with the JDK's counter mode it
+     * E(K, J0) for the tag into the work array; then the text's keystream: with the JDK's counter mode it
      * continues in {@code ctr} (from J0 + 1, {@link #xor}), otherwise keystream[16..16+n) holds it.
      */
     private void keystream(Cipher ecb, JdkCtr ctr, int n) {
         if (ctr != null) {
-            System.arraycopy(iv, 0, counters, 0, 12);
-            putInt(counters, 12, 1);
-            ctr.start(counters, 0);
-            ctr.crypt(ZERO_BLOCK, 0, 16, keystream, 0);
+            System.arraycopy(work, IV, work, J0, 12);
+            putInt(work, J0 + 12, 1);
+            ctr.start(work, J0);
+            ctr.crypt(ZERO_BLOCK, 0, 16, work, J0_KEYSTREAM);
             return;
         }
         int blocks = 1 + ((n + 15) >>> 4);
@@ -151,7 +163,7 @@ final class AesGcmTransform extends SrtpTransform {
         byte[] blocksIn = counters;
         for (int j = 0; j < blocks; j++) {
             int q = j << 4;
-            System.arraycopy(iv, 0, blocksIn, q, 12);
+            System.arraycopy(work, IV, blocksIn, q, 12);
             putInt(blocksIn, q + 12, j + 1);
         }
         try {
@@ -159,6 +171,7 @@ final class AesGcmTransform extends SrtpTransform {
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
+        System.arraycopy(keystream, 0, work, J0_KEYSTREAM, 16);
     }
 
     private void xor(JdkCtr ctr, byte[] b, int p, int n) {
@@ -176,13 +189,15 @@ final class AesGcmTransform extends SrtpTransform {
 
     /** tag = GHASH(...) XOR E(K, J0); the hash must already hold AAD and ciphertext. */
     private void tag(Ghash g, long aadLen, long textLen) {
-        g.finish(aadLen, textLen, tag, 0);
-        for (int i = 0; i < 16; i++) tag[i] ^= keystream[i];
+        byte[] w = work;
+        g.finish(aadLen, textLen, w, TAG_AT);
+        for (int i = 0; i < 16; i++) w[TAG_AT + i] ^= w[J0_KEYSTREAM + i];
     }
 
     private boolean tagMatches(byte[] b, int p) {
         int diff = 0;
-        for (int i = 0; i < TAG; i++) diff |= tag[i] ^ b[p + i];
+        byte[] w = work;
+        for (int i = 0; i < TAG; i++) diff |= w[TAG_AT + i] ^ b[p + i];
         return diff == 0;
     }
 
@@ -198,7 +213,7 @@ final class AesGcmTransform extends SrtpTransform {
         g.pad();
         g.update(b, off + hdrLen, n);
         tag(g, hdrLen, n);
-        System.arraycopy(tag, 0, b, off + len, TAG);
+        System.arraycopy(work, TAG_AT, b, off + len, TAG);
         return len + TAG;
     }
 
@@ -223,18 +238,18 @@ final class AesGcmTransform extends SrtpTransform {
         // RFC 7714 section 9: header(8) | ciphertext | tag | E=1|index; AAD = header || E|index.
         int n = len - 8;
         rtcpIv(ssrc, index);
-        putInt(word, 0, 0x80000000 | index);
+        putInt(work, WORD, 0x80000000 | index);
         keystream(rtcpEcb, rtcpCtr, n);
         xor(rtcpCtr, b, off + 8, n);
         Ghash g = rtcpGhash;
         g.reset();
         g.update(b, off, 8);
-        g.update(word, 0, 4);
+        g.update(work, WORD, 4);
         g.pad();
         g.update(b, off + 8, n);
         tag(g, 12, n);
-        System.arraycopy(tag, 0, b, off + len, TAG);
-        System.arraycopy(word, 0, b, off + len + TAG, 4);
+        System.arraycopy(work, TAG_AT, b, off + len, TAG);
+        System.arraycopy(work, WORD, b, off + len + TAG, 4);
         return len + TAG + 4;
     }
 
