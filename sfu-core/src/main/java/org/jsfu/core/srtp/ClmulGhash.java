@@ -53,6 +53,12 @@ final class ClmulGhash extends Ghash {
         this(jdkSubkeyTable(h, UNAVAILABLE));
     }
 
+    /** With its partial-block buffer in {@code buf} ({@link Ghash#Ghash(byte[], int)}). */
+    ClmulGhash(byte[] h, byte[] buf, int at) {
+        super(buf, at);
+        this.subkeyTable = jdkSubkeyTable(h, UNAVAILABLE);
+    }
+
     private ClmulGhash(long[] subkeyTable) {
         this.subkeyTable = subkeyTable;
     }

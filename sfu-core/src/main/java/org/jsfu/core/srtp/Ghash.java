@@ -16,12 +16,35 @@ abstract class Ghash {
 
     /** Y, the running hash: [0] holds the first 8 bytes, big-endian, as the JDK's GHASH state does. */
     final long[] state = new long[2];
-    private final byte[] buf = new byte[16];
+    /** A partial block waits at buf[bufAt..bufAt + 16): an array of its own, or a region of its owner's. */
+    private final byte[] buf;
+    private final int bufAt;
     private int bufLen;
+
+    /** With a 16-byte buffer of its own. */
+    Ghash() {
+        this(new byte[16], 0);
+    }
+
+    /**
+     * With its partial-block buffer at {@code buf[at..at + 16)}: a region of its owner's array, so that it is
+     * on a line the owner reads anyway. Hashes that share a region must not be in progress at once (from
+     * {@link #reset} to {@link #finish}).
+     */
+    Ghash(byte[] buf, int at) {
+        java.util.Objects.checkFromIndexSize(at, 16, buf.length);
+        this.buf = buf;
+        this.bufAt = at;
+    }
 
     /** The faster implementation this JVM allows, for the hash subkey {@code h} = E(K, 0^128). */
     static Ghash of(byte[] h) {
         return ClmulGhash.available() ? new ClmulGhash(h) : new TableGhash(h);
+    }
+
+    /** As {@link #of(byte[])}, with the partial-block buffer at {@code buf[at..at + 16)} ({@link #Ghash(byte[], int)}). */
+    static Ghash of(byte[] h, byte[] buf, int at) {
+        return ClmulGhash.available() ? new ClmulGhash(h, buf, at) : new TableGhash(h, buf, at);
     }
 
     /** "clmul" or "table", and why not clmul; for the start-up log. */
@@ -34,7 +57,7 @@ abstract class Ghash {
 
     /** Reads the fields the next hash uses (cache warming). */
     int touch() {
-        return (int) state[0] + bufLen + buf[0];
+        return (int) state[0] + bufLen + buf[bufAt];
     }
 
     final void reset() {
@@ -46,12 +69,12 @@ abstract class Ghash {
     final void update(byte[] b, int p, int n) {
         if (bufLen > 0) {
             int take = Math.min(n, 16 - bufLen);
-            System.arraycopy(b, p, buf, bufLen, take);
+            System.arraycopy(b, p, buf, bufAt + bufLen, take);
             bufLen += take;
             p += take;
             n -= take;
             if (bufLen < 16) return;
-            blocks(buf, 0, 1);
+            blocks(buf, bufAt, 1);
             bufLen = 0;
         }
         if (n >= 16) {
@@ -61,7 +84,7 @@ abstract class Ghash {
             n &= 15;
         }
         if (n > 0) {
-            System.arraycopy(b, p, buf, 0, n);
+            System.arraycopy(b, p, buf, bufAt, n);
             bufLen = n;
         }
     }
@@ -69,8 +92,8 @@ abstract class Ghash {
     /** Ends a field (AAD or ciphertext): a partial block is zero-padded. */
     final void pad() {
         if (bufLen > 0) {
-            for (int i = bufLen; i < 16; i++) buf[i] = 0;
-            blocks(buf, 0, 1);
+            for (int i = bufLen; i < 16; i++) buf[bufAt + i] = 0;
+            blocks(buf, bufAt, 1);
             bufLen = 0;
         }
     }
@@ -78,9 +101,9 @@ abstract class Ghash {
     /** Pads, hashes len(A) || len(C) in bits, and writes the 16-byte result. */
     final void finish(long aadBytes, long textBytes, byte[] out, int off) {
         pad();
-        BE.set(buf, 0, aadBytes << 3);
-        BE.set(buf, 8, textBytes << 3);
-        blocks(buf, 0, 1);
+        BE.set(buf, bufAt, aadBytes << 3);
+        BE.set(buf, bufAt + 8, textBytes << 3);
+        blocks(buf, bufAt, 1);
         BE.set(out, off, state[0]);
         BE.set(out, off + 8, state[1]);
     }

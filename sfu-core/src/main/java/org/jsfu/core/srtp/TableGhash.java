@@ -28,6 +28,12 @@ final class TableGhash extends Ghash {
 
     /** h is the hash subkey E(K, 0^128). */
     TableGhash(byte[] h) {
+        this(h, new byte[16], 0);
+    }
+
+    /** With its partial-block buffer in {@code buf} ({@link Ghash#Ghash(byte[], int)}). */
+    TableGhash(byte[] h, byte[] buf, int at) {
+        super(buf, at);
         long vh = (long) BE.get(h, 0);
         long vl = (long) BE.get(h, 8);
         for (int k = 0; k < 8; k++) { // M[0x80 >> k] = H * x^k
