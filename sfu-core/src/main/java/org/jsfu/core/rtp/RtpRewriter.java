@@ -54,10 +54,11 @@ public final class RtpRewriter {
      * output sequence it maps to, its state. The output window likewise: extended output sequence (key),
      * the source sequence behind it, that source's SSRC, the timestamp offset then. A packet reads and
      * writes one record of each, so one or two cache lines per window instead of a line per field (the
-     * fan-out's subscribers are many, and their state is out of cache between two packets).
+     * fan-out's subscribers are many, and their state is out of cache between two packets). Both windows are
+     * in one array, the output window from {@link #outsAt}, so that there is one array header to read.
      */
-    private final long[] src;
-    private final long[] outs;
+    private final long[] slots;
+    private final int outsAt;
     private static final int STRIDE = 4;
     private static final int KEY = 0;
     private static final int SRC_OUT = 1;
@@ -95,11 +96,11 @@ public final class RtpRewriter {
         this.mask = window - 1;
         this.initialSeq = initialSeq & 0xffff;
         this.initialTs = initialTs & 0xffffffffL;
-        this.src = new long[window * STRIDE];
-        this.outs = new long[window * STRIDE];
+        this.outsAt = window * STRIDE;
+        this.slots = new long[2 * outsAt];
         clearSourceWindow();
-        for (int r = 0; r < outs.length; r += STRIDE) {
-            outs[r + KEY] = EMPTY;
+        for (int r = outsAt; r < slots.length; r += STRIDE) {
+            slots[r + KEY] = EMPTY;
         }
     }
 
@@ -165,7 +166,7 @@ public final class RtpRewriter {
     public int touch(long srcExtSeq) {
         int i = ((int) srcExtSeq & mask) * STRIDE;
         int o = ((int) (outHighest + 1) & mask) * STRIDE;
-        return (int) src[i + KEY] + (int) outs[o + KEY];
+        return (int) slots[i + KEY] + (int) slots[outsAt + o + KEY];
     }
 
     /** Pure: what to do with source packet {@code p} whose extended sequence is {@code srcExtSeq}. */
@@ -210,13 +211,13 @@ public final class RtpRewriter {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
         int i = ((int) srcExtSeq & mask) * STRIDE;
-        if (src[i + KEY] != srcExtSeq) {
+        if (slots[i + KEY] != srcExtSeq) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        if (src[i + SRC_STATE] != RESERVED) {
+        if (slots[i + SRC_STATE] != RESERVED) {
             return pack(DROP_DUPLICATE, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_OLDER, src[i + SRC_OUT], outTs);
+        return pack(FORWARD, KIND_OLDER, slots[i + SRC_OUT], outTs);
     }
 
     /**
@@ -228,10 +229,10 @@ public final class RtpRewriter {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
         int i = ((int) srcExtSeq & mask) * STRIDE;
-        if (src[i + KEY] != srcExtSeq || src[i + SRC_STATE] == DROPPED || srcExtSeq > srcHighest) {
+        if (slots[i + KEY] != srcExtSeq || slots[i + SRC_STATE] == DROPPED || srcExtSeq > srcHighest) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, src[i + SRC_OUT], p.timestamp() + tsOffset);
+        return pack(FORWARD, KIND_RETRANSMIT, slots[i + SRC_OUT], p.timestamp() + tsOffset);
     }
 
     /**
@@ -279,11 +280,11 @@ public final class RtpRewriter {
                 srcHighest = srcExtSeq;
                 advance(outExt, outTs, nowMs);
             }
-            case KIND_OLDER -> src[((int) srcExtSeq & mask) * STRIDE + SRC_STATE] = FORWARDED;
+            case KIND_OLDER -> slots[((int) srcExtSeq & mask) * STRIDE + SRC_STATE] = FORWARDED;
             case KIND_RETRANSMIT -> {
                 int i = ((int) srcExtSeq & mask) * STRIDE;
-                if (hasSource && p.ssrc() == srcSsrc && src[i + KEY] == srcExtSeq) {
-                    src[i + SRC_STATE] = FORWARDED; // a reserved packet of the current source is now sent
+                if (hasSource && p.ssrc() == srcSsrc && slots[i + KEY] == srcExtSeq) {
+                    slots[i + SRC_STATE] = FORWARDED; // a reserved packet of the current source is now sent
                 }
             }
             default -> {
@@ -309,11 +310,11 @@ public final class RtpRewriter {
         }
         long outExt = extendOut(outSeq);
         int i = ((int) outExt & mask) * STRIDE;
-        if (outs[i + KEY] != outExt || (int) outs[i + OUT_SSRC] != p.ssrc()
-                || ((outs[i + OUT_SRC] ^ p.sequence()) & 0xffff) != 0) {
+        if (slots[outsAt + i + KEY] != outExt || (int) slots[outsAt + i + OUT_SSRC] != p.ssrc()
+                || ((slots[outsAt + i + OUT_SRC] ^ p.sequence()) & 0xffff) != 0) {
             return pack(DROP_TOO_OLD, 0, 0, 0);
         }
-        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + outs[i + OUT_TS_OFFSET]);
+        return pack(FORWARD, KIND_RETRANSMIT, outSeq, p.timestamp() + slots[outsAt + i + OUT_TS_OFFSET]);
     }
 
     /**
@@ -327,15 +328,15 @@ public final class RtpRewriter {
         }
         long outExt = extendOut(outSeq);
         int i = ((int) outExt & mask) * STRIDE;
-        if (outs[i + KEY] != outExt) {
+        if (slots[outsAt + i + KEY] != outExt) {
             return UNKNOWN;
         }
-        return outs[i + OUT_SRC];
+        return slots[outsAt + i + OUT_SRC];
     }
 
     /** The source SSRC behind output sequence {@code outSeq}; meaningful when {@link #sourceSeqFor} knows it. */
     public int sourceSsrcFor(int outSeq) {
-        return (int) outs[((int) extendOut(outSeq) & mask) * STRIDE + OUT_SSRC];
+        return (int) slots[outsAt + ((int) extendOut(outSeq) & mask) * STRIDE + OUT_SSRC];
     }
 
     /** {@code outSeq} (16 bits) extended to 64 bits next to the newest output sequence. */
@@ -387,22 +388,22 @@ public final class RtpRewriter {
 
     private void record(long srcSeq, long out, byte state) {
         int i = ((int) srcSeq & mask) * STRIDE;
-        src[i + KEY] = srcSeq;
-        src[i + SRC_OUT] = out;
-        src[i + SRC_STATE] = state;
+        slots[i + KEY] = srcSeq;
+        slots[i + SRC_OUT] = out;
+        slots[i + SRC_STATE] = state;
         if (state != DROPPED) {
             int j = ((int) out & mask) * STRIDE;
-            outs[j + KEY] = out;
-            outs[j + OUT_SRC] = srcSeq;
-            outs[j + OUT_SSRC] = srcSsrc;
-            outs[j + OUT_TS_OFFSET] = tsOffset;
+            slots[outsAt + j + KEY] = out;
+            slots[outsAt + j + OUT_SRC] = srcSeq;
+            slots[outsAt + j + OUT_SSRC] = srcSsrc;
+            slots[outsAt + j + OUT_TS_OFFSET] = tsOffset;
         }
     }
 
     /** A new segment: the source window restarts; the output window keeps older segments for NACKs. */
     private void clearSourceWindow() {
-        for (int r = 0; r < src.length; r += STRIDE) {
-            src[r + KEY] = EMPTY;
+        for (int r = 0; r < outsAt; r += STRIDE) {
+            slots[r + KEY] = EMPTY;
         }
     }
 }
