@@ -62,6 +62,17 @@ public final class DownTrackFanOutBench {
         public void removeDownTrack(String trackSid) {}
     }
 
+    /** A publisher whose fan-outs read the send clock as the server's do ({@link TrackPublisher#sendClockNanos}). */
+    private static final TrackPublisher CLOCKED_PUBLISHER = new TrackPublisher() {
+        @Override
+        public void sendPli(int mediaSsrc) {}
+
+        @Override
+        public long sendClockNanos(long fallback) {
+            return System.nanoTime();
+        }
+    };
+
     private final UpTrack[] ups;
     private final byte[][] pkts;
     private final RtpPacket[] in;
@@ -82,7 +93,7 @@ public final class DownTrackFanOutBench {
         byte[][] batch = new byte[64][1500];
         ups = new UpTrack[pubs];
         for (int k = 0; k < pubs; k++) {
-            ups[k] = new UpTrack("TR_" + k, "PA_" + k, false, Codec.opus(111, false), ssrc -> { }, 1);
+            ups[k] = new UpTrack("TR_" + k, "PA_" + k, false, Codec.opus(111, false), CLOCKED_PUBLISHER, 1);
             ups[k].addLayer(0, 0x1000 + k);
         }
         for (int s = 0; s < subs; s++) {

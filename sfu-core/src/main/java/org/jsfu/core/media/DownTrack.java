@@ -1,5 +1,8 @@
 package org.jsfu.core.media;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jsfu.core.bwe.SendHistory;
 import org.jsfu.core.rtcp.Nack;
@@ -32,6 +35,7 @@ final class DownTrack {
     /** A packet is sent again for a repeated NACK only after this long (the first copy may be in flight). */
     private static final long RTX_REPEAT_NANOS = 15_000_000L;
     private static final int RTX_HISTORY = 256;
+    private static final VarHandle BE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     final String trackSid;
     final String mid;
@@ -47,7 +51,8 @@ final class DownTrack {
     private final LayerSelector layers;
     /** VP8: picture ID / TL0PICIDX / KEYIDX continuity across layers; null otherwise. */
     private final Vp8Munger vp8;
-    private final RtpPacket out = new RtpPacket();
+    /** The track's shared view of the packet being rebuilt ({@link UpTrack#outView}): valid within one call. */
+    private final RtpPacket out;
     private final RtpPacket stored = new RtpPacket();
     /** Output seq -> last retransmission time, to damp repeated NACKs. */
     private final long[] rtxKey = new long[RTX_HISTORY];
@@ -89,7 +94,12 @@ final class DownTrack {
     // answer. The template holds the extension header and each element's ID/L byte; per packet the values
     // are filled in: the audio level when the packet is rebuilt, the transport-wide number and abs-send-time
     // when it is sent. Offsets are into the packet (the header starts at 0); -1 when not written.
-    private final byte[] extTemplate = new byte[16];
+    /**
+     * The header extension block (RFC 8285 4.2, at most 16 bytes) as two big-endian longs: in this object's
+     * fields, not an array of its own, so that a cold subscriber's packet does not miss on one more line.
+     */
+    private long extTemplate0;
+    private long extTemplate1;
     private int extLen;
     private int tccAt = -1;
     private int astAt = -1;
@@ -104,6 +114,7 @@ final class DownTrack {
         this.trackSid = trackSid;
         this.mid = mid;
         this.up = up;
+        this.out = up.outView;
         this.session = session;
         this.outPt = outPt;
         this.outSsrc = outSsrc;
@@ -123,7 +134,7 @@ final class DownTrack {
         boolean tcc = oneByteId(transportCcId) && history != null;
         boolean ast = oneByteId(absSendTimeId);
         boolean level = oneByteId(audioLevelId) && !up.video && up.audioLevelExtId > 0;
-        Arrays.fill(extTemplate, (byte) 0);
+        byte[] extTemplate = new byte[16];
         tccAt = astAt = levelAt = -1;
         transportSeq = tcc ? history : null;
         int p = 16; // elements start after the 12-byte header and the 4-byte extension header
@@ -147,6 +158,8 @@ final class DownTrack {
         extTemplate[0] = (byte) 0xBE; // RFC 8285 4.2: 0xBEDE, then the length in 32-bit words
         extTemplate[1] = (byte) 0xDE;
         extTemplate[3] = (byte) words;
+        extTemplate0 = (long) BE_LONGS.get(extTemplate, 0);
+        extTemplate1 = (long) BE_LONGS.get(extTemplate, 8);
     }
 
     private static boolean oneByteId(int id) {
@@ -247,7 +260,7 @@ final class DownTrack {
         return switch (stage) {
             // this object's fields of each size (the JVM groups fields by size: they span several lines)
             case 0 -> (int) (sent + lastTs) + extLen + levelAt + (negotiated ? 1 : 0)
-                    + rewriter.touchFields() + extTemplate[0] + out.length() + (h != null ? h.touchFields() : 0)
+                    + rewriter.touchFields() + (int) extTemplate0 + (h != null ? h.touchFields() : 0)
                     + session.touch(0);
             case 1 -> rewriter.touch(extSeq) + (h != null ? h.touch() : 0) + session.touch(1);
             default -> session.touch(stage);
@@ -261,7 +274,7 @@ final class DownTrack {
      * {@link AudioLevel#read} gives it (-1: none), read once by the fan-out for all subscribers.
      */
     void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, int audioLevel, long nowNanos,
-            byte[] scratch) {
+            long sendNanos, byte[] scratch) {
         if (!negotiated || disabled) {
             return;
         }
@@ -310,17 +323,16 @@ final class DownTrack {
         sent++;
         octets += len - h;
         // the SRTP index: extended next to the output's newest, now that apply counted this packet
-        send(scratch, len, nowNanos, rewriter.extendOut(RtpRewriter.outSeq(decision)));
+        send(scratch, len, sendNanos, rewriter.extendOut(RtpRewriter.outSeq(decision)));
     }
 
     /**
-     * Fills the send-time extensions (transport-wide number, abs-send-time) with the time the packet
-     * leaves ({@link TrackSubscriber#sendClockNanos}; {@code nowNanos}, when the publisher's packet was
-     * received, would count the loop's own delay as queuing on the subscriber's link) and sends with
-     * {@code index}, the packet's extended output sequence number, as its SRTP index (RFC 3711 3.3.1).
+     * Fills the send-time extensions (transport-wide number, abs-send-time) with {@code sendNanos}, when the
+     * packet leaves (read from our clock by the caller: the time the publisher's packet was received would
+     * count the loop's own delay as queuing on the subscriber's link) and sends with {@code index}, the
+     * packet's extended output sequence number, as its SRTP index (RFC 3711 3.3.1).
      */
-    private void send(byte[] scratch, int len, long nowNanos, long index) {
-        long sendNanos = tccAt > 0 || astAt > 0 ? session.sendClockNanos(nowNanos) : nowNanos;
+    private void send(byte[] scratch, int len, long sendNanos, long index) {
         if (tccAt > 0) {
             int seq = transportSeq.onSend(len, sendNanos);
             scratch[tccAt] = (byte) (seq >> 8);
@@ -358,7 +370,8 @@ final class DownTrack {
             scratch[0] = (byte) 0x80;
         } else {
             scratch[0] = (byte) 0x90;
-            System.arraycopy(extTemplate, 0, scratch, 12, extLen);
+            BE_LONGS.set(scratch, 12, extTemplate0); // all 16 bytes: the payload's copy overwrites any past extLen
+            BE_LONGS.set(scratch, 20, extTemplate1);
             if (levelAt > 0) {
                 int level = audioLevel != READ_LEVEL ? audioLevel : AudioLevel.read(p, up.audioLevelExtId);
                 if (level >= 0) {
@@ -433,7 +446,8 @@ final class DownTrack {
         sent++;
         retransmitted++;
         octets += len - hl;
-        send(scratch, len, nowNanos, rewriter.extendOut(outSeq));
+        send(scratch, len, tccAt > 0 || astAt > 0 ? session.sendClockNanos(nowNanos) : nowNanos,
+                rewriter.extendOut(outSeq));
         return true;
     }
 

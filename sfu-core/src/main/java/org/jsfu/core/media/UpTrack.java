@@ -37,6 +37,11 @@ public final class UpTrack {
     final int audioLevelExtId;
     final List<DownTrack> downs = new ArrayList<>();
     /**
+     * The view every {@link DownTrack} of this track wraps its rebuilt packet in, one at a time on the loop:
+     * shared, so that it is warm for each subscriber of a fan-out rather than one more object of each.
+     */
+    final RtpPacket outView = new RtpPacket();
+    /**
      * Egress taps, copy-on-write: replaced (never changed in place) by {@link #addTap}/{@link #removeTap},
      * so a tap may detach itself, or another, while the loop iterates a snapshot; no allocation per packet.
      */
@@ -251,8 +256,10 @@ public final class UpTrack {
             }
         }
         touched = warm;
-        for (int i = 0, n = downs.size(); i < n; i++) {
-            downs.get(i).forward(p, layer, extSeq, key, flowing, packed, nowNanos, scratch);
+        int n = downs.size();
+        long sendNanos = n > 0 ? publisher.sendClockNanos(nowNanos) : nowNanos; // one clock read per fan-out
+        for (int i = 0; i < n; i++) {
+            downs.get(i).forward(p, layer, extSeq, key, flowing, packed, nowNanos, sendNanos, scratch);
         }
         RtpTap[] ts = taps;
         if (ts.length > 0 && p.payloadLength() > 0

@@ -99,22 +99,33 @@ class DownTrackExtensionsTest {
     }
 
     /**
-     * The transport-wide history and abs-send-time record when the packet leaves (the subscriber's send
-     * clock), not when the publisher's packet was received: a loop that falls behind must not look like a
-     * queue on the subscriber's downlink (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 1:
-     * the sender compares its send times with the receiver's arrival times).
+     * The transport-wide history and abs-send-time record when the packet leaves (our clock, read once per
+     * fan-out through the publisher, and per retransmission through the subscriber), not when the
+     * publisher's packet or the NACK was received: a loop that falls behind must not look like a queue on
+     * the subscriber's downlink (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 1: the sender
+     * compares its send times with the receiver's arrival times).
      */
     @Test
     void sendTimesAreTakenWhenThePacketLeavesNotWhenItWasReceived() {
         long received = 7_000_000_000L;
         long lag = 40_000_000L; // the loop forwards the packet 40 ms after the socket received it
+        long nackLag = 3_000_000L;
         ForwardingTest.Sent late = new ForwardingTest.Sent() {
+            @Override
+            public long sendClockNanos(long fallback) {
+                return fallback + nackLag;
+            }
+        };
+        TrackPublisher lagging = new TrackPublisher() {
+            @Override
+            public void sendPli(int mediaSsrc) {}
+
             @Override
             public long sendClockNanos(long fallback) {
                 return fallback + lag;
             }
         };
-        UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), ssrc -> { }, -1);
+        UpTrack video = new UpTrack("TR_v", "PA_p", true, Codec.vp8(96), lagging, -1);
         video.addLayer(0, 7);
         DownTrack v = new DownTrack("TR_v", "2", video, late, 96, 0x0B0B0B0B, 200, 2000);
         v.negotiated = true;
@@ -124,6 +135,11 @@ class DownTrackExtensionsTest {
         assertEquals(1, late.packets.size());
         assertEquals(received + lag, history.sentNanos(history.slot(1)), "the send time, on our clock");
         assertEquals(DownTrack.absSendTime(received + lag), ext16(late.packets.get(0), AST, 3));
+        long nackAt = received + 100_000_000L;
+        assertTrue(v.retransmit(RtpHeader.sequence(late.packets.get(0), 0), nackAt, scratch));
+        assertEquals(2, late.packets.size());
+        assertEquals(nackAt + nackLag, history.sentNanos(history.slot(2)), "a retransmission's send time, on our clock");
+        assertEquals(DownTrack.absSendTime(nackAt + nackLag), ext16(late.packets.get(1), AST, 3));
     }
 
     @Test
