@@ -272,6 +272,8 @@ final class DownTrack {
      * it only when it is of the chosen layer; a switch happens on a key frame of the new layer, and a key
      * frame is asked for while one is wanted. {@code audioLevel}: the packet's audio level extension as
      * {@link AudioLevel#read} gives it (-1: none), read once by the fan-out for all subscribers.
+     * {@code sendNanos}: our clock when the fan-out builds its packets (they leave together, in the loop's
+     * next flush), for the send-time extensions.
      */
     void forward(RtpPacket p, int layer, long extSeq, boolean keyframe, int flowing, int audioLevel, long nowNanos,
             long sendNanos, byte[] scratch) {
