@@ -123,27 +123,28 @@ final class AesGcmTransform extends SrtpTransform {
 
     /** RFC 7714 section 8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt. */
     private void rtpIv(int ssrc, long index) {
-        byte[] iv = work;
-        System.arraycopy(iv, RTP_SALT, iv, IV, 12);
-        iv[IV + 2] ^= (byte) (ssrc >>> 24);
-        iv[IV + 3] ^= (byte) (ssrc >>> 16);
-        iv[IV + 4] ^= (byte) (ssrc >>> 8);
-        iv[IV + 5] ^= (byte) ssrc;
+        byte[] iv = saltedWithSsrc(RTP_SALT, ssrc);
         for (int k = 0; k < 6; k++) iv[IV + 6 + k] ^= (byte) (index >>> (40 - 8 * k));
     }
 
     /** RFC 7714 section 9.1: IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index (31 bits)) XOR salt. */
     private void rtcpIv(int ssrc, int index) {
-        byte[] iv = work;
-        System.arraycopy(iv, RTCP_SALT, iv, IV, 12);
-        iv[IV + 2] ^= (byte) (ssrc >>> 24);
-        iv[IV + 3] ^= (byte) (ssrc >>> 16);
-        iv[IV + 4] ^= (byte) (ssrc >>> 8);
-        iv[IV + 5] ^= (byte) ssrc;
+        byte[] iv = saltedWithSsrc(RTCP_SALT, ssrc);
         iv[IV + 8] ^= (byte) ((index >>> 24) & 0x7f);
         iv[IV + 9] ^= (byte) (index >>> 16);
         iv[IV + 10] ^= (byte) (index >>> 8);
         iv[IV + 11] ^= (byte) index;
+    }
+
+    /** The IV's common part (both sections): the salt at {@code saltAt}, XOR the SSRC in bytes 2..5; returns the array. */
+    private byte[] saltedWithSsrc(int saltAt, int ssrc) {
+        byte[] iv = work;
+        System.arraycopy(iv, saltAt, iv, IV, 12);
+        iv[IV + 2] ^= (byte) (ssrc >>> 24);
+        iv[IV + 3] ^= (byte) (ssrc >>> 16);
+        iv[IV + 4] ^= (byte) (ssrc >>> 8);
+        iv[IV + 5] ^= (byte) ssrc;
+        return iv;
     }
 
     /**
