@@ -93,11 +93,9 @@ final class DownTrack {
     // Header extensions written on every packet sent (RFC 8285 4.2, one-byte form), ids from the subscriber's
     // answer. The template holds the extension header and each element's ID/L byte; per packet the values
     // are filled in: the audio level when the packet is rebuilt, the transport-wide number and abs-send-time
-    // when it is sent. Offsets are into the packet (the header starts at 0); -1 when not written.
-    /**
-     * The header extension block (RFC 8285 4.2, at most 16 bytes) as two big-endian longs: in this object's
-     * fields, not an array of its own, so that a cold subscriber's packet does not miss on one more line.
-     */
+    // when it is sent. Offsets are into the packet (the header starts at 0); -1 when not written. The
+    // template (at most 16 bytes) is kept as two big-endian longs in this object's fields, not an array of
+    // its own, so that a cold subscriber's packet does not miss on one more line.
     private long extTemplate0;
     private long extTemplate1;
     private int extLen;

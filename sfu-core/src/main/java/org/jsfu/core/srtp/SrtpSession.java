@@ -105,16 +105,9 @@ public final class SrtpSession {
     public int maxOverhead() { return tag + 4; }
 
     /**
-     * Reads the key state {@link #protectRtp(byte[], int, int, long)} uses (cache warming); returns a value
-     * to keep the reads.
-     */
-    public int touch() {
-        return transform.touch();
-    }
-
-    /**
-     * {@link #touch()} by stages, for a caller that reads many sessions level by level (each pass's cache
-     * misses independent of each other): 0 this object, 1 the transform object, 2 what the transform's
+     * Reads the key state {@link #protectRtp(byte[], int, int, long)} uses (cache warming) by stages, for a
+     * caller that reads many sessions level by level (each pass's cache misses independent of each other):
+     * 0 this object, 1 the transform object, 2 what the transform's
      * {@code touch} reads (its arrays and the objects of its hash and counter), 3 the same again, now that
      * those objects are in cache (their arrays); nothing after.
      */
