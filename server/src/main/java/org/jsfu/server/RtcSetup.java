@@ -26,12 +26,23 @@ final class RtcSetup {
      * The UDP sockets: rtc.udp_port (single port or start-end) wins over port_range_start/end. Each
      * port is bound once per advertised address when all of them are this machine's, so replies leave
      * from the address the peer checked (RFC 8445 7.2.5.2.1); on the wildcard when one is not (a
-     * node_ip behind 1:1 NAT).
+     * node_ip behind 1:1 NAT): 0.0.0.0 when every advertised address is IPv4, so the sockets are IPv4
+     * ones whose sends the loops batch with sendmmsg (a dual-stack socket sends one datagram per call),
+     * else the dual-stack wildcard.
      */
     static UdpMux openUdp(ServerConfig.Rtc rtc, List<InetAddress> advertised) throws IOException {
         int start = rtc.udpPort() > 0 ? rtc.udpPort() : rtc.portRangeStart();
         int end = rtc.udpPort() > 0 ? Math.max(rtc.udpPort(), rtc.udpPortEnd()) : rtc.portRangeEnd();
-        return new UdpMux(allLocal(advertised) ? advertised : List.of(), start, end);
+        return new UdpMux(bindAddresses(advertised), start, end);
+    }
+
+    /** Where the UDP ports are bound for these advertised addresses (empty: the dual-stack wildcard). */
+    static List<InetAddress> bindAddresses(List<InetAddress> advertised) throws IOException {
+        if (allLocal(advertised)) {
+            return advertised;
+        }
+        boolean ipv4 = !advertised.isEmpty() && advertised.stream().allMatch(a -> a instanceof Inet4Address);
+        return ipv4 ? List.of(InetAddress.getByAddress(new byte[4])) : List.of();
     }
 
     private static boolean allLocal(List<InetAddress> addresses) throws SocketException {

@@ -115,4 +115,28 @@ class RtcSetupAddressesTest {
         assertEquals(Set.of(one), advertised("  ips:\n    includes: [" + one.getHostAddress() + "]\n", false),
                 "ips.includes");
     }
+
+    @Test
+    void aNodeIpNotOnThisMachineBindsTheWildcardOfItsFamily() throws Exception {
+        InetAddress any4 = InetAddress.getByName("0.0.0.0");
+        assertEquals(List.of(any4), RtcSetup.bindAddresses(List.of(InetAddress.getByName("198.51.100.7"))),
+                "IPv4 wildcard: IPv4 sockets, batched sends");
+        assertEquals(List.of(), RtcSetup.bindAddresses(List.of(InetAddress.getByName("2001:db8::7"))), "dual-stack");
+        assertEquals(List.of(LOOPBACK), RtcSetup.bindAddresses(List.of(LOOPBACK)), "a local address is bound itself");
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body",
+                "keys:\n  k: secretsecretsecretsecretsecret00\nrtc:\n  udp_port: " + port + "\n  node_ip: 198.51.100.7\n"},
+                Map.of());
+        org.jsfu.core.transport.UdpMux mux = RtcSetup.openUdp(cfg.rtc(), RtcSetup.advertisedAddresses(cfg));
+        try {
+            assertEquals(1, mux.sockets().size());
+            assertEquals(any4, mux.sockets().get(0).localAddress());
+            assertEquals(port, mux.sockets().get(0).port());
+        } finally {
+            mux.close();
+        }
+    }
 }

@@ -496,7 +496,7 @@ public final class PeerTransport {
         for (UdpMux.Socket sock : mux.sockets()) {
             java.net.InetAddress l = sock.localAddress();
             if (sock.port() != port || l != null && l.getClass() != remote.getAddress().getClass()
-                    || scope(remote.getAddress()) != (l == null ? SCOPE_ROUTABLE : scope(l))) {
+                    || scope(remote.getAddress()) != (l == null || l.isAnyLocalAddress() ? SCOPE_ROUTABLE : scope(l))) {
                 continue;
             }
             if (checks.addCandidate(sock, remote, localPriority(sock), c.priority())) {
@@ -517,7 +517,7 @@ public final class PeerTransport {
      * trickled loopback, link-local, unspecified, multicast or broadcast address gets no STUN from us
      * (RFC 8445 5.1.1.1 never gathers such host candidates; sending checks there would let a peer aim
      * our traffic at this host's or its LAN's services) unless our socket is itself bound to one
-     * (a node on 127.0.0.1 in dev mode). A wildcard socket counts as routable.
+     * (a node on 127.0.0.1 in dev mode). A wildcard socket (dual-stack, or 0.0.0.0) counts as routable.
      */
     private static int scope(java.net.InetAddress a) {
         if (a.isLoopbackAddress()) return 1;

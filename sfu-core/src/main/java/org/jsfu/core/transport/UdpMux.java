@@ -263,6 +263,9 @@ public final class UdpMux implements AutoCloseable {
             ch.configureBlocking(false);
             Socket s = new Socket(ch, address, ((InetSocketAddress) ch.getLocalAddress()).getPort());
             s.fd = address instanceof Inet4Address ? NativeSend.fd(ch) : -1; // sockaddr_in only on an IPv4 socket
+            if (s.fd >= 0 && !NativeSend.dontFragment(s.fd)) {
+                log.warn("rtc udp could not set dont-fragment port={}", s.port);
+            }
             return s;
         } catch (IOException e) {
             ch.close();

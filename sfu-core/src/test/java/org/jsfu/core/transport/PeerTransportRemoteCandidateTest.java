@@ -60,6 +60,16 @@ class PeerTransportRemoteCandidateTest {
     }
 
     @Test
+    void anIpv4WildcardSocketChecksRoutableIpv4AddressesOnly() throws Exception {
+        open(List.of(InetAddress.getByName("0.0.0.0")));
+        for (String ip : List.of("127.0.0.1", "169.254.1.1", "0.0.0.0", "224.0.0.1", "255.255.255.255")) {
+            assertEquals(0, transport.addRemoteCandidate(cand(ip, 5000)), ip);
+        }
+        assertEquals(0, transport.addRemoteCandidate(cand("2001:db8::7", 5000)), "not from an IPv4 socket");
+        assertEquals(1, transport.addRemoteCandidate(cand("192.0.2.7", 5000)), "a routable address is checked");
+    }
+
+    @Test
     void aLoopbackNodeChecksLoopbackCandidates() throws Exception {
         open(List.of(InetAddress.getByName("127.0.0.1")));
         assertEquals(1, transport.addRemoteCandidate(cand("127.0.0.1", 5000)), "dev mode on 127.0.0.1");

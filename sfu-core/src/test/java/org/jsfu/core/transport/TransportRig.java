@@ -30,11 +30,17 @@ final class TransportRig implements AutoCloseable {
 
     TransportRig(String name, DtlsIdentity identity, PeerTransport.Listener listener, int browserTimeoutMs)
             throws IOException {
+        this(name, identity, listener, browserTimeoutMs, LO);
+    }
+
+    /** As above, the mux's port bound on {@code bind} (127.0.0.1 above; 0.0.0.0 for a NATed node's wildcard). */
+    TransportRig(String name, DtlsIdentity identity, PeerTransport.Listener listener, int browserTimeoutMs,
+            InetAddress bind) throws IOException {
         int port;
         try (DatagramSocket probe = new DatagramSocket(0, LO)) {
             port = probe.getLocalPort();
         }
-        mux = new UdpMux(List.of(LO), port, port);
+        mux = new UdpMux(List.of(bind), port, port);
         transport = new PeerTransport(name, mux, loop, handshakes, identity, listener);
         browser = new DatagramSocket(new InetSocketAddress(LO, 0));
         browser.setSoTimeout(browserTimeoutMs);
