@@ -6,11 +6,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -26,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A folder of webhook events not delivered before shutdown, read again at the next start. One file per
- * (url, event), written as a temp file then renamed: {@code <writtenMs>-<seq>-<eventId>.hook} holding a
- * magic, the URL with user info and query removed (for logs), the SHA-256 of the full URL (to match it
+ * (url, event), written as a temp file, flushed to the disk (fsync) and renamed, the folder flushed after:
+ * {@code <writtenMs>-<seq>-<eventId>.hook} holding a magic, the URL with user info and query removed (for logs), the SHA-256 of the full URL (to match it
  * against the configured ones without writing a credential a URL may carry), the serialized
  * {@code WebhookEvent} and a CRC32 of all that. At close many events at once go to one batch file
  * ({@code .batch}, the same records one after another, one CRC32), since creating thousands of files does not
@@ -58,6 +61,7 @@ public final class WebhookOutbox {
 
     private final Path dir;
     private final Limits limits;
+    private volatile boolean dirSyncRefused;
     private final LongSupplier clockMs;
     private final AtomicLong seq = new AtomicLong();
     /** Files in the folder as far as this process knows; -1 until first counted. Guarded by {@code this}. */
@@ -114,8 +118,8 @@ public final class WebhookOutbox {
             String name = nextName() + "-" + safeId(ev);
             Path tmp = dir.resolve(name + TEMP_SUFFIX);
             Path file = dir.resolve(name + SUFFIX);
-            Files.write(tmp, encode(url, ev));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            writeDurably(tmp, encode(url, ev), file);
+            syncDirectory();
             files++;
             return file;
         } catch (IOException | RuntimeException e) {
@@ -165,8 +169,8 @@ public final class WebhookOutbox {
             String name = nextName();
             Path tmp = dir.resolve(name + TEMP_SUFFIX);
             Path file = dir.resolve(name + BATCH_SUFFIX);
-            Files.write(tmp, bytes.toByteArray());
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            writeDurably(tmp, bytes.toByteArray(), file);
+            syncDirectory();
             files += items.size();
             return file;
         } catch (IOException | RuntimeException e) {
@@ -295,8 +299,7 @@ public final class WebhookOutbox {
                 Path tmp = dir.resolve(name + TEMP_SUFFIX);
                 Path file = dir.resolve(name + SUFFIX);
                 try {
-                    Files.write(tmp, encode(url, hash, body));
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    writeDurably(tmp, encode(url, hash, body), file);
                 } catch (IOException e) {
                     // the batch is fine, the disk is not (full?): keep the batch, undo this split; the next start
                     // splits it again under the same names, so nothing is lost and nothing is sent twice
@@ -318,8 +321,38 @@ public final class WebhookOutbox {
         } catch (IOException | RuntimeException e) {
             log.warn("webhook outbox: unreadable batch removed file={} error={}", b, e.toString());
         }
+        syncDirectory(); // the single files' names are on disk before the batch's removal
         delete(b);
         return out;
+    }
+
+    /**
+     * {@code data} to {@code tmp}, flushed to the disk ({@code fsync}), then renamed to {@code file} (replacing
+     * one left by an interrupted split), so that after a crash of the machine, not only of the process, the
+     * file is either whole or absent. The rename itself is durable once {@link #syncDirectory} ran.
+     */
+    private static void writeDurably(Path tmp, byte[] data, Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Flushes the folder's entries (new and renamed names) to the disk; where a platform refuses, logged once. */
+    private void syncDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException e) {
+            if (!dirSyncRefused) {
+                dirSyncRefused = true;
+                log.info("webhook outbox: the folder cannot be synced dir={} error={}", dir, e.toString());
+            }
+        }
     }
 
     /** Under {@code this}: never below an earlier name's time, so names sort in write order if the clock steps back. */
