@@ -77,7 +77,7 @@ final class NativeSend {
      * set, the interface's MTU used, ICMP "fragmentation needed" ignored), as browsers do for their media.
      * A datagram with DF is atomic, so its IP identification may be anything (RFC 6864 section 4.1) and
      * Linux writes 0 instead of drawing one from its shared, hashed ID table for each datagram
-     * ({@code __ip_select_ident}), which an unconnected socket otherwise pays per datagram: 4-5% of the
+     * ({@code __ip_select_ident}), which an unconnected socket otherwise pays per datagram: 4-6% of the
      * kernel's send cost here (BENCHMARKS.md, session 14). PROBE rather than DO, so that no forged ICMP can
      * shrink what we may send. Our datagrams stay under 1,500 bytes, so nothing is fragmented anyway. False
      * when the option could not be set (the socket then works as before).

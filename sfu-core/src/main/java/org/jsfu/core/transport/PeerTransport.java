@@ -495,8 +495,9 @@ public final class PeerTransport {
         int added = 0;
         for (UdpMux.Socket sock : mux.sockets()) {
             java.net.InetAddress l = sock.localAddress();
+            int localScope = l == null || l.isAnyLocalAddress() ? SCOPE_ROUTABLE : scope(l);
             if (sock.port() != port || l != null && l.getClass() != remote.getAddress().getClass()
-                    || scope(remote.getAddress()) != (l == null || l.isAnyLocalAddress() ? SCOPE_ROUTABLE : scope(l))) {
+                    || scope(remote.getAddress()) != localScope) {
                 continue;
             }
             if (checks.addCandidate(sock, remote, localPriority(sock), c.priority())) {

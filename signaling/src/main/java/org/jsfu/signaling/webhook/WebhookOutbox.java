@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A folder of webhook events not delivered before shutdown, read again at the next start. One file per
  * (url, event), written as a temp file, flushed to the disk (fsync) and renamed, the folder flushed after:
- * {@code <writtenMs>-<seq>-<eventId>.hook} holding a magic, the URL with user info and query removed (for logs), the SHA-256 of the full URL (to match it
- * against the configured ones without writing a credential a URL may carry), the serialized
- * {@code WebhookEvent} and a CRC32 of all that. At close many events at once go to one batch file
+ * {@code <writtenMs>-<seq>-<eventId>.hook} holding a magic, the URL with user info and query removed (for
+ * logs), the SHA-256 of the full URL (to match it against the configured ones without writing a credential a
+ * URL may carry), the serialized {@code WebhookEvent} and a CRC32 of all that. At close many events at once go to one batch file
  * ({@code .batch}, the same records one after another, one CRC32), since creating thousands of files does not
  * fit in a drain; {@link #load()} splits a batch into single files (names derived from the batch's, so a split
  * interrupted by a crash is redone without duplicates) before it returns anything. No signature, key or secret is written: the Authorization
