@@ -42,6 +42,9 @@ final class MmsgBatch {
     static final int EAGAIN = 11;
     private static final boolean BIG = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
     static final int ENOBUFS = 105;
+    /** Larger than the interface MTU allows with DF set ({@link NativeSend#dontFragment}). */
+    static final int EMSGSIZE = 90;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MmsgBatch.class);
 
     static final int IOV_BASE = SLOTS * MMSGHDR;
     static final int ADDR_BASE = IOV_BASE + SLOTS * IOVEC;
@@ -57,6 +60,7 @@ final class MmsgBatch {
     private long datagrams;
     private long calls;
     private long dropped;
+    private long oversize;
 
     /**
      * @param mem  {@link #BYTES} of native memory (a direct buffer over it)
@@ -143,6 +147,10 @@ final class MmsgBatch {
                 } else {
                     int e = r < 0 ? sys.errno() : EAGAIN; // 0 sent: treat as full
                     int lost = e == EAGAIN || e == ENOBUFS ? n - i : 1;
+                    if (e == EMSGSIZE && oversize++ == 0) {
+                        log.warn("rtc udp datagram over the interface MTU dropped len={} (logged once per loop)",
+                                mem.getLong(IOV_BASE + i * IOVEC + 8));
+                    }
                     dropped += lost;
                     i += lost;
                 }
@@ -165,5 +173,10 @@ final class MmsgBatch {
     /** Datagrams dropped: socket buffer full, send error, or the socket closing. */
     long dropped() {
         return dropped;
+    }
+
+    /** Of {@link #dropped()}, datagrams refused as larger than the interface MTU ({@code EMSGSIZE}). */
+    long oversize() {
+        return oversize;
     }
 }

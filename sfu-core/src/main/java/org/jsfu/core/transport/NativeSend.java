@@ -79,8 +79,11 @@ final class NativeSend {
      * Linux writes 0 instead of drawing one from its shared, hashed ID table for each datagram
      * ({@code __ip_select_ident}), which an unconnected socket otherwise pays per datagram: 4-6% of the
      * kernel's send cost here (BENCHMARKS.md, session 14). PROBE rather than DO, so that no forged ICMP can
-     * shrink what we may send. Our datagrams stay under 1,500 bytes, so nothing is fragmented anyway. False
-     * when the option could not be set (the socket then works as before).
+     * shrink what we may send. The cost: a datagram over the interface MTU is refused ({@code EMSGSIZE}) where
+     * the kernel used to fragment it. Browsers' and LiveKit SDKs' RTP is at most ~1,200 bytes, ~1,250 on the
+     * wire once forwarded (our extensions, the SRTP tag, IP and UDP headers); DTLS and SCTP are cut at 1,200. A
+     * larger publisher packet would be dropped at forwarding, counted and logged once per loop
+     * ({@link MmsgBatch#oversize()}). False when the option could not be set (the socket then works as before).
      */
     static boolean dontFragment(int fd) {
         return available() && fd >= 0

@@ -181,6 +181,8 @@ public final class UdpMux implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    /** Sockets on which {@link NativeSend#dontFragment} failed while binding (constructor only). */
+    private int dontFragmentRefused;
     private final ReceivePool pool = new ReceivePool(POOL_SIZE);
 
     /** Binds every port of [portStart, portEnd] on {@code bindAddress} (null = wildcard). */
@@ -237,6 +239,9 @@ public final class UdpMux implements AutoCloseable {
         } else {
             receiver = null;
         }
+        if (dontFragmentRefused > 0) {
+            log.warn("rtc udp could not set dont-fragment sockets={}", dontFragmentRefused);
+        }
         log.info("rtc udp listening ports={}-{} bound={} addresses={} io={}", portStart, portEnd, ports.size(),
                 bindAddresses.isEmpty() ? "wildcard" : bindAddresses, epoll != null ? "epoll" : "nio");
     }
@@ -264,7 +269,7 @@ public final class UdpMux implements AutoCloseable {
             Socket s = new Socket(ch, address, ((InetSocketAddress) ch.getLocalAddress()).getPort());
             s.fd = address instanceof Inet4Address ? NativeSend.fd(ch) : -1; // sockaddr_in only on an IPv4 socket
             if (s.fd >= 0 && !NativeSend.dontFragment(s.fd)) {
-                log.warn("rtc udp could not set dont-fragment port={}", s.port);
+                dontFragmentRefused++; // logged once, after all ports
             }
             return s;
         } catch (IOException e) {

@@ -156,6 +156,19 @@ class MmsgBatchTest {
     }
 
     @Test
+    void aDatagramOverTheMtuIsDroppedAloneAndCounted() {
+        for (int i = 0; i < 6; i++) add(i);
+        sys.answers.add(new int[] {2, 0});
+        sys.answers.add(new int[] {-1, MmsgBatch.EMSGSIZE}); // message 2: too large with DF set
+        batch.flush();
+        assertEquals(List.of(6, 4, 3), sys.vlens, "the rest sent after the oversize one");
+        assertEquals(5, batch.datagrams());
+        assertEquals(1, batch.dropped());
+        assertEquals(1, batch.oversize());
+        assertEquals(0, batch.pending());
+    }
+
+    @Test
     void anotherSocketFlushesFirstAndAClosedSocketDrops() {
         UdpMux.Socket other = socket(9);
         add(0);

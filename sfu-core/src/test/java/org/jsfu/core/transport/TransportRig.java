@@ -37,7 +37,7 @@ final class TransportRig implements AutoCloseable {
     TransportRig(String name, DtlsIdentity identity, PeerTransport.Listener listener, int browserTimeoutMs,
             InetAddress bind) throws IOException {
         int port;
-        try (DatagramSocket probe = new DatagramSocket(0, LO)) {
+        try (DatagramSocket probe = new DatagramSocket(0)) { // the wildcard: free on 127.0.0.1 and on 0.0.0.0
             port = probe.getLocalPort();
         }
         mux = new UdpMux(List.of(bind), port, port);

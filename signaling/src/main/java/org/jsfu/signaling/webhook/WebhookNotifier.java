@@ -194,8 +194,9 @@ public final class WebhookNotifier implements AutoCloseable {
         int left = pending();
         if (outbox != null) {
             // the heads in flight go to single files (a late 2xx deletes its file); the rest, most of a long
-            // backlog, to one batch file per URL: creating a file costs 0.1-1 ms here, too much for 10,000 in the
-            // drain. Every lane is marked written, even an empty one: what is enqueued later is written after it.
+            // backlog, to one batch file per URL: a durable file costs two fsyncs (0.1-10 ms), too much for
+            // 10,000 in the drain. Every lane is marked written, even an empty one: what is enqueued later is
+            // written after it.
             int single = 0;
             int batched = 0;
             for (Lane l : lanes) {
