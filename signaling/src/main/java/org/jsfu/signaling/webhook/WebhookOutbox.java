@@ -379,8 +379,9 @@ public final class WebhookOutbox {
     }
 
     /**
-     * {@code data} to {@code tmp}, flushed to the disk ({@code fsync}), then renamed to {@code file}, so that after a crash of the machine, not only of the process, the
-     * file is either whole or absent. The rename itself is durable once {@link #syncDirectory} ran.
+     * {@code data} to {@code tmp}, flushed to the disk ({@code fsync}), then renamed to {@code file}, so that
+     * after a crash of the machine, not only of the process, the file is either whole or absent. The rename
+     * itself is durable once {@link #syncDirectory} ran.
      */
     private static void writeDurably(Path tmp, byte[] data, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
