@@ -24,7 +24,6 @@ final class ForeignSendmmsg implements MmsgBatch.Syscall {
     private static final MethodHandle SENDMMSG;
     private static final MethodHandle ERRNO_LOCATION;
     private static final MethodHandle SETSOCKOPT;
-    private static final MethodHandle GETSOCKOPT;
 
     static {
         CLinker c = CLinker.getInstance();
@@ -38,11 +37,6 @@ final class ForeignSendmmsg implements MmsgBatch.Syscall {
                 MethodType.methodType(int.class, int.class, int.class, int.class, MemoryAddress.class, int.class),
                 FunctionDescriptor.of(CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_POINTER,
                         CLinker.C_INT));
-        GETSOCKOPT = c.downcallHandle(libc.lookup("getsockopt").orElseThrow(),
-                MethodType.methodType(int.class, int.class, int.class, int.class, MemoryAddress.class,
-                        MemoryAddress.class),
-                FunctionDescriptor.of(CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_INT, CLinker.C_POINTER,
-                        CLinker.C_POINTER));
     }
 
     /** {@code setsockopt(fd, level, name, &value, 4)}: true when it succeeded. Not for the hot path. */
@@ -53,18 +47,6 @@ final class ForeignSendmmsg implements MmsgBatch.Syscall {
             return (int) SETSOCKOPT.invokeExact(fd, level, name, v.address(), 4) == 0;
         } catch (Throwable t) {
             return false;
-        }
-    }
-
-    /** {@code getsockopt(fd, level, name, ...)} of an int option, or -1 when it failed. */
-    static int intOption(int fd, int level, int name) {
-        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
-            MemorySegment v = MemorySegment.allocateNative(8, scope);
-            MemoryAccess.setIntAtOffset(v, 4, 4);
-            int r = (int) GETSOCKOPT.invokeExact(fd, level, name, v.address(), v.asSlice(4).address());
-            return r == 0 ? MemoryAccess.getInt(v) : -1;
-        } catch (Throwable t) {
-            return -1;
         }
     }
 

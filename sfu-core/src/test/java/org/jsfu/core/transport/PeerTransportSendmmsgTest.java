@@ -78,13 +78,13 @@ class PeerTransportSendmmsgTest {
     /** On 127.0.0.1 (a node bound to its addresses) and on 0.0.0.0 (a node_ip behind NAT: the IPv4 wildcard). */
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "0.0.0.0"})
-    void aFanOutFromTheDrainArrivesIntactAndInOrderInBatches(String bind) throws Exception {
+    void aFanOutFromTheDrainArrivesIntactAndInOrderInBatches(String bind) throws Throwable {
         assertTrue(NativeSend.available(), "sendmmsg path (surefire argLine)");
         rig = new TransportRig("sub:mmsg", SERVER_ID, fanOut, 200, java.net.InetAddress.getByName(bind));
         int fd = rig.mux.sockets().get(0).fd;
         assertTrue(fd >= 0, "the IPv4 NIO socket's descriptor");
         assertEquals(NativeSend.IP_PMTUDISC_PROBE,
-                ForeignSendmmsg.intOption(fd, NativeSend.IPPROTO_IP, NativeSend.IP_MTU_DISCOVER), "DF on every datagram");
+                SocketOptionProbe.intOption(fd, NativeSend.IPPROTO_IP, NativeSend.IP_MTU_DISCOVER), "DF on every datagram");
         InetSocketAddress server = new InetSocketAddress(TransportRig.LO, rig.transport.localPort());
         rig.browserCheck(false);
         rig.loop.submit(() -> rig.transport.setRemote("peer", "peerpassword0123456789", CLIENT_ID.fingerprintSha256()))

@@ -32,11 +32,11 @@ import org.slf4j.LoggerFactory;
  * (url, event), written as a temp file, flushed to the disk (fsync) and renamed, the folder flushed after:
  * {@code <writtenMs>-<seq>-<eventId>.hook} holding a magic, the URL with user info and query removed (for
  * logs), the SHA-256 of the full URL (to match it against the configured ones without writing a credential a
- * URL may carry), the serialized {@code WebhookEvent} and a CRC32 of all that. At close many events at once go to one batch file
- * ({@code .batch}, the same records one after another, one CRC32), since creating thousands of files does not
- * fit in a drain; {@link #load()} splits a batch into single files (names derived from the batch's, so a split
- * interrupted by a crash is redone without duplicates) before it returns anything. No signature, key or secret is written: the Authorization
- * header is computed when the event is sent. File names sort in write order, which keeps the per-key order.
+ * URL may carry), the serialized {@code WebhookEvent} and a CRC32 of all that. At close many events at once go
+ * to one batch file ({@code .batch}, the same records one after another, one CRC32), since creating thousands
+ * of files does not fit in a drain; {@link #load()} splits a batch into single files (names derived from the
+ * batch's, so a split interrupted by a crash is redone without duplicates) before it returns anything. No
+ * signature, key or secret is written: the Authorization header is computed when the event is sent. File names sort in write order, which keeps the per-key order.
  * Bounded by {@link Limits}: beyond {@code maxFiles} new events are not written, and files older than
  * {@code maxAge} (by the event's {@code created_at}) are removed at load, as are unreadable ones.
  */
@@ -302,17 +302,10 @@ public final class WebhookOutbox {
                     Files.write(tmp, encode(url, hash, body)); // flushed to the disk below, all at once
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
-                    // the batch is fine, the disk is not (full?): keep the batch, undo this split; the next start
-                    // splits it again under the same names, so nothing is lost and nothing is sent twice
-                    log.warn("webhook outbox: batch not split, kept for the next start file={} error={}", b,
-                            e.toString());
-                    for (Path f : out) {
-                        delete(f);
-                    }
                     if (Files.isRegularFile(tmp)) {
                         delete(tmp);
                     }
-                    return List.of();
+                    return undoSplit(b, out, e.toString());
                 }
                 out.add(file);
             }
@@ -321,11 +314,7 @@ public final class WebhookOutbox {
             }
             String unsynced = flushAll(out);
             if (unsynced != null) {
-                log.warn("webhook outbox: batch not split, kept for the next start file={} error={}", b, unsynced);
-                for (Path f : out) {
-                    delete(f);
-                }
-                return List.of();
+                return undoSplit(b, out, unsynced);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("webhook outbox: unreadable batch removed file={} error={}", b, e.toString());
@@ -333,6 +322,18 @@ public final class WebhookOutbox {
         syncDirectory(); // the single files' names are on disk before the batch's removal
         delete(b);
         return out;
+    }
+
+    /**
+     * The batch is fine, the disk is not (full? failing?): removes the files written from it and keeps the batch;
+     * the next start splits it again under the same names, so nothing is lost and nothing is sent twice.
+     */
+    private List<Path> undoSplit(Path batch, List<Path> written, String error) {
+        log.warn("webhook outbox: batch not split, kept for the next start file={} error={}", batch, error);
+        for (Path f : written) {
+            delete(f);
+        }
+        return List.of();
     }
 
     /** Threads that flush a split's files at once: the disk's journal commits concurrent flushes together. */
