@@ -8,6 +8,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v opusinfo     >/dev/null 2>&1 || need+=(opus-tools)
 command -v ffprobe      >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sox          >/dev/null 2>&1 || need+=(sox)
+command -v turnserver   >/dev/null 2>&1 || need+=(coturn)     # rtc.use_external_ip against a real STUN server
 [ -x /bin/kill ] || [ -x /usr/bin/kill ] || need+=(procps)  # SigtermDrainTest stops s3proxy with kill -STOP
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

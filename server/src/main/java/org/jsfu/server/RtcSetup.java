@@ -5,7 +5,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,12 +59,23 @@ final class RtcSetup {
     }
 
     /**
-     * Candidate addresses: rtc.node_ip when set; otherwise every up, non-loopback IPv4 address of the
-     * machine (filtered by rtc.interfaces / rtc.ips includes and excludes), plus 127.0.0.1 in dev mode,
-     * with enable_loopback_candidate, or when the machine has nothing else.
+     * Candidate addresses: with rtc.use_external_ip, the address the STUN servers see (rtc.stun_servers, else
+     * LiveKit's defaults; it replaces node_ip, as in LiveKit, and the server does not start without it);
+     * otherwise rtc.node_ip when set; otherwise every up, non-loopback IPv4 address of the machine (filtered by
+     * rtc.interfaces / rtc.ips includes and excludes), plus 127.0.0.1 in dev mode, with
+     * enable_loopback_candidate, or when the machine has nothing else.
      */
-    static List<InetAddress> advertisedAddresses(ServerConfig cfg) throws UnknownHostException, SocketException {
+    static List<InetAddress> advertisedAddresses(ServerConfig cfg) throws IOException {
+        return advertisedAddresses(cfg, ExternalAddress.RTO_MILLIS);
+    }
+
+    /** {@code stunRtoMillis}: the STUN requests' first retransmission timeout (tests shorten it). */
+    static List<InetAddress> advertisedAddresses(ServerConfig cfg, long stunRtoMillis) throws IOException {
         ServerConfig.Rtc rtc = cfg.rtc();
+        if (rtc.useExternalIp()) {
+            List<String> servers = rtc.stunServers().isEmpty() ? ExternalAddress.DEFAULT_STUN_SERVERS : rtc.stunServers();
+            return List.of(ExternalAddress.resolve(servers, stunRtoMillis));
+        }
         if (rtc.nodeIp() != null && !rtc.nodeIp().isBlank()) {
             return List.of(InetAddress.getByName(rtc.nodeIp().trim()));
         }

@@ -2,10 +2,12 @@ package org.jsfu.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +20,8 @@ import org.jsfu.conf.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The addresses put in the server's ICE candidates ({@link RtcSetup#advertisedAddresses}): rtc.node_ip
+ * The addresses put in the server's ICE candidates ({@link RtcSetup#advertisedAddresses}): with
+ * rtc.use_external_ip, the one a STUN server reports ({@link StunResponder} stands in for it); rtc.node_ip
  * alone when set; otherwise every up, non-loopback IPv4 address of this machine (rtc.interfaces and
  * rtc.ips filter them), plus 127.0.0.1 in development mode, with rtc.enable_loopback_candidate, or when
  * nothing else is left. The machine's addresses are read here from {@link NetworkInterface} directly.
@@ -137,6 +140,30 @@ class RtcSetupAddressesTest {
             assertEquals(port, mux.sockets().get(0).port());
         } finally {
             mux.close();
+        }
+    }
+
+    @Test
+    void useExternalIpAdvertisesWhatTheStunServerSeesInsteadOfNodeIp() throws Exception {
+        InetSocketAddress nat = new InetSocketAddress("203.0.113.7", 40123);
+        try (StunResponder stun = new StunResponder(nat, StunResponder.Mode.ANSWER)) {
+            ServerConfig cfg = config("  node_ip: 198.51.100.7\n  use_external_ip: true\n  stun_servers: [\""
+                    + stun.server() + "\"]\n", false);
+            List<InetAddress> advertised = RtcSetup.advertisedAddresses(cfg, 20);
+            assertEquals(List.of(nat.getAddress()), advertised);
+            assertEquals(List.of(InetAddress.getByName("0.0.0.0")), RtcSetup.bindAddresses(advertised),
+                    "the NAT's address is not this machine's: the IPv4 wildcard is bound");
+            assertEquals(1, stun.requests());
+        }
+    }
+
+    @Test
+    void useExternalIpWithoutAnAnswerStopsTheStart() throws Exception {
+        try (StunResponder stun = new StunResponder(new InetSocketAddress("203.0.113.7", 1), StunResponder.Mode.SILENT)) {
+            ServerConfig cfg = config("  use_external_ip: true\n  stun_servers: [\"" + stun.server() + "\"]\n", true);
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> RtcSetup.advertisedAddresses(cfg, 20));
+            assertTrue(e.getMessage().contains("rtc.use_external_ip") && e.getMessage().contains(stun.server()),
+                    e.getMessage());
         }
     }
 }
