@@ -150,7 +150,8 @@ function installTcpOnly() {
 
 /**
  * Joins a room. opts: { mic: bool, camera: bool, cameraResolution: {width,height,frameRate},
- * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates),
+ * autoSubscribe: bool (default true), tcpOnly: bool (ignore the server's UDP candidates), relayOnly: bool
+ * (iceTransportPolicy relay: only candidates from the TURN servers of the JoinResponse),
  * videoCodec: 'vp8' | 'h264' | ... (Room publishDefaults.videoCodec), micPublish: TrackPublishOptions
  * for the microphone (e.g. { dtx: false } or { forceStereo: true }), micCapture: constraints added to the
  * raw-audio capture (e.g. { echoCancellation: true }, which makes Chrome capture mono) }. Room options follow the contract: adaptiveStream and dynacast off.
@@ -171,7 +172,9 @@ async function join(url, token, opts = {}) {
     received.push({ identity: participant?.identity, topic, kind, text: new TextDecoder().decode(payload) });
   });
   try {
-    await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false });
+    // relayOnly: the browser gathers only relay candidates, from the ICE servers the server sent in JoinResponse
+    const rtcConfig = opts.relayOnly ? { iceTransportPolicy: 'relay' } : undefined;
+    await room.connect(url, token, { autoSubscribe: opts.autoSubscribe !== false, rtcConfig });
     recordAddTracks();
     if (opts.mic) {
       await room.localParticipant.setMicrophoneEnabled(true, { ...RAW_AUDIO, ...opts.micCapture }, opts.micPublish);

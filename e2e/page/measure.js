@@ -126,5 +126,8 @@ export async function selectedPair(receiver) {
   if (!pair) return null;
   const remote = byId.get(pair.remoteCandidateId);
   const local = byId.get(pair.localCandidateId);
-  return { protocol: remote?.protocol ?? null, remotePort: remote?.port ?? 0, localTcpType: local?.tcpType ?? null };
+  return {
+    protocol: remote?.protocol ?? null, remotePort: remote?.port ?? 0, localTcpType: local?.tcpType ?? null,
+    localType: local?.candidateType ?? null, localRelayProtocol: local?.relayProtocol ?? null,
+  };
 }

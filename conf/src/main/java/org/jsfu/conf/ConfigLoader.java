@@ -322,8 +322,14 @@ public final class ConfigLoader {
             if (host.isEmpty()) throw new ConfigException("rtc.turn_servers: every entry needs a host");
             String proto = ts.str("protocol", "udp").toLowerCase(Locale.ROOT);
             if (!Set.of("udp", "tcp", "tls").contains(proto)) throw new ConfigException("rtc.turn_servers.protocol: expected udp, tcp or tls, got \"" + proto + "\"");
+            String secret = ts.str("secret", "").trim();
+            String user = ts.str("username", "");
+            String credential = ts.str("credential", "");
+            if (secret.isEmpty() && (user.isEmpty() || credential.isEmpty())) {
+                throw new ConfigException("rtc.turn_servers: " + host + " needs a secret, or a username and a credential");
+            }
             turns.add(new ServerConfig.TurnServer(host, ts.intVal("port", proto.equals("tls") ? 443 : 3478, 1, 65535), proto,
-                    ts.str("username", ""), ts.str("credential", ""), ts.str("secret", ""), ts.intVal("ttl", 0, 0, Integer.MAX_VALUE)));
+                    user, credential, secret, ts.intVal("ttl", 0, 0, Integer.MAX_VALUE)));
         }
         return new ServerConfig.Rtc(udpStart, udpEnd, tcp, rs, re, t.str("rtc.node_ip", ""),
                 t.bool("rtc.use_external_ip", false), t.bool("rtc.use_ice_lite", false),

@@ -213,6 +213,8 @@ class ConfigLoaderTest {
         assertTrue(error("--config-body", "keys: {a: b}\nrtc: {tcp_port: 99999}").startsWith("rtc.tcp_port:"));
         assertTrue(error("--config-body", "keys: {a: b}\nrtc: {udp_port: 9-x}").startsWith("rtc.udp_port:"));
         assertTrue(error("--config-body", "keys: {a: b}\nrtc: {udp_port: 9010-9000}").startsWith("rtc.udp_port:"));
+        assertEquals("rtc.turn_servers: turn.example.com needs a secret, or a username and a credential",
+                error("--config-body", "keys: {a: b}\nrtc: {turn_servers: [{host: turn.example.com, username: u}]}"));
         assertTrue(error("--config-body", "keys: {a: b}\nrtc: {port_range_start: 5000, port_range_end: 4000}").startsWith("rtc.port_range_end:"));
         assertTrue(error("--config-body", "keys: {a: b}\nroom: {auto_create: maybe}").startsWith("room.auto_create:"));
         assertTrue(error("--config-body", "keys: {a: b}\nrtc: 5").startsWith("rtc:"));

@@ -3,6 +3,7 @@ package org.jsfu.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jsfu.core.media.MediaPlane;
@@ -16,6 +17,7 @@ import org.jsfu.core.room.RoomListener;
 import org.jsfu.core.room.RoomManager;
 import org.jsfu.conf.EgressConfig;
 import org.jsfu.egress.EgressManager;
+import org.jsfu.signaling.ClientIceServer;
 import org.jsfu.signaling.EgressWebhooks;
 import org.jsfu.signaling.RoomWebhooks;
 import org.jsfu.signaling.twirp.EgressServiceApi;
@@ -234,7 +236,19 @@ public final class JsfuServer implements AutoCloseable {
         return new SignalingSettings(cfg.bindAddresses(), cfg.port(), cfg.room().autoCreate(), metadata,
                 l.maxAttributesSize(), l.maxRoomNameLength(), l.maxParticipantIdentityLength(),
                 sizeOr(l.signalMessageSizeLimit(), 2 * 1024 * 1024), sizeOr(l.maxApiRequestBodySize(), 10 * 1024 * 1024),
-                5, 15, 5 * 60_000L, cfg.room().resumeTimeout() * 1000L);
+                5, 15, 5 * 60_000L, cfg.room().resumeTimeout() * 1000L, iceServers(cfg.rtc()));
+    }
+
+    /** rtc.turn_servers, then rtc.stun_servers as one entry: what clients are given as ICE servers. */
+    static List<ClientIceServer> iceServers(ServerConfig.Rtc rtc) {
+        List<ClientIceServer> out = new ArrayList<>();
+        for (ServerConfig.TurnServer t : rtc.turnServers()) {
+            out.add(ClientIceServer.turn(t.host(), t.port(), t.protocol(), t.username(), t.credential(), t.secret(), t.ttl()));
+        }
+        if (!rtc.stunServers().isEmpty()) {
+            out.add(ClientIceServer.stun(rtc.stunServers()));
+        }
+        return out;
     }
 
     /** 0 (unset) falls back to LiveKit's default; a transport limit is never switched off. */

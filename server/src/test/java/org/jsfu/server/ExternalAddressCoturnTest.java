@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ExternalAddressCoturnTest {
     @Test
     void aRealStunServersAnswerGivesTheAddressItSaw() throws Exception {
-        try (CoturnProcess coturn = CoturnProcess.start()) {
+        try (CoturnProcess coturn = CoturnProcess.startStun()) {
             assertEquals(InetAddress.getLoopbackAddress(),
                     ExternalAddress.resolve(List.of(coturn.server()), ExternalAddress.RTO_MILLIS));
             ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body",

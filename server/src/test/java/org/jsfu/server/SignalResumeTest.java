@@ -70,7 +70,8 @@ class SignalResumeTest {
     void resumeAfterCloseGetsReconnectThenUpdateThenHeldMessages() throws Exception {
         PublishOnOfferMedia media = new PublishOnOfferMedia(true);
         try (WebhookSink hook = WebhookSink.start(TestServer.KEY, TestServer.SECRET);
-             TestServer s = TestServer.start(hookYaml(hook, 60), media);
+             TestServer s = TestServer.start(hookYaml(hook, 60) + "rtc:\n  turn_servers: [{host: 127.0.0.1, secret: north}]\n",
+                     media);
              WsClient b = WsClient.join(s, token("b", "resume"))) {
             b.await(JOIN);
             WsClient a = WsClient.join(s, token("a", "resume"));
@@ -104,6 +105,9 @@ class SignalResumeTest {
                 assertEquals(RECONNECT, r1.getMessageCase(), r1.toString());
                 assertEquals(7, r1.getReconnect().getLastMessageSeq());
                 assertEquals(17, r1.getReconnect().getServerInfo().getProtocol());
+                // the TURN servers again, with credentials for the same participant (rtc.turn_servers, secret)
+                assertEquals(List.of("turn:127.0.0.1:3478?transport=udp"), r1.getReconnect().getIceServers(0).getUrlsList());
+                assertTrue(r1.getReconnect().getIceServers(0).getUsername().endsWith(":" + sid), r1.toString());
                 LivekitRtc.SignalResponse r2 = first(a2);
                 assertEquals(UPDATE, r2.getMessageCase(), r2.toString());
                 List<LivekitModels.ParticipantInfo> ps = r2.getUpdate().getParticipantsList();

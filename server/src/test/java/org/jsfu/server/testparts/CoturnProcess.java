@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real STUN server: Debian's coturn ({@code turnserver}) in STUN-only mode on 127.0.0.1 and a free
- * port, with no config file, CLI, TLS or DTLS, its database in its own temporary folder. It runs in the
- * foreground as our child; {@link #start} returns once it answers a Binding request.
+ * Debian's coturn ({@code turnserver}) on 127.0.0.1 and a free port, with no config file, CLI, TLS or DTLS,
+ * its database in its own temporary folder: a STUN server ({@link #startStun}), or a TURN server whose
+ * credentials come from a shared secret by the TURN REST scheme ({@link #startTurn}: {@code use-auth-secret},
+ * relaying on 127.0.0.1 and, as it must here, to loopback peers). It runs in the foreground as our child; the
+ * start returns once it answers a Binding request.
  */
 public final class CoturnProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoturnProcess.class);
@@ -27,15 +29,27 @@ public final class CoturnProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts turnserver (from PATH, or TURNSERVER) and returns once it answers STUN. */
-    public static CoturnProcess start() throws IOException {
+    /** A STUN server only. */
+    public static CoturnProcess startStun() throws IOException {
+        return start(List.of("--stun-only"));
+    }
+
+    /** A TURN server (UDP) that accepts credentials made from {@code secret}, realm {@code jsfu.test}. */
+    public static CoturnProcess startTurn(String secret) throws IOException {
+        return start(List.of("--use-auth-secret", "--static-auth-secret=" + secret, "--realm=jsfu.test",
+                "--relay-ip=127.0.0.1", "--allow-loopback-peers"));
+    }
+
+    /** Starts turnserver (from PATH, or TURNSERVER) with {@code mode} and returns once it answers STUN. */
+    private static CoturnProcess start(List<String> mode) throws IOException {
         String exe = System.getenv().getOrDefault("TURNSERVER", "turnserver");
         Path dir = TempDirs.create("jsfu-coturn-");
         int port = FreePorts.udp();
         Path logFile = dir.resolve("stdout.log");
-        List<String> cmd = List.of(exe, "-n", "--stun-only", "--no-cli", "--no-tls", "--no-dtls", "--no-rfc5780",
-                "--listening-ip=127.0.0.1", "--listening-port=" + port, "--db=" + dir.resolve("turndb"),
-                "--pidfile=" + dir.resolve("turnserver.pid"), "--log-file=stdout", "--simple-log");
+        List<String> cmd = new java.util.ArrayList<>(List.of(exe, "-n", "--no-cli", "--no-tls", "--no-dtls",
+                "--no-rfc5780", "--listening-ip=127.0.0.1", "--listening-port=" + port, "--db=" + dir.resolve("turndb"),
+                "--pidfile=" + dir.resolve("turnserver.pid"), "--log-file=stdout", "--simple-log"));
+        cmd.addAll(mode);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
@@ -72,6 +86,15 @@ public final class CoturnProcess implements AutoCloseable {
     /** "127.0.0.1:port", as rtc.stun_servers lists a server. */
     public String server() {
         return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The last lines of its log (what it printed about allocations and refused credentials). */
+    public String logTail(int lines) {
+        return TempDirs.tail(dir.resolve("stdout.log"), lines);
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.jsfu.core.room.SignalSink;
 import org.jsfu.core.room.SpeakerInfo;
 import org.jsfu.core.room.TrackInfo;
 import org.jsfu.signaling.Grants;
+import org.jsfu.signaling.ClientIceServer;
 import org.jsfu.signaling.SignalingSettings;
 import org.jsfu.signaling.proto.ProtoMapper;
 import org.slf4j.Logger;
@@ -181,6 +182,7 @@ public final class SignalLink implements SignalSink {
         }
         s.send(LivekitRtc.SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder()
                 .setServerInfo(serverInfo())
+                .addAllIceServers(iceServers(p.sid()))
                 .setLastMessageSeq((int) p.lastReliableSequence())).build());
         // departures of identities not in the room now first (one that rejoined must not be removed after its
         // new session is announced: the client keys participants by identity), then what changed while
@@ -255,6 +257,18 @@ public final class SignalLink implements SignalSink {
                 .setProtocol(SignalingSettings.PROTOCOL);
     }
 
+    /** rtc.turn_servers and rtc.stun_servers, with TURN credentials made for this participant now. */
+    private List<LivekitRtc.ICEServer> iceServers(String participantSid) {
+        long now = System.currentTimeMillis() / 1000;
+        List<LivekitRtc.ICEServer> out = new ArrayList<>();
+        for (ClientIceServer ice : settings.iceServers()) {
+            ClientIceServer.Credentials c = ice.credentialsFor(participantSid, now);
+            out.add(LivekitRtc.ICEServer.newBuilder().addAllUrls(ice.urls())
+                    .setUsername(c.username()).setCredential(c.credential()).build());
+        }
+        return out;
+    }
+
     private static LivekitRtc.SignalResponse.Builder resp() {
         return LivekitRtc.SignalResponse.newBuilder();
     }
@@ -274,6 +288,7 @@ public final class SignalLink implements SignalSink {
                 .setFastPublish(g.canPublish())
                 .setPingInterval(settings.pingIntervalS())
                 .setPingTimeout(settings.pingTimeoutS());
+        b.addAllIceServers(iceServers(self.sid()));
         for (ParticipantInfo o : others) {
             b.addOtherParticipants(ProtoMapper.participant(o));
         }
