@@ -231,6 +231,13 @@ public final class ConfigLoader {
 
     private static ServerConfig build(ConfigTree t, boolean noBindFlag, List<String> warnings) {
         boolean dev = t.bool("development", false);
+        // LiveKit features a config may switch on that jsfu does not have: said once at startup, not silently ignored
+        if (t.bool("turn.enabled", false)) {
+            warnings.add("turn.enabled: jsfu has no embedded TURN server; run one (e.g. coturn) and list it in rtc.turn_servers");
+        }
+        if (t.port("prometheus_port", 0) > 0) {
+            warnings.add("prometheus_port: jsfu serves no Prometheus metrics yet");
+        }
         int port = t.intVal("port", ServerConfig.DEFAULT_PORT, 1, 65535);
 
         // keys: yaml map, plus key_file (must not be readable by others, as LiveKit requires)

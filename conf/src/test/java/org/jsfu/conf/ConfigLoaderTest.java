@@ -187,6 +187,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void switchedOnLiveKitFeaturesJsfuLacksAreWarnedAbout() {
+        String yaml = "keys: {a: 0123456789abcdef0123456789abcdef}\nturn: {enabled: true, udp_port: 3478}\nprometheus_port: 6789\n";
+        ServerConfig c = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
+        assertEquals(List.of("turn.enabled: jsfu has no embedded TURN server; run one (e.g. coturn) and list it in rtc.turn_servers",
+                "prometheus_port: jsfu serves no Prometheus metrics yet"), c.warnings());
+    }
+
+    @Test
     void turnServersStunAndCodecs() {
         String yaml = "keys: {a: 0123456789abcdef0123456789abcdef}\n"
                 + "rtc:\n  stun_servers: [stun.l.google.com:19302]\n  turn_servers:\n    - host: turn.example.com\n      port: 443\n      protocol: tls\n      username: u\n      credential: c\n"
