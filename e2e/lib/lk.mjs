@@ -48,6 +48,15 @@ export const pageLk = {
   iceInfo: (page) => page.evaluate(() => window.lk.iceInfo()),
 };
 
+/** After a failure: prints each named page's peer connection states and the browser console's tail. */
+export async function printPageStates(harness, named) {
+  for (const [name, page] of Object.entries(named)) {
+    const st = await page.evaluate(() => window.lk.pcStates()).catch((x) => x.message);
+    console.error(`${name} peer connections: ${JSON.stringify(st)}`);
+  }
+  console.error(`browser console (tail):\n${harness.consoleTail(80)}`);
+}
+
 /** The audio / video entries a subscriber's stats() holds for one remote identity. */
 export function tracksFrom(stats, identity) {
   return {

@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, pollUntil } from '../lib/browser.mjs';
-import { joinToken, pageLk, serverFromEnv, tracksFrom, uniqueRoom } from '../lib/lk.mjs';
+import { joinToken, pageLk, printPageStates, serverFromEnv, tracksFrom, uniqueRoom } from '../lib/lk.mjs';
 
 const TONE_HZ = 440;
 const hearsTone = (a) => a && a.rms > 0.02 && Math.abs(a.peakHz - TONE_HZ) <= 15;
@@ -42,11 +42,7 @@ describe('TURN servers from rtc.turn_servers', () => {
       const a = await pageLk.stats(A);
       assert.equal(a.publisherPair?.localType, 'relay', `A's publisher pair ${JSON.stringify(a.publisherPair)}`);
     } catch (e) {
-      for (const [name, p] of [['A', A], ['B', B]]) {
-        const st = await p.evaluate(() => window.lk.pcStates()).catch((x) => x.message);
-        console.error(`${name} peer connections: ${JSON.stringify(st)}`);
-      }
-      console.error(`browser console (tail):\n${h.consoleTail(80)}`);
+      await printPageStates(h, { A, B });
       throw e;
     }
   });

@@ -44,6 +44,26 @@ final class RtcSetup {
         return ipv4 ? List.of(InetAddress.getByAddress(new byte[4])) : List.of();
     }
 
+    /** rtc.node_ip: one address, or an IPv4 and an IPv6 one separated by a comma (LiveKit's "ipv4,ipv6"). */
+    static List<InetAddress> nodeIps(String value) throws IOException {
+        String[] parts = value.split(",", -1);
+        if (parts.length > 2) {
+            throw new IOException("rtc.node_ip: at most an IPv4 and an IPv6 address, got \"" + value + "\"");
+        }
+        List<InetAddress> out = new ArrayList<>();
+        for (String part : parts) {
+            if (part.isBlank()) {
+                throw new IOException("rtc.node_ip: an empty address in \"" + value + "\"");
+            }
+            InetAddress a = InetAddress.getByName(part.trim());
+            if (!out.isEmpty() && out.get(0).getClass() == a.getClass()) {
+                throw new IOException("rtc.node_ip: two addresses of one family in \"" + value + "\"");
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
     private static boolean allLocal(List<InetAddress> addresses) throws SocketException {
         for (InetAddress a : addresses) {
             if (NetworkInterface.getByInetAddress(a) == null) {
@@ -61,7 +81,7 @@ final class RtcSetup {
     /**
      * Candidate addresses: with rtc.use_external_ip, the address the STUN servers see (rtc.stun_servers, else
      * LiveKit's defaults; it replaces node_ip, as in LiveKit, and the server does not start without it);
-     * otherwise rtc.node_ip when set; otherwise every up, non-loopback IPv4 address of the machine (filtered by
+     * otherwise rtc.node_ip when set (one address, or "ipv4,ipv6"); otherwise every up, non-loopback IPv4 address of the machine (filtered by
      * rtc.interfaces / rtc.ips includes and excludes), plus 127.0.0.1 in dev mode, with
      * enable_loopback_candidate, or when the machine has nothing else.
      */
@@ -77,7 +97,7 @@ final class RtcSetup {
             return List.of(ExternalAddress.resolve(servers, stunRtoMillis));
         }
         if (rtc.nodeIp() != null && !rtc.nodeIp().isBlank()) {
-            return List.of(InetAddress.getByName(rtc.nodeIp().trim()));
+            return nodeIps(rtc.nodeIp());
         }
         List<InetAddress> out = new ArrayList<>();
         for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {

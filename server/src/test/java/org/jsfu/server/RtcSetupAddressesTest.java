@@ -72,6 +72,18 @@ class RtcSetupAddressesTest {
     }
 
     @Test
+    void nodeIpMayNameAnIpv4AndAnIpv6AddressAsLiveKitAllows() throws Exception {
+        List<InetAddress> both = RtcSetup.advertisedAddresses(config("  node_ip: 198.51.100.7, 2001:db8::7\n", false));
+        assertEquals(List.of(InetAddress.getByName("198.51.100.7"), InetAddress.getByName("2001:db8::7")), both);
+        assertEquals(List.of(), RtcSetup.bindAddresses(both), "two families not on this machine: the dual-stack wildcard");
+        for (String bad : List.of("198.51.100.7,198.51.100.8", "198.51.100.7,2001:db8::7,2001:db8::8", "198.51.100.7,")) {
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> RtcSetup.advertisedAddresses(config("  node_ip: \"" + bad + "\"\n", false)), bad);
+            assertTrue(e.getMessage().startsWith("rtc.node_ip: "), e.getMessage());
+        }
+    }
+
+    @Test
     void withoutNodeIpEveryNonLoopbackIpv4AddressAndNoLoopback() throws Exception {
         Set<InetAddress> local = all(machine());
         Set<InetAddress> got = advertised("", false);
