@@ -235,8 +235,9 @@ public final class ConfigLoader {
         if (t.bool("turn.enabled", false)) {
             warnings.add("turn.enabled: jsfu has no embedded TURN server; run one (e.g. coturn) and list it in rtc.turn_servers");
         }
-        if (t.port("prometheus_port", 0) > 0) {
-            warnings.add("prometheus_port: jsfu serves no Prometheus metrics yet");
+        if (t.port("prometheus_port", 0) > 0 || t.port("prometheus.port", 0) > 0) {
+            String key = t.port("prometheus_port", 0) > 0 ? "prometheus_port" : "prometheus.port";
+            warnings.add(key + ": jsfu serves no Prometheus metrics yet");
         }
         int port = t.intVal("port", ServerConfig.DEFAULT_PORT, 1, 65535);
 
@@ -330,6 +331,10 @@ public final class ConfigLoader {
             String proto = ts.str("protocol", "udp").toLowerCase(Locale.ROOT);
             if (!Set.of("udp", "tcp", "tls").contains(proto)) throw new ConfigException("rtc.turn_servers.protocol: expected udp, tcp or tls, got \"" + proto + "\"");
             String secret = ts.str("secret", "").trim();
+            String secretFile = ts.str("secret_file", "");
+            if (secret.isEmpty() && !secretFile.isEmpty()) {
+                secret = readSecretFile(secretFile, host);
+            }
             String user = ts.str("username", "");
             String credential = ts.str("credential", "");
             if (secret.isEmpty() && (user.isEmpty() || credential.isEmpty())) {
@@ -357,16 +362,28 @@ public final class ConfigLoader {
         }
     }
 
-    private static Map<String, String> readKeyFile(String file) {
-        Path p = Path.of(file);
+    /** A file of secrets must not be accessible by others, as LiveKit requires of key_file and secret_file. */
+    private static void checkPrivate(String file, String what) {
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(Path.of(file));
             if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new ConfigException("key_file " + file + ": must not be accessible by others (chmod 600)");
+                throw new ConfigException(what + " " + file + ": must not be accessible by others (chmod 600)");
             }
         } catch (UnsupportedOperationException | IOException e) {
             // not a POSIX file system, or unreadable: readFile reports the latter
         }
+    }
+
+    /** rtc.turn_servers[].secret_file: the secret, trimmed (LiveKit's LoadTURNSecrets). */
+    private static String readSecretFile(String file, String host) {
+        checkPrivate(file, "rtc.turn_servers.secret_file");
+        String secret = readFile(file, "rtc.turn_servers.secret_file").trim();
+        if (secret.isEmpty()) throw new ConfigException("rtc.turn_servers: " + host + ": secret_file " + file + " is empty");
+        return secret;
+    }
+
+    private static Map<String, String> readKeyFile(String file) {
+        checkPrivate(file, "key_file");
         ConfigTree kt = ConfigTree.parse(readFile(file, "key_file"), "key_file " + file);
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : kt.root().entrySet()) {

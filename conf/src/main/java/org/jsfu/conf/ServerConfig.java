@@ -82,7 +82,13 @@ public record ServerConfig(
     }
 
     /** An entry of rtc.turn_servers; protocol is "udp", "tcp" or "tls". */
-    public record TurnServer(String host, int port, String protocol, String username, String credential, String secret, int ttl) {}
+    public record TurnServer(String host, int port, String protocol, String username, String credential, String secret, int ttl) {
+        /** Without the credential and the secret. */
+        @Override
+        public String toString() {
+            return "TurnServer[" + protocol + " " + host + ":" + port + (secret.isEmpty() ? " static" : " secret ttl=" + ttl) + "]";
+        }
+    }
 
     public record Redis(String address, String username, String password, int db, boolean useTls) {}
 

@@ -181,9 +181,26 @@ class ConfigLoaderTest {
                 + "signal_relay: {}\npsrpc: {}\nvideo: {}\naudio: {}\nagents: {}\ningress: {}\nsip: {}\nregion: x\n"
                 + "rtc: {congestion_control: {enabled: true}, frobnicate: 1}\nfoo: bar\n";
         ServerConfig c = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        assertEquals(2, c.warnings().size(), c.warnings().toString());
+        assertEquals(3, c.warnings().size(), c.warnings().toString());
         assertTrue(c.warnings().get(0).contains("rtc.frobnicate"));
         assertTrue(c.warnings().get(1).contains("foo"));
+        assertEquals("prometheus.port: jsfu serves no Prometheus metrics yet", c.warnings().get(2));
+    }
+
+    @Test
+    void aTurnSecretMayComeFromAPrivateFile() throws Exception {
+        Path secret = Files.createTempFile("turn", ".secret");
+        Files.writeString(secret, "  topsecret\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String yaml = "keys: {a: 0123456789abcdef0123456789abcdef}\nrtc: {turn_servers: [{host: t.example.com, secret_file: "
+                + secret + "}]}\n";
+        assertEquals("topsecret", ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of()).rtc().turnServers().get(0).secret());
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(error("--config-body", yaml).contains("must not be accessible by others"));
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(secret, " \n");
+        assertTrue(error("--config-body", yaml).endsWith("is empty"));
+        Files.delete(secret);
     }
 
     @Test

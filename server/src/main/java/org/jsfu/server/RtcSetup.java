@@ -80,7 +80,8 @@ final class RtcSetup {
 
     /**
      * Candidate addresses: with rtc.use_external_ip, the address the STUN servers see (rtc.stun_servers, else
-     * LiveKit's defaults; it replaces node_ip, as in LiveKit, and the server does not start without it);
+     * LiveKit's defaults; it replaces node_ip, and the server does not start without it; no loopback is added,
+     * also not in dev mode);
      * otherwise rtc.node_ip when set (one address, or "ipv4,ipv6"); otherwise every up, non-loopback IPv4
      * address of the machine (filtered by rtc.interfaces / rtc.ips includes and excludes), plus 127.0.0.1 in
      * dev mode, with enable_loopback_candidate, or when the machine has nothing else.

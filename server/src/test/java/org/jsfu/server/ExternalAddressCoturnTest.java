@@ -22,7 +22,7 @@ class ExternalAddressCoturnTest {
             assertEquals(InetAddress.getLoopbackAddress(),
                     ExternalAddress.resolve(List.of(coturn.server()), ExternalAddress.RTO_MILLIS));
             ServerConfig cfg = ConfigLoader.load(new String[] {"--config-body",
-                    "keys:\n  k: secretsecretsecretsecretsecret00\nrtc:\n  udp_port: 7882\n  use_external_ip: true\n"
+                    "keys:\n  k: secretsecretsecretsecretsecret00\nrtc:\n  use_external_ip: true\n"
                             + "  stun_servers: [\"stun:" + coturn.server() + "\"]\n"}, Map.of());
             assertEquals(List.of(InetAddress.getLoopbackAddress()), RtcSetup.advertisedAddresses(cfg));
         }

@@ -165,7 +165,6 @@ class RtcSetupAddressesTest {
             assertEquals(List.of(nat.getAddress()), advertised);
             assertEquals(List.of(InetAddress.getByName("0.0.0.0")), RtcSetup.bindAddresses(advertised),
                     "the NAT's address is not this machine's: the IPv4 wildcard is bound");
-            assertEquals(1, stun.requests());
         }
     }
 

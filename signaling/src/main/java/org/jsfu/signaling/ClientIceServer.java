@@ -37,13 +37,18 @@ public record ClientIceServer(List<String> urls, String username, String credent
     public static ClientIceServer turn(String host, int port, String protocol, String username, String credential,
                                        String secret, int ttlSeconds) {
         String p = protocol.toLowerCase(Locale.ROOT);
-        String url = (p.equals("tls") ? "turns:" : "turn:") + host + ":" + port + "?transport=" + (p.equals("udp") ? "udp" : "tcp");
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // an IPv6 literal (RFC 3986 3.2.2)
+        String url = (p.equals("tls") ? "turns:" : "turn:") + h + ":" + port + "?transport=" + (p.equals("udp") ? "udp" : "tcp");
         return new ClientIceServer(List.of(url), username, credential, secret, ttlSeconds);
     }
 
-    /** rtc.stun_servers ("host:port" each) as one entry of {@code stun:} URLs (RFC 7064 section 3). */
+    /**
+     * rtc.stun_servers ("host:port" each, or already "stun:host:port", which rtc.use_external_ip accepts too) as
+     * one entry of {@code stun:} URLs (RFC 7064 section 3).
+     */
     public static ClientIceServer stun(List<String> hostPorts) {
-        return new ClientIceServer(hostPorts.stream().map(s -> "stun:" + s.trim()).toList(), "", "", "", 0);
+        return new ClientIceServer(hostPorts.stream().map(String::trim)
+                .map(s -> s.regionMatches(true, 0, "stun:", 0, 5) ? s : "stun:" + s).toList(), "", "", "", 0);
     }
 
     /** A username and credential (both empty for STUN). */
