@@ -235,9 +235,10 @@ public final class ConfigLoader {
         if (t.bool("turn.enabled", false)) {
             warnings.add("turn.enabled: jsfu has no embedded TURN server; run one (e.g. coturn) and list it in rtc.turn_servers");
         }
-        if (t.port("prometheus_port", 0) > 0 || t.port("prometheus.port", 0) > 0) {
-            String key = t.port("prometheus_port", 0) > 0 ? "prometheus_port" : "prometheus.port";
-            warnings.add(key + ": jsfu serves no Prometheus metrics yet");
+        String metricsKey = t.port("prometheus_port", 0) > 0 ? "prometheus_port"
+                : t.port("prometheus.port", 0) > 0 ? "prometheus.port" : null;
+        if (metricsKey != null) {
+            warnings.add(metricsKey + ": jsfu serves no Prometheus metrics yet");
         }
         int port = t.intVal("port", ServerConfig.DEFAULT_PORT, 1, 65535);
 
@@ -346,7 +347,7 @@ public final class ConfigLoader {
         return new ServerConfig.Rtc(udpStart, udpEnd, tcp, rs, re, t.str("rtc.node_ip", ""),
                 t.bool("rtc.use_external_ip", false), t.bool("rtc.use_ice_lite", false),
                 t.bool("rtc.enable_loopback_candidate", false), t.bool("rtc.use_mdns", false),
-                t.bool("rtc.allow_tcp_fallback", true), t.strList("rtc.stun_servers"), turns,
+                t.bool("rtc.allow_tcp_fallback", true), stunServers(t.strList("rtc.stun_servers")), turns,
                 t.strList("rtc.interfaces.includes"), t.strList("rtc.interfaces.excludes"),
                 t.strList("rtc.ips.includes"), t.strList("rtc.ips.excludes"),
                 t.intVal("rtc.packet_buffer_size", 500, 0, Integer.MAX_VALUE));
@@ -360,6 +361,19 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + ": expected a port or start-end, got \"" + whole + "\"");
         }
+    }
+
+    /**
+     * rtc.stun_servers as "host:port" each: LiveKit's form, also when an entry was written as a URL
+     * ("stun:host:port"), so that every reader (clients' ICE servers, use_external_ip) gets one form.
+     */
+    static List<String> stunServers(List<String> entries) {
+        List<String> out = new ArrayList<>();
+        for (String e : entries) {
+            String s = e.trim();
+            out.add(s.regionMatches(true, 0, "stun:", 0, 5) ? s.substring(5) : s);
+        }
+        return out;
     }
 
     /** A file of secrets must not be accessible by others, as LiveKit requires of key_file and secret_file. */

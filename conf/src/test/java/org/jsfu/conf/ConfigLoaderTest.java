@@ -214,11 +214,11 @@ class ConfigLoaderTest {
     @Test
     void turnServersStunAndCodecs() {
         String yaml = "keys: {a: 0123456789abcdef0123456789abcdef}\n"
-                + "rtc:\n  stun_servers: [stun.l.google.com:19302]\n  turn_servers:\n    - host: turn.example.com\n      port: 443\n      protocol: tls\n      username: u\n      credential: c\n"
+                + "rtc:\n  stun_servers: [stun.l.google.com:19302, \" STUN:127.0.0.1:3478\"]\n  turn_servers:\n    - host: turn.example.com\n      port: 443\n      protocol: tls\n      username: u\n      credential: c\n"
                 + "  interfaces: {includes: [eth0]}\n  ips: {excludes: [10.0.0.0/8]}\n"
                 + "room:\n  enabled_codecs:\n    - mime: audio/opus\n    - mime: video/vp8\n";
         ServerConfig c = ConfigLoader.load(new String[] {"--config-body", yaml}, Map.of());
-        assertEquals(List.of("stun.l.google.com:19302"), c.rtc().stunServers());
+        assertEquals(List.of("stun.l.google.com:19302", "127.0.0.1:3478"), c.rtc().stunServers(), "one form: host:port");
         assertEquals(new ServerConfig.TurnServer("turn.example.com", 443, "tls", "u", "c", "", 0), c.rtc().turnServers().get(0));
         assertEquals(List.of("eth0"), c.rtc().interfaceIncludes());
         assertEquals(List.of("10.0.0.0/8"), c.rtc().ipExcludes());

@@ -40,7 +40,8 @@ public final class ExternalAddress {
     private ExternalAddress() {}
 
     /**
-     * Asks {@code servers} ("host:port"; a leading "stun:" and a missing port are accepted) in order and
+     * Asks {@code servers} ("host:port", as the config loader gives rtc.stun_servers; a missing port means
+     * 3478) in order and
      * returns the first IPv4 XOR-MAPPED-ADDRESS; throws, naming every server and why it gave none, when none
      * answers. {@code rtoMillis}: the first retransmission timeout ({@link #RTO_MILLIS} in production).
      */
@@ -130,12 +131,9 @@ public final class ExternalAddress {
         return a != null && a.getAddress() instanceof Inet4Address ? a.getAddress() : null;
     }
 
-    /** "host:port" (or "stun:host:port", or "host" for port 3478) to the host's first IPv4 address. */
+    /** "host:port" (or "host" for port 3478) to the host's first IPv4 address. */
     static InetSocketAddress address(String server) throws IOException {
         String s = server.trim();
-        if (s.regionMatches(true, 0, "stun:", 0, 5)) {
-            s = s.substring(5);
-        }
         int colon = s.lastIndexOf(':');
         String host = colon < 0 ? s : s.substring(0, colon);
         int port = STUN_PORT;

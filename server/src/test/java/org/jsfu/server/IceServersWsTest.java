@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class IceServersWsTest {
     @Test
     void joinResponseCarriesTheConfiguredIceServers() throws Exception {
-        String rtc = "rtc:\n  stun_servers: [\"stun.example.com:3478\"]\n  turn_servers:\n"
+        String rtc = "rtc:\n  stun_servers: [\"stun:stun.example.com:3478\"]\n  turn_servers:\n"
                 + "    - {host: turn.example.com, port: 443, protocol: tls, username: user, credential: pass}\n"
                 + "    - {host: 127.0.0.1, port: 3478, protocol: udp, secret: north}\n";
         try (TestServer s = TestServer.start(rtc, null);

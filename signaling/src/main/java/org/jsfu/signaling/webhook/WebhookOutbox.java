@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * to one batch file ({@code .batch}, the same records one after another, one CRC32), since creating thousands
  * of files does not fit in a drain; {@link #load()} splits a batch into single files (names derived from the
  * batch's, so a split interrupted by a crash is redone without duplicates) before it returns anything. No
- * signature, key or secret is written: the Authorization header is computed when the event is sent. File names sort in write order, which keeps the per-key order.
+ * signature, key or secret is written: the Authorization header is computed when the event is sent. File
+ * names sort in write order, which keeps the per-key order.
  * Bounded by {@link Limits}: beyond {@code maxFiles} new events are not written, and files older than
  * {@code maxAge} (by the event's {@code created_at}) are removed at load, as are unreadable ones.
  */
@@ -277,7 +278,7 @@ public final class WebhookOutbox {
 
     /**
      * A batch file becomes single files named {@code <batch name>-<index>-<event id>.hook}, then is removed;
-     * returns them (none when the batch is unreadable, logged).
+     * returns them. A batch unreadable part way (logged) keeps the files of the records before the fault.
      */
     private List<Path> split(Path b) {
         List<Path> out = new ArrayList<>();
@@ -317,7 +318,12 @@ public final class WebhookOutbox {
                 return undoSplit(b, out, unsynced);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("webhook outbox: unreadable batch removed file={} error={}", b, e.toString());
+            log.warn("webhook outbox: unreadable batch removed file={} recordsKept={} error={}", b, out.size(),
+                    e.toString());
+            String unsynced = flushAll(out); // the records read before the fault are kept, durably like the rest
+            if (unsynced != null) {
+                log.warn("webhook outbox: records kept from it not flushed to the disk error={}", unsynced);
+            }
         }
         syncDirectory(); // the single files' names are on disk before the batch's removal
         delete(b);
